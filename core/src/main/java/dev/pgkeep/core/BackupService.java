@@ -1,0 +1,66 @@
+package dev.pgkeep.core;
+
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * pgkeep's port: back up, restore, list, verify, prune and delete PostgreSQL backups. Build one with
+ * {@link #builder()}; it is thread-safe and meant to live as long as the application.
+ *
+ * <pre>{@code
+ * BackupService backups = BackupService.builder()
+ *         .database(DatabaseConnection.parse("postgresql://app@db:5432/shop"))
+ *         .storage(new LocalStorageAdapter(Path.of("/var/backups/pgkeep")))
+ *         .build();
+ * BackupResult result = backups.backup(BackupRequest.of(Trigger.API));
+ * }</pre>
+ */
+public interface BackupService {
+
+    static BackupServiceBuilder builder() {
+        return new BackupServiceBuilder();
+    }
+
+    /**
+     * Runs pg_dump and stores its compressed (and encrypted) archive with a manifest.
+     *
+     * @throws BackupInProgressException when another backup of the database is running
+     * @throws PgkeepException when pg_dump or the storage fails; nothing is listed then
+     */
+    BackupResult backup(BackupRequest request);
+
+    /**
+     * Restores a backup after proving its checksum.
+     *
+     * @throws IntegrityException when the archive is corrupt; the target is untouched then
+     * @throws SafetyGuardException when a safety guard refuses; nothing is changed then
+     */
+    RestoreResult restore(RestoreRequest request);
+
+    /** Good backups, newest first; only those of {@code database} when it is not null. */
+    List<BackupManifest> list(@Nullable String database);
+
+    /** One backup's manifest. */
+    Optional<BackupManifest> get(BackupId id);
+
+    /**
+     * Checks a stored backup and records the verification in its manifest.
+     *
+     * @throws IntegrityException when the backup is corrupt
+     */
+    VerifyResult verify(VerifyRequest request);
+
+    /** Applies {@code policy} to every database in the repository and removes leftovers of interrupted writes. */
+    PruneResult prune(RetentionPolicy policy, boolean dryRun);
+
+    /**
+     * Deletes one backup (manifest first, so a half-deleted backup is never listed).
+     *
+     * @throws BackupNotFoundException when there is no such backup
+     */
+    void delete(BackupId id);
+
+    /** The database backed up when a request names none, if one was configured. */
+    Optional<DatabaseConnection> defaultDatabase();
+}

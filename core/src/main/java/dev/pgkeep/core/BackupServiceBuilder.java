@@ -1,0 +1,104 @@
+package dev.pgkeep.core;
+
+import dev.pgkeep.core.internal.DefaultBackupService;
+import dev.pgkeep.core.internal.PgTools;
+import dev.pgkeep.core.internal.PostgresAdvisoryLock;
+import dev.pgkeep.core.spi.AuditSink;
+import dev.pgkeep.core.spi.BackupLock;
+import dev.pgkeep.core.spi.Codec;
+import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ProcessRunner;
+import dev.pgkeep.core.spi.StorageAdapter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/** Configures a {@link BackupService}. Only {@link #storage} is required. */
+public final class BackupServiceBuilder {
+    private @Nullable DatabaseConnection database;
+    private @Nullable StorageAdapter storage;
+    private Encryptor encryptor = Encryptor.NONE;
+    private Codec codec = Codec.defaultCodec();
+    private final List<AuditSink> auditSinks = new ArrayList<>();
+    private ProcessRunner processRunner = ProcessRunner.local();
+    private @Nullable Path toolsDirectory;
+    private @Nullable BackupLock lock;
+    private @Nullable Path tempDirectory;
+    private Clock clock = Clock.systemUTC();
+
+    BackupServiceBuilder() {}
+
+    /** The database backed up when a request names none. */
+    public BackupServiceBuilder database(@Nullable DatabaseConnection value) {
+        this.database = value;
+        return this;
+    }
+
+    public BackupServiceBuilder storage(StorageAdapter value) {
+        this.storage = Objects.requireNonNull(value, "storage");
+        return this;
+    }
+
+    /** Encrypts new backups and decrypts encrypted ones on restore; default none. */
+    public BackupServiceBuilder encryptor(Encryptor value) {
+        this.encryptor = Objects.requireNonNull(value, "encryptor");
+        return this;
+    }
+
+    /** Compression for new backups; default zstd level {@value Codec#DEFAULT_ZSTD_LEVEL}. */
+    public BackupServiceBuilder codec(Codec value) {
+        this.codec = Objects.requireNonNull(value, "codec");
+        return this;
+    }
+
+    /** Adds a sink for audit events; may be called several times. */
+    public BackupServiceBuilder auditSink(AuditSink value) {
+        this.auditSinks.add(Objects.requireNonNull(value, "auditSink"));
+        return this;
+    }
+
+    public BackupServiceBuilder processRunner(ProcessRunner value) {
+        this.processRunner = Objects.requireNonNull(value, "processRunner");
+        return this;
+    }
+
+    /**
+     * Where pg_dump, pg_restore and psql live. Default: {@code PGKEEP_PG_BIN}, then the newest
+     * {@code /usr/lib/postgresql/<major>/bin}, then {@code PATH}.
+     */
+    public BackupServiceBuilder toolsDirectory(@Nullable Path value) {
+        this.toolsDirectory = value;
+        return this;
+    }
+
+    /** Default: a PostgreSQL advisory lock on the database being backed up. */
+    public BackupServiceBuilder lock(BackupLock value) {
+        this.lock = Objects.requireNonNull(value, "lock");
+        return this;
+    }
+
+    /** Where restores stage archives (parallel restore, downloads). Default: {@code java.io.tmpdir}. */
+    public BackupServiceBuilder tempDirectory(@Nullable Path value) {
+        this.tempDirectory = value;
+        return this;
+    }
+
+    public BackupServiceBuilder clock(Clock value) {
+        this.clock = Objects.requireNonNull(value, "clock");
+        return this;
+    }
+
+    public BackupService build() {
+        if (storage == null) {
+            throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
+        }
+        PgTools tools = PgTools.locate(toolsDirectory, processRunner);
+        BackupLock effectiveLock = lock != null ? lock : new PostgresAdvisoryLock(tools);
+        Path temp = tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
+        return new DefaultBackupService(
+                database, storage, encryptor, codec, List.copyOf(auditSinks), tools, effectiveLock, temp, clock);
+    }
+}

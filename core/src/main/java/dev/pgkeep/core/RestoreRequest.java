@@ -1,0 +1,145 @@
+package dev.pgkeep.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Asks for one restore. Build with {@link #builder(RestoreSource, DatabaseConnection)}.
+ *
+ * @param target the database to restore into
+ * @param createDatabase create {@code target} (it must not exist) instead of restoring into an existing one
+ * @param jobs parallel pg_restore jobs ({@code -j}); more than 1 needs a local archive file (pgkeep makes one)
+ * @param singleTransaction all or nothing ({@code --single-transaction}); incompatible with {@code jobs > 1}
+ * @param noOwner skip ownership commands, for restoring as another role
+ * @param noPrivileges skip GRANT/REVOKE, for restoring as another role
+ * @param force allow restoring over a database that holds user tables
+ * @param confirm the target database name, required when {@code production} is set
+ * @param production whether the production guard is on (every restore needs {@code confirm})
+ * @param safetyBackup take a backup of the target (label {@code pre-restore}) before changing it
+ */
+public record RestoreRequest(
+        RestoreSource source,
+        DatabaseConnection target,
+        boolean createDatabase,
+        int jobs,
+        boolean singleTransaction,
+        boolean noOwner,
+        boolean noPrivileges,
+        boolean force,
+        @Nullable String confirm,
+        boolean production,
+        boolean safetyBackup,
+        Trigger trigger,
+        @Nullable String actor,
+        @Nullable String clientAddress) {
+
+    public RestoreRequest {
+        if (jobs < 1) {
+            throw new BadInputException("--jobs must be at least 1, got " + jobs + ".");
+        }
+        if (jobs > 1 && singleTransaction) {
+            throw new BadInputException(
+                    "pg_restore cannot combine --single-transaction with parallel jobs; choose one of them.");
+        }
+    }
+
+    public static Builder builder(RestoreSource source, DatabaseConnection target) {
+        return new Builder(source, target);
+    }
+
+    /** Builds a {@link RestoreRequest}; the defaults are the safe choices. */
+    public static final class Builder {
+        private final RestoreSource source;
+        private final DatabaseConnection target;
+        private boolean createDatabase;
+        private int jobs = 1;
+        private boolean singleTransaction;
+        private boolean noOwner;
+        private boolean noPrivileges;
+        private boolean force;
+        private @Nullable String confirm;
+        private boolean production;
+        private boolean safetyBackup = true;
+        private Trigger trigger = Trigger.API;
+        private @Nullable String actor;
+        private @Nullable String clientAddress;
+
+        private Builder(RestoreSource source, DatabaseConnection target) {
+            this.source = source;
+            this.target = target;
+        }
+
+        public Builder createDatabase(boolean value) {
+            this.createDatabase = value;
+            return this;
+        }
+
+        public Builder jobs(int value) {
+            this.jobs = value;
+            return this;
+        }
+
+        public Builder singleTransaction(boolean value) {
+            this.singleTransaction = value;
+            return this;
+        }
+
+        public Builder noOwner(boolean value) {
+            this.noOwner = value;
+            return this;
+        }
+
+        public Builder noPrivileges(boolean value) {
+            this.noPrivileges = value;
+            return this;
+        }
+
+        public Builder force(boolean value) {
+            this.force = value;
+            return this;
+        }
+
+        public Builder confirm(@Nullable String value) {
+            this.confirm = value;
+            return this;
+        }
+
+        public Builder production(boolean value) {
+            this.production = value;
+            return this;
+        }
+
+        public Builder safetyBackup(boolean value) {
+            this.safetyBackup = value;
+            return this;
+        }
+
+        public Builder trigger(Trigger value) {
+            this.trigger = value;
+            return this;
+        }
+
+        public Builder actor(@Nullable String value, @Nullable String address) {
+            this.actor = value;
+            this.clientAddress = address;
+            return this;
+        }
+
+        public RestoreRequest build() {
+            return new RestoreRequest(
+                    source,
+                    target,
+                    createDatabase,
+                    jobs,
+                    singleTransaction,
+                    noOwner,
+                    noPrivileges,
+                    force,
+                    confirm,
+                    production,
+                    safetyBackup,
+                    trigger,
+                    actor,
+                    clientAddress);
+        }
+    }
+}

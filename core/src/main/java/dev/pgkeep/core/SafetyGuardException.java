@@ -1,0 +1,8 @@
+package dev.pgkeep.core;
+
+/** A restore safety guard refused the operation; nothing was changed. */
+public class SafetyGuardException extends PgkeepException {
+    public SafetyGuardException(String message) {
+        super(Kind.REFUSED, message, null);
+    }
+}

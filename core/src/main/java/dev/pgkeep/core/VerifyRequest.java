@@ -1,0 +1,37 @@
+package dev.pgkeep.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Asks to verify a stored backup: its checksum and {@code pg_restore --list}; with {@code restoreTest}, also a
+ * restore into a scratch database on {@code scratchServer} whose row counts are compared with the manifest.
+ *
+ * @param scratchServer any database on the server to use for the restore test (pgkeep creates and drops its own
+ *     scratch database there); required when {@code restoreTest}
+ */
+public record VerifyRequest(
+        RestoreSource source,
+        boolean restoreTest,
+        @Nullable DatabaseConnection scratchServer,
+        Trigger trigger,
+        @Nullable String actor,
+        @Nullable String clientAddress) {
+
+    public VerifyRequest {
+        if (source instanceof RestoreSource.LocalFile) {
+            throw new BadInputException("verify checks stored backups; give a backup id or --latest.");
+        }
+        if (restoreTest && scratchServer == null) {
+            throw new BadInputException("A restore test needs a server to restore into; give --db URL.");
+        }
+    }
+
+    public static VerifyRequest of(RestoreSource source, Trigger trigger) {
+        return new VerifyRequest(source, false, null, trigger, null, null);
+    }
+
+    public static VerifyRequest withRestoreTest(
+            RestoreSource source, DatabaseConnection scratchServer, Trigger trigger) {
+        return new VerifyRequest(source, true, scratchServer, trigger, null, null);
+    }
+}
