@@ -102,12 +102,13 @@ public final class DefaultBackupService implements BackupService {
         EventContext ctx = new EventContext(
                 Operation.BACKUP, db.database(), request.trigger(), request.actor(), request.clientAddress());
         return ctx.run(() -> {
+            String serverVersion = connect(db);
             Optional<BackupLock.Lease> lease = lock.tryAcquire(db);
             if (lease.isEmpty()) {
                 throw new BackupInProgressException(db.database());
             }
             try (BackupLock.Lease held = lease.get()) {
-                BackupManifest manifest = runBackup(db, request, ctx);
+                BackupManifest manifest = runBackup(db, serverVersion, request, ctx);
                 ctx.manifest = manifest;
                 ctx.backupId = manifest.id().value();
                 ctx.storedBytes = manifest.storedBytes();
@@ -124,15 +125,22 @@ public final class DefaultBackupService implements BackupService {
         });
     }
 
-    private BackupManifest runBackup(DatabaseConnection db, BackupRequest request, EventContext ctx) {
-        String pgDumpVersion = tools.toolVersion("pg_dump");
+    /** Connects once (through psql) to learn the server version, with libpq's own message when that fails. */
+    private String connect(DatabaseConnection db) {
         String serverVersion;
         try {
             serverVersion = tools.serverVersion(db);
         } catch (PgkeepException e) {
-            throw new PgkeepException("Cannot back up " + db.describe() + ": " + e.getMessage(), e);
+            throw new PgkeepException(
+                    "Cannot back up database '" + db.database() + "': " + e.getMessage() + hintFor(e.getMessage()), e);
         }
         tools.requireDumpCompatible(serverVersion, "pg_dump");
+        return serverVersion;
+    }
+
+    private BackupManifest runBackup(
+            DatabaseConnection db, String serverVersion, BackupRequest request, EventContext ctx) {
+        String pgDumpVersion = tools.toolVersion("pg_dump");
         removeIncompleteWrites();
 
         Instant started = clock.instant();
@@ -225,7 +233,10 @@ public final class DefaultBackupService implements BackupService {
         return manifest;
     }
 
-    private static String hintFor(String stderr) {
+    private static String hintFor(@Nullable String stderr) {
+        if (stderr == null) {
+            return "";
+        }
         if (stderr.contains("password authentication failed") || stderr.contains("no password supplied")) {
             return "\nCheck the user and password (PGPASSWORD, ~/.pgpass or the password in the URL).";
         }
