@@ -463,8 +463,10 @@ public final class DefaultBackupService implements BackupService {
         return manifests;
     }
 
-    private static final Comparator<BackupManifest> NEWEST_FIRST =
-            Comparator.comparing(BackupManifest::id).reversed();
+    /** By start time (ids of the same second would otherwise sort by their random suffix), then by id. */
+    private static final Comparator<BackupManifest> NEWEST_FIRST = Comparator.comparing(BackupManifest::startedAt)
+            .thenComparing(BackupManifest::id)
+            .reversed();
 
     @Override
     public Optional<BackupManifest> get(BackupId id) {
