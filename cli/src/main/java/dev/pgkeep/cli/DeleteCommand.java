@@ -1,9 +1,9 @@
 package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.Trigger;
-import dev.pgkeep.core.internal.DefaultBackupService;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Encryptor;
 import java.util.LinkedHashMap;
@@ -38,10 +38,9 @@ final class DeleteCommand implements Callable<Integer>, CliEnvironment.Aware {
         if (!force) {
             throw new SafetyGuardException("Deleting backup " + id + " cannot be undone; add --force to delete it.");
         }
-        DefaultBackupService service =
-                (DefaultBackupService) env.service(env.storage(common.repo), null, Encryptor.NONE)
-                        .lock(BackupLock.NONE)
-                        .build();
+        BackupService service = env.service(env.storage(common.repo), null, Encryptor.NONE)
+                .lock(BackupLock.NONE)
+                .build();
         service.delete(id, Trigger.CLI, System.getProperty("user.name"), null);
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -1,10 +1,10 @@
 package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
-import dev.pgkeep.core.internal.DefaultBackupService;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Encryptor;
 import java.util.LinkedHashMap;
@@ -51,10 +51,9 @@ final class PruneCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Override
     public Integer call() {
         RetentionPolicy policy = new RetentionPolicy(keepDays, keepMin);
-        DefaultBackupService service =
-                (DefaultBackupService) env.service(env.storage(common.repo), null, Encryptor.NONE)
-                        .lock(BackupLock.NONE)
-                        .build();
+        BackupService service = env.service(env.storage(common.repo), null, Encryptor.NONE)
+                .lock(BackupLock.NONE)
+                .build();
         PruneResult result = service.prune(policy, dryRun, Trigger.CLI, System.getProperty("user.name"));
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
