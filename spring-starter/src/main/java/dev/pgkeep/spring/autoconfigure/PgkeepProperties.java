@@ -1,0 +1,574 @@
+package dev.pgkeep.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+import org.springframework.util.unit.DataSize;
+
+/** Configuration of pgkeep in a Spring Boot application ({@code pgkeep.*}); documented in docs/spring-boot.md. */
+@ConfigurationProperties("pgkeep")
+public class PgkeepProperties {
+
+    /** Whether to enable pgkeep's auto-configuration. */
+    private boolean enabled = true;
+
+    /** Where backups are stored: a folder, a file:/// URI or s3://bucket/prefix (needs pgkeep-storage-s3). */
+    private @Nullable String repository;
+
+    /**
+     * Name of the deployment environment; "production" turns on the restore production guard (so do the active
+     * profiles "prod" and "production").
+     */
+    private @Nullable String environment;
+
+    /** Whether to check at start-up that pg_dump, the database, the repository and the keys are usable. */
+    private boolean failFast = true;
+
+    /** Database backed up by default; unset fields fall back to spring.datasource.* and the host's DataSource. */
+    private Database database = new Database();
+
+    /** More databases to back up on schedule and to select by name in the admin endpoints. */
+    private List<Database> databases = new ArrayList<>();
+
+    private final Compression compression = new Compression();
+
+    private final Encryption encryption = new Encryption();
+
+    private final S3 s3 = new S3();
+
+    private final Schedule schedule = new Schedule();
+
+    private final Retention retention = new Retention();
+
+    private final Admin admin = new Admin();
+
+    private final Jobs jobs = new Jobs();
+
+    private final Restore restore = new Restore();
+
+    private final Health health = new Health();
+
+    private final Alerts alerts = new Alerts();
+
+    private final Tools tools = new Tools();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public @Nullable String getRepository() {
+        return repository;
+    }
+
+    public void setRepository(@Nullable String repository) {
+        this.repository = repository;
+    }
+
+    public @Nullable String getEnvironment() {
+        return environment;
+    }
+
+    public void setEnvironment(@Nullable String environment) {
+        this.environment = environment;
+    }
+
+    public boolean isFailFast() {
+        return failFast;
+    }
+
+    public void setFailFast(boolean failFast) {
+        this.failFast = failFast;
+    }
+
+    public Database getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(Database database) {
+        this.database = database;
+    }
+
+    public List<Database> getDatabases() {
+        return databases;
+    }
+
+    public void setDatabases(List<Database> databases) {
+        this.databases = databases;
+    }
+
+    public Compression getCompression() {
+        return compression;
+    }
+
+    public Encryption getEncryption() {
+        return encryption;
+    }
+
+    public S3 getS3() {
+        return s3;
+    }
+
+    public Schedule getSchedule() {
+        return schedule;
+    }
+
+    public Retention getRetention() {
+        return retention;
+    }
+
+    public Admin getAdmin() {
+        return admin;
+    }
+
+    public Jobs getJobs() {
+        return jobs;
+    }
+
+    public Restore getRestore() {
+        return restore;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Alerts getAlerts() {
+        return alerts;
+    }
+
+    public Tools getTools() {
+        return tools;
+    }
+
+    /** One database: a JDBC or postgresql:// URL and the login. */
+    public static class Database {
+
+        /** JDBC (jdbc:postgresql://host:port/db) or postgresql:// URL of the database. */
+        private @Nullable String url;
+
+        /** Login role; defaults to spring.datasource.username for the default database. */
+        private @Nullable String username;
+
+        /** Password of the login role; passed to pg_dump through its environment, never its arguments. */
+        private @Nullable String password;
+
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        public void setUrl(@Nullable String url) {
+            this.url = url;
+        }
+
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+    }
+
+    /** Compression of new backups. */
+    public static class Compression {
+
+        /** Codec of new backups: zstd, gzip or none. */
+        private String codec = "zstd";
+
+        /** Compression level; defaults to the codec's default (zstd 3, gzip 6). */
+        private @Nullable Integer level;
+
+        public String getCodec() {
+            return codec;
+        }
+
+        public void setCodec(String codec) {
+            this.codec = codec;
+        }
+
+        public @Nullable Integer getLevel() {
+            return level;
+        }
+
+        public void setLevel(@Nullable Integer level) {
+            this.level = level;
+        }
+    }
+
+    /** OpenPGP encryption of new backups (needs pgkeep-crypto-gpg). */
+    public static class Encryption {
+
+        /** OpenPGP public keys (armored or binary resources) every new backup is encrypted to. */
+        private List<Resource> publicKeys = new ArrayList<>();
+
+        /** OpenPGP secret key used to decrypt encrypted backups on restore and verify. */
+        private @Nullable Resource secretKey;
+
+        /** Passphrase of the secret key. */
+        private @Nullable String passphrase;
+
+        public List<Resource> getPublicKeys() {
+            return publicKeys;
+        }
+
+        public void setPublicKeys(List<Resource> publicKeys) {
+            this.publicKeys = publicKeys;
+        }
+
+        public @Nullable Resource getSecretKey() {
+            return secretKey;
+        }
+
+        public void setSecretKey(@Nullable Resource secretKey) {
+            this.secretKey = secretKey;
+        }
+
+        public @Nullable String getPassphrase() {
+            return passphrase;
+        }
+
+        public void setPassphrase(@Nullable String passphrase) {
+            this.passphrase = passphrase;
+        }
+    }
+
+    /** S3 repository settings that are not part of the s3:// URI (needs pgkeep-storage-s3). */
+    public static class S3 {
+
+        /** Endpoint of an S3-compatible service (MinIO, Ceph...); AWS when unset. */
+        private @Nullable String endpoint;
+
+        /** AWS region of the bucket. */
+        private @Nullable String region;
+
+        /** Whether to use path-style requests (bucket in the path), as most S3-compatible services need. */
+        private boolean pathStyle;
+
+        public @Nullable String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(@Nullable String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public @Nullable String getRegion() {
+            return region;
+        }
+
+        public void setRegion(@Nullable String region) {
+            this.region = region;
+        }
+
+        public boolean isPathStyle() {
+            return pathStyle;
+        }
+
+        public void setPathStyle(boolean pathStyle) {
+            this.pathStyle = pathStyle;
+        }
+    }
+
+    /** Scheduled backups. */
+    public static class Schedule {
+
+        /** Whether to back up every configured database on the cron schedule. */
+        private boolean enabled = true;
+
+        /** Cron expression (seconds first, Spring syntax) of scheduled backups. */
+        private String cron = "0 0 2 * * *";
+
+        /** Time zone the cron expression is read in. */
+        private String zone = "UTC";
+
+        /**
+         * Minimum time an instance keeps its claim on a schedule tick, so that other instances whose clocks are a
+         * little late do not run the same tick again; keep it below the interval between ticks.
+         */
+        private Duration claimAtLeastFor = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getCron() {
+            return cron;
+        }
+
+        public void setCron(String cron) {
+            this.cron = cron;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
+        }
+
+        public Duration getClaimAtLeastFor() {
+            return claimAtLeastFor;
+        }
+
+        public void setClaimAtLeastFor(Duration claimAtLeastFor) {
+            this.claimAtLeastFor = claimAtLeastFor;
+        }
+    }
+
+    /** Retention, applied after every successful scheduled backup. */
+    public static class Retention {
+
+        /** Whether to apply retention after each successful scheduled backup. */
+        private boolean enabled = true;
+
+        /** Days a backup is kept. */
+        private int keepDays = 7;
+
+        /** Minimum number of good backups kept per database, whatever their age. */
+        private int keepMin = 1;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getKeepDays() {
+            return keepDays;
+        }
+
+        public void setKeepDays(int keepDays) {
+            this.keepDays = keepDays;
+        }
+
+        public int getKeepMin() {
+            return keepMin;
+        }
+
+        public void setKeepMin(int keepMin) {
+            this.keepMin = keepMin;
+        }
+    }
+
+    /** Admin HTTP endpoints. */
+    public static class Admin {
+
+        /** Whether to register the admin endpoints. */
+        private boolean enabled = true;
+
+        /** Path under which the admin endpoints are served. */
+        private String basePath = "/admin/db";
+
+        /** Authority every admin request needs (checked through Spring Security). */
+        private String requiredAuthority = "ROLE_ADMIN";
+
+        /** Whether to register the endpoints without Spring Security on the classpath (anyone can call them). */
+        private boolean allowUnsecured;
+
+        /** Largest archive accepted by an upload restore. */
+        private DataSize maxUploadSize = DataSize.ofGigabytes(1);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getBasePath() {
+            return basePath;
+        }
+
+        public void setBasePath(String basePath) {
+            this.basePath = basePath;
+        }
+
+        public String getRequiredAuthority() {
+            return requiredAuthority;
+        }
+
+        public void setRequiredAuthority(String requiredAuthority) {
+            this.requiredAuthority = requiredAuthority;
+        }
+
+        public boolean isAllowUnsecured() {
+            return allowUnsecured;
+        }
+
+        public void setAllowUnsecured(boolean allowUnsecured) {
+            this.allowUnsecured = allowUnsecured;
+        }
+
+        public DataSize getMaxUploadSize() {
+            return maxUploadSize;
+        }
+
+        public void setMaxUploadSize(DataSize maxUploadSize) {
+            this.maxUploadSize = maxUploadSize;
+        }
+    }
+
+    /** Executor of admin jobs (backup, restore, verify started over HTTP). */
+    public static class Jobs {
+
+        /** Number of jobs that run at the same time. */
+        private int threads = 2;
+
+        /** Number of jobs that may wait for a thread; more are refused with 503. */
+        private int queueCapacity = 16;
+
+        /** How long the status and result of a finished job can still be polled. */
+        private Duration keepFinishedFor = Duration.ofHours(1);
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public int getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        public Duration getKeepFinishedFor() {
+            return keepFinishedFor;
+        }
+
+        public void setKeepFinishedFor(Duration keepFinishedFor) {
+            this.keepFinishedFor = keepFinishedFor;
+        }
+    }
+
+    /** Restores. */
+    public static class Restore {
+
+        /** Whether to back up the target database (label pre-restore) before a restore changes it. */
+        private boolean safetyBackup = true;
+
+        /** Largest size an uploaded archive may expand to when decompressed (guards against decompression bombs). */
+        private DataSize maxDecodedSize = DataSize.ofGigabytes(64);
+
+        /** Folder for uploaded archives and staged downloads; defaults to java.io.tmpdir. */
+        private @Nullable Path tempDir;
+
+        public boolean isSafetyBackup() {
+            return safetyBackup;
+        }
+
+        public void setSafetyBackup(boolean safetyBackup) {
+            this.safetyBackup = safetyBackup;
+        }
+
+        public DataSize getMaxDecodedSize() {
+            return maxDecodedSize;
+        }
+
+        public void setMaxDecodedSize(DataSize maxDecodedSize) {
+            this.maxDecodedSize = maxDecodedSize;
+        }
+
+        public @Nullable Path getTempDir() {
+            return tempDir;
+        }
+
+        public void setTempDir(@Nullable Path tempDir) {
+            this.tempDir = tempDir;
+        }
+    }
+
+    /** The pgkeep health indicator. */
+    public static class Health {
+
+        /** Age of the newest good backup beyond which the health indicator reports DOWN. */
+        private Duration maxAge = Duration.ofHours(26);
+
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
+        }
+    }
+
+    /** Alerts. */
+    public static class Alerts {
+
+        private final Slack slack = new Slack();
+
+        public Slack getSlack() {
+            return slack;
+        }
+
+        /** Slack (or any compatible incoming webhook) alerts. */
+        public static class Slack {
+
+            /** Incoming-webhook URL that receives a message when an operation fails; treated as a secret. */
+            private @Nullable String webhookUrl;
+
+            /** Whether to post successful backups too, not only failures. */
+            private boolean onSuccess;
+
+            public @Nullable String getWebhookUrl() {
+                return webhookUrl;
+            }
+
+            public void setWebhookUrl(@Nullable String webhookUrl) {
+                this.webhookUrl = webhookUrl;
+            }
+
+            public boolean isOnSuccess() {
+                return onSuccess;
+            }
+
+            public void setOnSuccess(boolean onSuccess) {
+                this.onSuccess = onSuccess;
+            }
+        }
+    }
+
+    /** The PostgreSQL client tools. */
+    public static class Tools {
+
+        /** Folder holding pg_dump, pg_restore and psql; defaults to PGKEEP_PG_BIN, the newest installed, PATH. */
+        private @Nullable Path binDir;
+
+        public @Nullable Path getBinDir() {
+            return binDir;
+        }
+
+        public void setBinDir(@Nullable Path binDir) {
+            this.binDir = binDir;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.pgkeep.spring.autoconfigure;
+
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.PgTools;
+import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ProcessRunner;
+import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.core.storage.LocalStorageAdapter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+
+/**
+ * Fails the application's start with a message saying what to fix when pgkeep's configuration cannot work: pg_dump
+ * missing or older than a server, a database unreachable, the repository not writable, encryption keys configured
+ * without the OpenPGP module. Off with {@code pgkeep.fail-fast=false}.
+ */
+public final class PgkeepStartupCheck implements InitializingBean {
+    private static final Logger log = LoggerFactory.getLogger(PgkeepStartupCheck.class);
+
+    private final PgkeepProperties properties;
+    private final PgkeepDatabases databases;
+    private final StorageAdapter storage;
+    private final @Nullable Encryptor encryptor;
+
+    public PgkeepStartupCheck(
+            PgkeepProperties properties,
+            PgkeepDatabases databases,
+            StorageAdapter storage,
+            @Nullable Encryptor encryptor) {
+        this.properties = properties;
+        this.databases = databases;
+        this.storage = storage;
+        this.encryptor = encryptor;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        if (!properties.isFailFast()) {
+            return;
+        }
+        if (!properties.getEncryption().getPublicKeys().isEmpty() && encryptor == null) {
+            throw new IllegalStateException("pgkeep.encryption.public-keys is set but pgkeep-crypto-gpg is not on the"
+                    + " classpath; add the dependency dev.pgkeep:pgkeep-crypto-gpg (backups would not be encrypted).");
+        }
+        PgTools tools = PgTools.locate(properties.getTools().getBinDir(), ProcessRunner.local());
+        for (DatabaseConnection db : databases.all()) {
+            checkTools(tools, db);
+        }
+        checkRepositoryWritable();
+        log.info("pgkeep ready: {} -> {}", databases, storage.describe());
+    }
+
+    private void checkTools(PgTools tools, DatabaseConnection db) {
+        String serverVersion;
+        try {
+            serverVersion = tools.serverVersion(db);
+        } catch (PgkeepException e) {
+            throw new IllegalStateException(
+                    "pgkeep cannot reach database " + db.describe() + " with psql ("
+                            + tools.program("psql") + "): " + e.getMessage()
+                            + " Check the database settings and that the"
+                            + " PostgreSQL client tools are installed (pgkeep.tools.bin-dir), or set pgkeep.fail-fast=false.",
+                    e);
+        }
+        try {
+            tools.requireDumpCompatible(serverVersion, "pg_dump");
+        } catch (PgkeepException e) {
+            throw new IllegalStateException("pgkeep cannot back up " + db.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkRepositoryWritable() {
+        if (storage instanceof LocalStorageAdapter local) {
+            try {
+                local.ensureWritable();
+                return;
+            } catch (PgkeepException e) {
+                throw new IllegalStateException("pgkeep.repository: " + e.getMessage(), e);
+            }
+        }
+        String probe = ".pgkeep-write-check/" + UUID.randomUUID();
+        try (StorageAdapter.PendingObject object = storage.create(probe)) {
+            object.output().write("pgkeep".getBytes(StandardCharsets.UTF_8));
+            object.commit();
+            storage.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "pgkeep's repository " + storage.describe() + " is not writable: " + e.getMessage()
+                            + " Fix pgkeep.repository or its permissions.",
+                    e);
+        }
+    }
+}

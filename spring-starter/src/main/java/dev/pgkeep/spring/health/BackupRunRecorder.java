@@ -1,0 +1,43 @@
+package dev.pgkeep.spring.health;
+
+import dev.pgkeep.core.spi.AuditSink;
+import dev.pgkeep.core.spi.BackupEvent;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/** Remembers the outcome of the last backup of each database, for the health indicator. */
+public final class BackupRunRecorder implements AuditSink {
+    private final Map<String, LastRun> lastRuns = new ConcurrentHashMap<>();
+
+    /**
+     * The last finished backup of one database.
+     *
+     * @param backupId the backup written, when it succeeded
+     */
+    public record LastRun(
+            boolean succeeded, Instant at, @Nullable String backupId) {}
+
+    @Override
+    public void onEvent(BackupEvent event) {
+        if (event.operation() != BackupEvent.Operation.BACKUP || event.database() == null) {
+            return;
+        }
+        switch (event.phase()) {
+            case SUCCEEDED -> lastRuns.put(event.database(), new LastRun(true, event.at(), event.backupId()));
+            case FAILED -> {
+                // another instance holding the lock is not a failed run: its backup will be the fresh one
+                if (event.error() == null || !event.error().contains("already running")) {
+                    lastRuns.put(event.database(), new LastRun(false, event.at(), event.backupId()));
+                }
+            }
+            case STARTED -> {}
+        }
+    }
+
+    public Optional<LastRun> lastRun(String database) {
+        return Optional.ofNullable(lastRuns.get(database));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.pgkeep.spring.health;
+
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.DatabaseConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * Health of the backups ({@code pgkeep}): DOWN when a database's newest good backup is older than {@code maxAge}
+ * or its last backup failed; UNKNOWN when there is no backup yet and the application started less than
+ * {@code maxAge} ago. Details show per database the newest backup id and age, never a connection string.
+ */
+public final class PgkeepHealthIndicator implements HealthIndicator {
+    private final BackupService service;
+    private final List<DatabaseConnection> databases;
+    private final BackupRunRecorder runs;
+    private final Duration maxAge;
+    private final Clock clock;
+    private final Instant startedAt;
+
+    public PgkeepHealthIndicator(
+            BackupService service,
+            List<DatabaseConnection> databases,
+            BackupRunRecorder runs,
+            Duration maxAge,
+            Clock clock) {
+        this.service = service;
+        this.databases = List.copyOf(databases);
+        this.runs = runs;
+        this.maxAge = maxAge;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    @Override
+    public Health health() {
+        Instant now = clock.instant();
+        Status overall = Status.UP;
+        Map<String, Object> details = new LinkedHashMap<>();
+        for (DatabaseConnection db : databases) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            Status status;
+            Optional<BackupManifest> newest =
+                    service.list(db.database()).stream().findFirst();
+            Optional<BackupRunRecorder.LastRun> lastRun = runs.lastRun(db.database());
+            if (newest.isPresent()) {
+                Duration age = Duration.between(newest.get().completedAt(), now);
+                d.put("newestBackupId", newest.get().id().value());
+                d.put("newestBackupAt", newest.get().completedAt().toString());
+                d.put("newestBackupAge", age.withNanos(0).toString());
+                status = age.compareTo(maxAge) > 0 ? Status.DOWN : Status.UP;
+                if (status == Status.DOWN) {
+                    d.put("reason", "newest backup is older than pgkeep.health.max-age (" + maxAge + ")");
+                }
+            } else {
+                status = Duration.between(startedAt, now).compareTo(maxAge) > 0 ? Status.DOWN : Status.UNKNOWN;
+                d.put("reason", "no backup yet");
+            }
+            if (lastRun.isPresent()) {
+                d.put("lastRun", lastRun.get().succeeded() ? "succeeded" : "failed");
+                d.put("lastRunAt", lastRun.get().at().toString());
+                if (!lastRun.get().succeeded()) {
+                    status = Status.DOWN;
+                    d.put("reason", "the last backup failed (see the pgkeep audit log)");
+                }
+            }
+            d.put("status", status.getCode());
+            details.put(db.database(), d);
+            overall = worse(overall, status);
+        }
+        return Health.status(overall).withDetails(details).build();
+    }
+
+    private static Status worse(Status a, Status b) {
+        if (a == Status.DOWN || b == Status.DOWN) {
+            return Status.DOWN;
+        }
+        if (a == Status.UNKNOWN || b == Status.UNKNOWN) {
+            return Status.UNKNOWN;
+        }
+        return Status.UP;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.pgkeep.spring.jobs;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of one job.
+ *
+ * @param type {@code backup}, {@code restore} or {@code verify}
+ * @param database the database the job works on, when known
+ * @param result what the operation returned, when it succeeded
+ * @param error why it failed, when it failed; {@link FailureStatus} gives the HTTP status it maps to
+ */
+public record Job(
+        String id,
+        String type,
+        @Nullable String database,
+        JobStatus status,
+        Instant submittedAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
+        @Nullable Object result,
+        @Nullable JobError error) {
+
+    /** Why a job failed: the mapped status and the failure's message (which never holds a password). */
+    public record JobError(int status, String type, String title, String detail) {}
+}

@@ -1,0 +1,163 @@
+package dev.pgkeep.spring.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs long operations on a bounded executor and keeps each job's status and result for polling. Jobs that share an
+ * exclusive key (a backup of one database) never run twice at once: the second submission fails with
+ * {@link JobConflictException}. Finished jobs are forgotten after {@code keepFinishedFor}.
+ */
+public final class PgkeepJobs implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PgkeepJobs.class);
+
+    private final ThreadPoolExecutor executor;
+    private final Duration keepFinishedFor;
+    private final Clock clock;
+    private final Map<String, Entry> jobs = new ConcurrentHashMap<>();
+
+    public PgkeepJobs(int threads, int queueCapacity, Duration keepFinishedFor, Clock clock) {
+        if (threads < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("pgkeep.jobs.threads and pgkeep.jobs.queue-capacity must be at least 1");
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(
+                threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, "pgkeep-job-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.executor.allowCoreThreadTimeOut(true);
+        this.keepFinishedFor = keepFinishedFor;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues {@code work}.
+     *
+     * @param exclusiveKey jobs with the same key never overlap; {@code null} for none
+     * @param onDone runs after the job finished, whatever the outcome (e.g. deletes an uploaded file)
+     * @throws JobConflictException when a job with the same key is queued or running
+     * @throws JobsFullException when the queue is full
+     */
+    public synchronized Job submit(
+            String type,
+            @Nullable String database,
+            @Nullable String exclusiveKey,
+            Callable<?> work,
+            @Nullable Runnable onDone) {
+        forgetExpired();
+        if (exclusiveKey != null) {
+            for (Entry e : jobs.values()) {
+                if (exclusiveKey.equals(e.exclusiveKey) && !e.status.finished()) {
+                    throw new JobConflictException(
+                            "A " + type + " of database '" + database + "' is already " + e.status.wireName()
+                                    + " as job " + e.id + "; poll that job instead of starting a second one.",
+                            e.id);
+                }
+            }
+        }
+        Entry entry = new Entry(UUID.randomUUID().toString(), type, database, exclusiveKey, clock.instant());
+        jobs.put(entry.id, entry);
+        try {
+            executor.execute(() -> run(entry, work, onDone));
+        } catch (RejectedExecutionException e) {
+            jobs.remove(entry.id);
+            throw new JobsFullException("pgkeep's job queue is full ("
+                    + executor.getQueue().size() + " jobs waiting); retry later or raise pgkeep.jobs.queue-capacity.");
+        }
+        return entry.snapshot();
+    }
+
+    public Optional<Job> find(String id) {
+        forgetExpired();
+        Entry e = jobs.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.snapshot());
+    }
+
+    private void run(Entry entry, Callable<?> work, @Nullable Runnable onDone) {
+        entry.startedAt = clock.instant();
+        entry.status = JobStatus.RUNNING;
+        try {
+            Object result = work.call();
+            entry.result = result;
+            entry.finishedAt = clock.instant();
+            entry.status = JobStatus.SUCCEEDED;
+        } catch (Exception | Error failure) {
+            FailureStatus mapped = FailureStatus.of(failure);
+            if (mapped.status() >= 500) {
+                log.warn("pgkeep {} job {} failed", entry.type, entry.id, failure);
+            }
+            String detail = failure.getMessage() != null
+                    ? failure.getMessage()
+                    : failure.getClass().getName();
+            entry.error = new Job.JobError(mapped.status(), mapped.type(), mapped.title(), detail);
+            entry.finishedAt = clock.instant();
+            entry.status = JobStatus.FAILED;
+        } finally {
+            if (onDone != null) {
+                onDone.run();
+            }
+        }
+    }
+
+    private void forgetExpired() {
+        Instant limit = clock.instant().minus(keepFinishedFor);
+        jobs.values().removeIf(e -> e.status.finished() && e.finishedAt != null && e.finishedAt.isBefore(limit));
+    }
+
+    /** Stops taking jobs and waits briefly for running ones, so that a restart does not cut a restore short. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Entry {
+        final String id;
+        final String type;
+        final @Nullable String database;
+        final @Nullable String exclusiveKey;
+        final Instant submittedAt;
+        volatile JobStatus status = JobStatus.QUEUED;
+        volatile @Nullable Instant startedAt;
+        volatile @Nullable Instant finishedAt;
+        volatile @Nullable Object result;
+        volatile Job.@Nullable JobError error;
+
+        Entry(String id, String type, @Nullable String database, @Nullable String exclusiveKey, Instant submittedAt) {
+            this.id = id;
+            this.type = type;
+            this.database = database;
+            this.exclusiveKey = exclusiveKey;
+            this.submittedAt = submittedAt;
+        }
+
+        // status is written last by the worker, so a snapshot that sees a finished status sees its result too
+        Job snapshot() {
+            JobStatus s = status;
+            return new Job(id, type, database, s, submittedAt, startedAt, finishedAt, result, error);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.pgkeep.spring.schedule;
+
+import dev.pgkeep.core.BackupInProgressException;
+import dev.pgkeep.core.BackupRequest;
+import dev.pgkeep.core.BackupResult;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.PruneResult;
+import dev.pgkeep.core.RetentionPolicy;
+import dev.pgkeep.core.Trigger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.CronTrigger;
+
+/**
+ * Backs up every configured database on a cron schedule, on its own scheduler thread (the host needs no
+ * {@code @EnableScheduling}), and applies retention after each successful backup. Each tick is claimed through a
+ * {@link ScheduleClaim}, so that with several instances of the application exactly one of them runs it.
+ */
+public final class ScheduledBackups implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ScheduledBackups.class);
+
+    private final BackupService service;
+    private final List<DatabaseConnection> databases;
+    private final ScheduleClaim claim;
+    private final String cron;
+    private final ZoneId zone;
+    private final Duration claimAtLeastFor;
+    private final @Nullable RetentionPolicy retention;
+    private final Clock clock;
+    private @Nullable ThreadPoolTaskScheduler scheduler;
+    private @Nullable ScheduledFuture<?> schedule;
+
+    /**
+     * @param retention the policy applied after each successful backup; {@code null} to keep everything
+     */
+    public ScheduledBackups(
+            BackupService service,
+            List<DatabaseConnection> databases,
+            ScheduleClaim claim,
+            String cron,
+            ZoneId zone,
+            Duration claimAtLeastFor,
+            @Nullable RetentionPolicy retention,
+            Clock clock) {
+        this.service = service;
+        this.databases = List.copyOf(databases);
+        this.claim = claim;
+        this.cron = cron;
+        this.zone = zone;
+        this.claimAtLeastFor = claimAtLeastFor;
+        this.retention = retention;
+        this.clock = clock;
+        new CronTrigger(cron, zone); // fails at start-up with Spring's message when the expression is invalid
+    }
+
+    /** The outcome of one tick for one database. */
+    public enum Outcome {
+        BACKED_UP,
+        CLAIMED_ELSEWHERE,
+        FAILED
+    }
+
+    /** Runs one schedule tick now: for each database, claim it, back it up, apply retention. */
+    public List<Outcome> runTick() {
+        Instant tick = clock.instant();
+        return databases.stream().map(db -> runTick(db, tick)).toList();
+    }
+
+    private Outcome runTick(DatabaseConnection db, Instant tick) {
+        Optional<ScheduleClaim.Held> held;
+        try {
+            held = claim.tryClaim(db.database());
+        } catch (RuntimeException e) {
+            log.error("pgkeep scheduled backup of {} skipped: {}", db.database(), e.getMessage());
+            return Outcome.FAILED;
+        }
+        if (held.isEmpty()) {
+            log.debug("pgkeep scheduled backup of {} is run by another instance", db.database());
+            return Outcome.CLAIMED_ELSEWHERE;
+        }
+        try {
+            BackupResult result = service.backup(BackupRequest.of(db, Trigger.SCHEDULE));
+            log.info("pgkeep scheduled backup {} of {} stored", result.id(), db.database());
+            if (retention != null) {
+                PruneResult pruned = service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
+                log.info(
+                        "pgkeep retention removed {} backup(s)",
+                        pruned.deleted().size());
+            }
+            return Outcome.BACKED_UP;
+        } catch (BackupInProgressException e) {
+            log.warn("pgkeep scheduled backup of {} skipped: {}", db.database(), e.getMessage());
+            return Outcome.CLAIMED_ELSEWHERE;
+        } catch (RuntimeException e) {
+            log.error("pgkeep scheduled backup of {} failed: {}", db.database(), e.getMessage());
+            return Outcome.FAILED;
+        } finally {
+            held.get().releaseNoEarlierThan(tick.plus(claimAtLeastFor));
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
+        s.setPoolSize(1);
+        s.setThreadNamePrefix("pgkeep-schedule-");
+        s.setDaemon(true);
+        s.setWaitForTasksToCompleteOnShutdown(false);
+        s.initialize();
+        this.scheduler = s;
+        this.schedule = s.schedule(this::runTick, new CronTrigger(cron, zone));
+        log.info(
+                "pgkeep backs up {} on cron '{}' ({})",
+                databases.stream().map(DatabaseConnection::database).toList(),
+                cron,
+                zone);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (schedule != null) {
+            schedule.cancel(false);
+            schedule = null;
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+}

@@ -1,0 +1,336 @@
+package dev.pgkeep.spring.web;
+
+import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupNotFoundException;
+import dev.pgkeep.core.BackupRequest;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.RestoreRequest;
+import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.Trigger;
+import dev.pgkeep.core.VerifyRequest;
+import dev.pgkeep.core.internal.ArchiveFormat;
+import dev.pgkeep.spring.autoconfigure.PgkeepDatabases;
+import dev.pgkeep.spring.jobs.Job;
+import dev.pgkeep.spring.jobs.PgkeepJobs;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * pgkeep's admin endpoints under {@code pgkeep.admin.base-path} (default {@code /admin/db}). Long operations answer
+ * 202 with a job and a {@code Location} to poll; errors are RFC 9457 problem details ({@link PgkeepProblemAdvice}).
+ * Access is checked before any handler runs ({@link AdminAccessInterceptor}).
+ */
+@RestController
+@RequestMapping("${pgkeep.admin.base-path:/admin/db}")
+public class PgkeepAdminController {
+    private static final Logger audit = LoggerFactory.getLogger("dev.pgkeep.audit.http");
+
+    private final BackupService service;
+    private final PgkeepDatabases databases;
+    private final PgkeepJobs jobs;
+    private final AdminSettings settings;
+
+    public PgkeepAdminController(
+            BackupService service, PgkeepDatabases databases, PgkeepJobs jobs, AdminSettings settings) {
+        this.service = service;
+        this.databases = databases;
+        this.jobs = jobs;
+        this.settings = settings;
+    }
+
+    /** Body of {@code POST /backup}; every field optional. */
+    public record BackupBody(
+            @Nullable String database, @Nullable String label) {}
+
+    /** Body of {@code POST /restore} (JSON): restore a stored backup. */
+    public record RestoreBody(
+            @Nullable String backupId,
+            @Nullable String targetDatabase,
+            @Nullable String confirm,
+            @Nullable Boolean force,
+            @Nullable Boolean create) {}
+
+    /** Body of {@code POST /backups/{id}/verify}; every field optional. */
+    public record VerifyBody(@Nullable Boolean restoreTest) {}
+
+    @PostMapping("/backup")
+    public ResponseEntity<JobView> backup(
+            @RequestBody(required = false) @Nullable BackupBody body, HttpServletRequest http) {
+        DatabaseConnection db = database(body == null ? null : body.database());
+        BackupRequest request = BackupRequest.of(db, Trigger.API)
+                .withLabel(body == null ? null : body.label())
+                .withActor(actor(http), http.getRemoteAddr());
+        Job job = jobs.submit(
+                "backup",
+                db.database(),
+                "backup:" + db.database(),
+                () -> BackupView.of(service.backup(request).manifest()),
+                null);
+        return accepted(job, http, "backup", db.database());
+    }
+
+    @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<JobView> restore(@RequestBody RestoreBody body, HttpServletRequest http) {
+        if (body.backupId() == null || body.backupId().isBlank()) {
+            throw new BadInputException("Give the backupId to restore (GET " + settings.basePath()
+                    + "/backups lists them), or upload an archive as multipart/form-data field 'file'.");
+        }
+        BackupId id = BackupId.parse(body.backupId());
+        BackupManifest manifest = service.get(id).orElseThrow(() -> notFound(id));
+        String targetName = body.targetDatabase() != null ? body.targetDatabase() : manifest.database();
+        RestoreRequest request = restoreRequest(
+                        new RestoreSource.ById(id), targetName, body.force(), body.confirm(), body.create())
+                .actor(actor(http), http.getRemoteAddr())
+                .build();
+        Job job = jobs.submit(
+                "restore", targetName, "restore:" + targetName, () -> RestoreView.of(service.restore(request)), null);
+        return accepted(job, http, "restore", targetName);
+    }
+
+    @PostMapping(path = "/restore", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<JobView> restoreUpload(
+            @RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) @Nullable String targetDatabase,
+            @RequestParam(required = false) @Nullable String confirm,
+            @RequestParam(required = false) @Nullable Boolean force,
+            @RequestParam(required = false) @Nullable Boolean create,
+            HttpServletRequest http)
+            throws IOException {
+        if (file.getSize() > settings.maxUploadBytes()) {
+            throw tooLarge();
+        }
+        try (InputStream in = file.getInputStream()) {
+            return restoreStream(in, targetDatabase, confirm, force, create, http);
+        }
+    }
+
+    /** The same as the multipart upload, for clients that send the archive as the raw request body. */
+    @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    public ResponseEntity<JobView> restoreRawUpload(
+            @RequestParam(required = false) @Nullable String targetDatabase,
+            @RequestParam(required = false) @Nullable String confirm,
+            @RequestParam(required = false) @Nullable Boolean force,
+            @RequestParam(required = false) @Nullable Boolean create,
+            HttpServletRequest http)
+            throws IOException {
+        if (http.getContentLengthLong() > settings.maxUploadBytes()) {
+            throw tooLarge();
+        }
+        return restoreStream(http.getInputStream(), targetDatabase, confirm, force, create, http);
+    }
+
+    private ResponseEntity<JobView> restoreStream(
+            InputStream in,
+            @Nullable String targetDatabase,
+            @Nullable String confirm,
+            @Nullable Boolean force,
+            @Nullable Boolean create,
+            HttpServletRequest http)
+            throws IOException {
+        String targetName =
+                targetDatabase != null ? targetDatabase : databases.primary().database();
+        Path upload = Files.createTempFile(settings.tempDirectory(), "pgkeep-upload-", ".archive");
+        boolean handedOver = false;
+        try {
+            copyBounded(in, upload);
+            requireKnownFormat(upload);
+            RestoreRequest request = restoreRequest(RestoreSource.file(upload), targetName, force, confirm, create)
+                    .actor(actor(http), http.getRemoteAddr())
+                    .build();
+            Job job = jobs.submit(
+                    "restore",
+                    targetName,
+                    "restore:" + targetName,
+                    () -> RestoreView.of(service.restore(request)),
+                    () -> deleteQuietly(upload));
+            handedOver = true;
+            return accepted(job, http, "restore (upload)", targetName);
+        } finally {
+            if (!handedOver) {
+                deleteQuietly(upload);
+            }
+        }
+    }
+
+    @GetMapping("/backups")
+    public List<BackupView> list(@RequestParam(required = false) @Nullable String database) {
+        return service.list(database).stream().map(BackupView::of).toList();
+    }
+
+    @GetMapping("/backups/{id}")
+    public BackupView get(@PathVariable String id) {
+        BackupId backupId = BackupId.parse(id);
+        return service.get(backupId).map(BackupView::of).orElseThrow(() -> notFound(backupId));
+    }
+
+    @PostMapping("/backups/{id}/verify")
+    public ResponseEntity<JobView> verify(
+            @PathVariable String id,
+            @RequestBody(required = false) @Nullable VerifyBody body,
+            HttpServletRequest http) {
+        BackupId backupId = BackupId.parse(id);
+        BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
+        boolean restoreTest = body != null && Boolean.TRUE.equals(body.restoreTest());
+        VerifyRequest request = new VerifyRequest(
+                new RestoreSource.ById(backupId),
+                restoreTest,
+                restoreTest ? databases.byName(manifest.database()).orElse(databases.primary()) : null,
+                Trigger.API,
+                actor(http),
+                http.getRemoteAddr());
+        Callable<VerifyView> work = () -> VerifyView.of(service.verify(request));
+        Job job = jobs.submit("verify", manifest.database(), null, work, null);
+        return accepted(job, http, "verify " + id, manifest.database());
+    }
+
+    @DeleteMapping("/backups/{id}")
+    public ResponseEntity<Void> delete(@PathVariable String id, HttpServletRequest http) {
+        BackupId backupId = BackupId.parse(id);
+        service.delete(backupId, Trigger.API, actor(http), http.getRemoteAddr());
+        audit.info("pgkeep admin: {} from {} deleted backup {}", actor(http), http.getRemoteAddr(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/jobs/{jobId}")
+    public JobView job(@PathVariable String jobId) {
+        return jobs.find(jobId)
+                .map(JobView::of)
+                .orElseThrow(() -> new JobNotFoundException("No job '" + printable(jobId) + "': it never existed, or"
+                        + " it finished longer ago than pgkeep.jobs.keep-finished-for."));
+    }
+
+    private RestoreRequest.Builder restoreRequest(
+            RestoreSource source,
+            String targetName,
+            @Nullable Boolean force,
+            @Nullable String confirm,
+            @Nullable Boolean create) {
+        DatabaseConnection target =
+                databases.byName(targetName).orElseGet(() -> databases.primary().withDatabase(targetName));
+        return RestoreRequest.builder(source, target)
+                .force(Boolean.TRUE.equals(force))
+                .confirm(confirm)
+                .createDatabase(Boolean.TRUE.equals(create))
+                .production(settings.production())
+                .safetyBackup(settings.safetyBackup());
+    }
+
+    private DatabaseConnection database(@Nullable String name) {
+        if (name == null || name.isBlank()) {
+            return databases.primary();
+        }
+        return databases
+                .byName(name)
+                .orElseThrow(() -> new BadInputException("Database '" + printable(name) + "' is not configured for"
+                        + " pgkeep; configured: "
+                        + databases.all().stream()
+                                .map(DatabaseConnection::database)
+                                .toList()
+                        + " (add it to pgkeep.databases)."));
+    }
+
+    private ResponseEntity<JobView> accepted(Job job, HttpServletRequest http, String what, String database) {
+        audit.info(
+                "pgkeep admin: {} from {} started {} of {} as job {}",
+                actor(http),
+                http.getRemoteAddr(),
+                what,
+                database,
+                job.id());
+        URI location = ServletUriComponentsBuilder.fromContextPath(http)
+                .path(settings.basePath())
+                .path("/jobs/{id}")
+                .buildAndExpand(job.id())
+                .toUri();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(JobView.of(job));
+    }
+
+    private void copyBounded(InputStream in, Path target) throws IOException {
+        long max = settings.maxUploadBytes();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try (OutputStream out = Files.newOutputStream(target)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                if (total > max) {
+                    throw tooLarge();
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        if (total == 0) {
+            throw new BadInputException("The uploaded archive is empty.");
+        }
+    }
+
+    private static void requireKnownFormat(Path upload) throws IOException {
+        byte[] head = new byte[32];
+        int n;
+        try (InputStream in = Files.newInputStream(upload)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (ArchiveFormat.detect(head, n).isEmpty()) {
+            throw new UnsupportedArchiveException("The uploaded file is not an archive pgkeep can restore: expected a"
+                    + " pg_dump custom-format archive (pg_dump -Fc), optionally gzip- or zstd-compressed and/or"
+                    + " OpenPGP-encrypted. Plain SQL dumps are not accepted.");
+        }
+    }
+
+    private UploadTooLargeException tooLarge() {
+        return new UploadTooLargeException("The uploaded archive is larger than pgkeep.admin.max-upload-size ("
+                + settings.maxUploadBytes() + " bytes); nothing was restored.");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the uploaded archive " + file, e);
+        }
+    }
+
+    private BackupNotFoundException notFound(BackupId id) {
+        return new BackupNotFoundException(
+                "No backup '" + id + "' in the repository; GET " + settings.basePath() + "/backups lists them.");
+    }
+
+    private static @Nullable String actor(HttpServletRequest http) {
+        Principal p = http.getUserPrincipal();
+        return p == null ? null : p.getName();
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}
