@@ -17,10 +17,11 @@ import org.springframework.context.annotation.Bean;
         beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(BackupService.class)
-@ConditionalOnEnabledHealthIndicator("pgkeep")
 public final class PgkeepHealthAutoConfiguration {
 
+    // on the method: the condition's class is only loaded once the class-level @ConditionalOnClass passed
     @Bean
+    @ConditionalOnEnabledHealthIndicator("pgkeep")
     @ConditionalOnMissingBean(name = "pgkeepHealthIndicator")
     PgkeepHealthIndicator pgkeepHealthIndicator(
             BackupService service,

@@ -1,0 +1,36 @@
+package dev.pgkeep.spring;
+
+import dev.pgkeep.testsupport.PostgresServer;
+import dev.pgkeep.testsupport.SampleDatabase;
+
+/** Throwaway sample databases on the shared test server, and the properties that point a host app at them. */
+public final class TestDatabases {
+    private TestDatabases() {}
+
+    public static PostgresServer server() {
+        return PostgresServer.shared();
+    }
+
+    /** Creates a sample database and returns its name. */
+    public static String createSample(String prefix) {
+        String name = PostgresServer.uniqueDatabaseName(prefix);
+        SampleDatabase.create(server(), name);
+        return name;
+    }
+
+    public static String jdbcUrl(String database) {
+        PostgresServer pg = server();
+        return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database;
+    }
+
+    /** spring.datasource.* and pgkeep.tools.bin-dir for {@code database}, as a host app would set them. */
+    public static String[] hostProperties(String database) {
+        PostgresServer pg = server();
+        return new String[] {
+            "spring.datasource.url=" + jdbcUrl(database),
+            "spring.datasource.username=" + pg.superuser(),
+            "spring.datasource.password=" + pg.password(),
+            "pgkeep.tools.bin-dir=" + pg.binDir()
+        };
+    }
+}

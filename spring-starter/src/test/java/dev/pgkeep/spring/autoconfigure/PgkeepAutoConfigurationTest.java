@@ -1,0 +1,291 @@
+package dev.pgkeep.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.spi.Codec;
+import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.core.storage.LocalStorageAdapter;
+import dev.pgkeep.spring.TestDatabases;
+import dev.pgkeep.spring.health.PgkeepHealthIndicator;
+import dev.pgkeep.spring.schedule.ScheduleClaim;
+import dev.pgkeep.spring.schedule.ScheduledBackups;
+import dev.pgkeep.spring.web.PgkeepAdminController;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+class PgkeepAutoConfigurationTest {
+    private static final AutoConfigurations PGKEEP = AutoConfigurations.of(
+            PgkeepAutoConfiguration.class,
+            PgkeepWebAutoConfiguration.class,
+            PgkeepSchedulerAutoConfiguration.class,
+            PgkeepHealthAutoConfiguration.class,
+            PgkeepMetricsAutoConfiguration.class);
+
+    static String database;
+
+    @TempDir
+    Path repo;
+
+    @BeforeAll
+    static void createDatabase() {
+        database = TestDatabases.createSample("starter_ac");
+    }
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner()
+                .withConfiguration(PGKEEP)
+                .withPropertyValues(TestDatabases.hostProperties(database))
+                .withPropertyValues("pgkeep.repository=" + repo);
+    }
+
+    @Test
+    void defaultsWireAServiceOnTheHostDatabaseWithLocalStorageScheduleAndHealth() {
+        runner().run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(BackupService.class);
+            assertThat(context.getBean(StorageAdapter.class)).isInstanceOf(LocalStorageAdapter.class);
+            assertThat(context.getBean(StorageAdapter.class).describe()).contains(repo.toString());
+            DatabaseConnection primary = context.getBean(PgkeepDatabases.class).primary();
+            assertThat(primary.database()).isEqualTo(database);
+            assertThat(primary.user()).isEqualTo("postgres");
+            assertThat(primary.password()).isNotNull();
+            assertThat(context.getBean(Codec.class).name()).isEqualTo("zstd");
+            assertThat(context.getBean(Codec.class).level()).isEqualTo(3);
+            assertThat(context).hasSingleBean(ScheduledBackups.class);
+            assertThat(context.getBean(ScheduledBackups.class).isRunning()).isTrue();
+            assertThat(context).hasSingleBean(PgkeepHealthIndicator.class);
+            PgkeepProperties props = context.getBean(PgkeepProperties.class);
+            assertThat(props.getSchedule().getCron()).isEqualTo("0 0 2 * * *");
+            assertThat(props.getSchedule().getZone()).isEqualTo("UTC");
+            assertThat(props.getRetention().getKeepDays()).isEqualTo(7);
+            assertThat(props.getRetention().getKeepMin()).isEqualTo(1);
+            assertThat(props.getAdmin().getBasePath()).isEqualTo("/admin/db");
+            assertThat(props.getAdmin().getRequiredAuthority()).isEqualTo("ROLE_ADMIN");
+            assertThat(props.getHealth().getMaxAge()).hasHours(26);
+            // not a web application: no endpoints
+            assertThat(context).doesNotHaveBean(PgkeepAdminController.class);
+        });
+    }
+
+    @Test
+    void propertiesOverrideTheDefaults() {
+        String other = TestDatabases.createSample("starter_ov");
+        runner().withPropertyValues(
+                        "pgkeep.database.url=" + TestDatabases.jdbcUrl(other),
+                        "pgkeep.databases[0].url=" + TestDatabases.jdbcUrl(database),
+                        "pgkeep.compression.codec=gzip",
+                        "pgkeep.compression.level=9",
+                        "pgkeep.schedule.enabled=false",
+                        "pgkeep.repository=file://" + repo.resolve("sub"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    PgkeepDatabases dbs = context.getBean(PgkeepDatabases.class);
+                    assertThat(dbs.primary().database()).isEqualTo(other);
+                    assertThat(dbs.all())
+                            .extracting(DatabaseConnection::database)
+                            .containsExactly(other, database);
+                    assertThat(dbs.byName(database).orElseThrow().user()).isEqualTo("postgres");
+                    assertThat(context.getBean(Codec.class).name()).isEqualTo("gzip");
+                    assertThat(context.getBean(Codec.class).level()).isEqualTo(9);
+                    assertThat(context).doesNotHaveBean(ScheduledBackups.class);
+                    assertThat(context.getBean(StorageAdapter.class).describe()).contains("sub");
+                    assertThat(Files.isDirectory(repo.resolve("sub"))).isTrue();
+                });
+    }
+
+    @Test
+    void userBeansWin() {
+        runner().withUserConfiguration(UserBeans.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(StorageAdapter.class)).isSameAs(UserBeans.STORAGE);
+            assertThat(context.getBean(Codec.class).name()).isEqualTo("none");
+            assertThat(context.getBean(ScheduleClaim.class)).isSameAs(UserBeans.CLAIM);
+        });
+    }
+
+    @Test
+    void offSwitchRemovesEverything() {
+        runner().withPropertyValues("pgkeep.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(BackupService.class);
+            assertThat(context).doesNotHaveBean(ScheduledBackups.class);
+            assertThat(context).doesNotHaveBean(PgkeepHealthIndicator.class);
+        });
+    }
+
+    @Test
+    void missingRepositoryFailsWithAClearMessage() {
+        new ApplicationContextRunner()
+                .withConfiguration(PGKEEP)
+                .withPropertyValues(TestDatabases.hostProperties(database))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("pgkeep.repository is not set"));
+    }
+
+    @Test
+    void s3RepositoryWithoutTheS3ModuleFailsWithAClearMessage() {
+        runner().withPropertyValues("pgkeep.repository=s3://bucket/prefix")
+                .withClassLoader(new FilteredClassLoader("dev.pgkeep.storage.s3"))
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("pgkeep-storage-s3"));
+    }
+
+    @Test
+    void missingPgDumpFailsFastAtStartUp(@TempDir Path emptyBin) {
+        runner().withPropertyValues("pgkeep.tools.bin-dir=" + emptyBin)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("No pg_dump")
+                        .hasMessageContaining("pgkeep.tools.bin-dir"));
+    }
+
+    @Test
+    void unreachableDatabaseFailsFastUnlessFailFastIsOff() {
+        runner().withPropertyValues("pgkeep.database.url=jdbc:postgresql://127.0.0.1:1/nowhere")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("cannot reach database postgres@127.0.0.1:1/nowhere")
+                        .hasStackTraceContaining("Connection refused")
+                        .hasMessageNotContaining(TestDatabases.server().password()));
+        runner().withPropertyValues(
+                        "pgkeep.database.url=jdbc:postgresql://127.0.0.1:1/nowhere", "pgkeep.fail-fast=false")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void unwritableRepositoryFailsFastAtStartUp() throws Exception {
+        Path file = Files.writeString(repo.resolve("not-a-folder"), "x");
+        runner().withPropertyValues("pgkeep.repository=" + file)
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining(file.toString()));
+    }
+
+    @Test
+    void encryptionKeysWithoutTheOpenPgpModuleFailFast() {
+        runner().withPropertyValues("pgkeep.encryption.public-keys=classpath:missing.asc")
+                .withClassLoader(new FilteredClassLoader("dev.pgkeep.crypto.gpg"))
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("pgkeep-crypto-gpg"));
+    }
+
+    @Test
+    void startsWithEachOptionalIntegrationFilteredOut() {
+        for (String filtered : List.of(
+                "dev.pgkeep.storage.s3",
+                "dev.pgkeep.crypto.gpg",
+                "dev.pgkeep.metrics.micrometer",
+                "io.micrometer",
+                "org.springframework.boot.health",
+                "org.springframework.security")) {
+            runner().withClassLoader(new FilteredClassLoader(filtered)).run(context -> {
+                assertThat(context).as("without %s", filtered).hasNotFailed();
+                assertThat(context).hasSingleBean(BackupService.class);
+            });
+        }
+        runner().withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+                .run(context -> assertThat(context).doesNotHaveBean(PgkeepHealthIndicator.class));
+    }
+
+    @Test
+    void webEndpointsNeedSpringSecurityUnlessExplicitlyUnsecured() {
+        WebApplicationContextRunner web = new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class))
+                .withConfiguration(PGKEEP)
+                .withPropertyValues(TestDatabases.hostProperties(database))
+                .withPropertyValues("pgkeep.repository=" + repo, "pgkeep.schedule.enabled=false");
+        web.run(context -> assertThat(context).hasSingleBean(PgkeepAdminController.class));
+        web.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(PgkeepAdminController.class);
+                });
+        web.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
+                .withPropertyValues("pgkeep.admin.allow-unsecured=true")
+                .run(context -> assertThat(context).hasSingleBean(PgkeepAdminController.class));
+        web.withPropertyValues("pgkeep.admin.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(PgkeepAdminController.class));
+    }
+
+    @Test
+    void theDataSourceIsTheDefaultDatabaseWhenNoUrlPropertyIsSet() {
+        String[] host = TestDatabases.hostProperties(database);
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .withConfiguration(PGKEEP)
+                .withPropertyValues(host)
+                .withPropertyValues("pgkeep.repository=" + repo)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgkeepDatabases.class).primary().database())
+                            .isEqualTo(database);
+                });
+    }
+
+    @Test
+    void everyBeanOfEveryAutoConfigurationCanBeReplaced() {
+        List<String> unguarded = new ArrayList<>();
+        for (Class<?> type : List.of(
+                PgkeepAutoConfiguration.class,
+                PgkeepWebAutoConfiguration.class,
+                PgkeepWebAutoConfiguration.SecuredAdminConfiguration.class,
+                PgkeepWebAutoConfiguration.UnsecuredAdminConfiguration.class,
+                PgkeepSchedulerAutoConfiguration.class,
+                PgkeepHealthAutoConfiguration.class,
+                PgkeepMetricsAutoConfiguration.class)) {
+            for (Method m : type.getDeclaredMethods()) {
+                boolean bean = m.isAnnotationPresent(Bean.class);
+                boolean configurer = m.getReturnType().getSimpleName().equals("WebMvcConfigurer");
+                if (bean && !configurer && !m.isAnnotationPresent(ConditionalOnMissingBean.class)) {
+                    unguarded.add(type.getSimpleName() + "." + m.getName());
+                }
+            }
+        }
+        assertThat(unguarded).isEmpty();
+        assertThat(Arrays.stream(PgkeepAutoConfiguration.class.getDeclaredMethods())
+                        .filter(m -> m.isAnnotationPresent(Bean.class))
+                        .count())
+                .isGreaterThan(5);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserBeans {
+        static final StorageAdapter STORAGE = new LocalStorageAdapter(
+                Path.of(System.getProperty("java.io.tmpdir")).resolve("pgkeep-user-storage"));
+        static final ScheduleClaim CLAIM = database -> Optional.empty();
+
+        @Bean
+        StorageAdapter userStorage() {
+            return STORAGE;
+        }
+
+        @Bean
+        Codec userCodec() {
+            return Codec.none();
+        }
+
+        @Bean
+        ScheduleClaim userClaim() {
+            return CLAIM;
+        }
+    }
+}
