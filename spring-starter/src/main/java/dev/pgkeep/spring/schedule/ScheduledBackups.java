@@ -116,7 +116,9 @@ public final class ScheduledBackups implements SmartLifecycle {
         s.setPoolSize(1);
         s.setThreadNamePrefix("pgkeep-schedule-");
         s.setDaemon(true);
-        s.setWaitForTasksToCompleteOnShutdown(false);
+        // a graceful shutdown lets a running tick finish its backup and retention rather than cutting them short
+        s.setWaitForTasksToCompleteOnShutdown(true);
+        s.setAwaitTerminationSeconds(120);
         s.initialize();
         this.scheduler = s;
         this.schedule = s.schedule(this::runTick, new CronTrigger(cron, zone));

@@ -1,0 +1,92 @@
+package dev.pgkeep.spring.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pgkeep.core.BackupRequest;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.Trigger;
+import dev.pgkeep.spring.TestDatabases;
+import dev.pgkeep.spring.autoconfigure.PgkeepAutoConfiguration;
+import dev.pgkeep.spring.autoconfigure.PgkeepDatabases;
+import dev.pgkeep.spring.autoconfigure.PgkeepHealthAutoConfiguration;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class PgkeepHealthIndicatorTest {
+
+    @TempDir
+    Path repo;
+
+    private ApplicationContextRunner runner(String database) {
+        return new ApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(PgkeepAutoConfiguration.class, PgkeepHealthAutoConfiguration.class))
+                .withPropertyValues(TestDatabases.hostProperties(database))
+                .withPropertyValues("pgkeep.repository=" + repo);
+    }
+
+    @Test
+    void upAfterAFreshBackupDownWhenItIsTooOldOrTheLastRunFailed() {
+        String database = TestDatabases.createSample("starter_health");
+        runner(database).run(context -> {
+            PgkeepHealthIndicator indicator = context.getBean(PgkeepHealthIndicator.class);
+            assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+
+            String id = context.getBean(BackupService.class)
+                    .backup(BackupRequest.of(Trigger.TEST))
+                    .id()
+                    .value();
+            Health health = indicator.health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> details =
+                    (Map<String, Object>) health.getDetails().get(database);
+            assertThat(details).containsEntry("newestBackupId", id).containsEntry("lastRun", "succeeded");
+            assertThat(details).containsKey("newestBackupAge");
+            assertThat(health.toString())
+                    .doesNotContain(TestDatabases.server().password())
+                    .doesNotContain("jdbc:");
+        });
+        runner(database).withPropertyValues("pgkeep.health.max-age=1ms").run(context -> {
+            Health health = context.getBean(PgkeepHealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails().toString()).contains("older than pgkeep.health.max-age");
+        });
+    }
+
+    @Test
+    void downWhenTheLastBackupFailed() {
+        String database = TestDatabases.createSample("starter_health_fail");
+        runner(database)
+                .withPropertyValues(
+                        "pgkeep.databases[0].url=" + TestDatabases.jdbcUrl("no_such_database_here"),
+                        "pgkeep.fail-fast=false")
+                .run(context -> {
+                    BackupService service = context.getBean(BackupService.class);
+                    service.backup(BackupRequest.of(Trigger.TEST));
+                    var missing = context.getBean(PgkeepDatabases.class)
+                            .byName("no_such_database_here")
+                            .orElseThrow();
+                    assertThatThrownBy(() -> service.backup(BackupRequest.of(missing, Trigger.TEST)));
+                    Health health = context.getBean(PgkeepHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getDetails().get("no_such_database_here").toString())
+                            .contains("lastRun=failed");
+                    assertThat(health.getDetails().get(database).toString()).contains("status=UP");
+                });
+    }
+
+    @Test
+    void disabledThroughManagementHealthProperty() {
+        runner(TestDatabases.createSample("starter_health_off"))
+                .withPropertyValues("management.health.pgkeep.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(PgkeepHealthIndicator.class));
+    }
+}
