@@ -183,13 +183,11 @@ public final class OpenPgpEncryptor implements Encryptor {
                     + (next == null ? "no OpenPGP packet" : next.getClass().getSimpleName()) + ")");
         }
         List<Long> messageKeyIds = new ArrayList<>();
-        boolean passwordOnly = true;
         for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
             PGPEncryptedData data = it.next();
             if (!(data instanceof PGPPublicKeyEncryptedData publicKeyData)) {
                 continue;
             }
-            passwordOnly = false;
             long keyId = publicKeyData.getKeyID();
             messageKeyIds.add(keyId);
             List<DecryptionKey> candidates = keyId == 0L
@@ -218,9 +216,16 @@ public final class OpenPgpEncryptor implements Encryptor {
                 return new DecryptingInputStream(literalData(decrypted), decrypted, publicKeyData, source);
             }
         }
-        if (passwordOnly && list.size() > 0 && list.get(0) instanceof PGPPBEEncryptedData) {
-            throw new BadInputException("the archive is encrypted with a passphrase (gpg --symmetric), not to a public"
-                    + " key; decrypt it with gpg --decrypt first and restore the result with --file");
+        if (messageKeyIds.isEmpty()) {
+            boolean passwordEncrypted = false;
+            for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
+                passwordEncrypted |= it.next() instanceof PGPPBEEncryptedData;
+            }
+            if (passwordEncrypted) {
+                throw new BadInputException("the archive is encrypted with a passphrase (gpg --symmetric), not to a"
+                        + " public key; decrypt it with gpg --decrypt first and restore the result with --file");
+            }
+            throw new IntegrityException("the archive is not an OpenPGP message encrypted to a public key");
         }
         throw new BadInputException("the archive was encrypted to key " + describeKeyIds(messageKeyIds)
                 + ", not to any key in " + String.join(", ", decryptionKeySources)
@@ -249,9 +254,6 @@ public final class OpenPgpEncryptor implements Encryptor {
     }
 
     private static String describeKeyIds(List<Long> keyIds) {
-        if (keyIds.isEmpty()) {
-            return "no public key";
-        }
         return keyIds.stream()
                 .map(id -> id == 0L ? "(hidden recipient)" : Recipient.keyId(id))
                 .collect(Collectors.joining(", "));
