@@ -1,4 +1,4 @@
-/** Contract test kits: abstract JUnit classes that hold the tests every implementation of an SPI must pass. */
+/** Contract test kits: abstract JUnit 5 classes that own the tests, each implementation's test only supplies it. */
 @NullMarked
 package dev.pgkeep.testsupport.contract;
 
