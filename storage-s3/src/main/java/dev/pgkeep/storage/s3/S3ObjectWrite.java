@@ -29,6 +29,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -115,6 +116,8 @@ final class S3ObjectWrite implements PendingObject {
                 s3.abortMultipartUpload(
                         b -> b.bucket(options.bucket()).key(objectKey).uploadId(uploadId));
                 log.debug("Aborted multipart upload {} of {}", uploadId, location);
+            } catch (NoSuchUploadException e) {
+                // already aborted, e.g. by removeIncompleteWrites from another instance
             } catch (SdkException e) {
                 throw new IOException(
                         "Could not abort the multipart upload of " + location + " (" + e.getMessage() + "); its parts "

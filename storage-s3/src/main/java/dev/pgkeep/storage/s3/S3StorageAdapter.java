@@ -188,7 +188,10 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
         }
     }
 
-    /** Aborts the multipart uploads under this repository's prefix started more than {@code olderThan} ago. */
+    /**
+     * Aborts the multipart uploads under this repository's prefix started more than {@code olderThan} ago; {@link
+     * Duration#ZERO} aborts all of them, for when no write can be running.
+     */
     @Override
     public int removeIncompleteWrites(Duration olderThan) throws IOException {
         Instant cutoff = Instant.now().minus(olderThan);
@@ -197,10 +200,11 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
             for (MultipartUpload upload : s3.listMultipartUploadsPaginator(
                             b -> b.bucket(options.bucket()).prefix(options.prefix()))
                     .uploads()) {
-                // an upload of unknown age is only removed when the caller asks for everything
-                boolean old = upload.initiated() == null
-                        ? olderThan.isZero() || olderThan.isNegative()
-                        : upload.initiated().isBefore(cutoff);
+                // zero means every unfinished upload (the caller knows no write is running); some compatible
+                // stores report no or a wrong start time, so it does not depend on the clock
+                boolean old = olderThan.isZero()
+                        || olderThan.isNegative()
+                        || (upload.initiated() != null && upload.initiated().isBefore(cutoff));
                 if (old) {
                     stale.add(upload);
                 }

@@ -66,6 +66,7 @@ public final class S3TestServer implements AutoCloseable {
                 .blobStore(blobStore)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .ignoreUnknownHeaders(builder.ignoreUnknownHeaders)
                 .build();
         try {
             proxy.start();
@@ -135,6 +136,7 @@ public final class S3TestServer implements AutoCloseable {
     public static final class Builder {
         private @Nullable Path directory;
         private UnaryOperator<BlobStore> decorator = UnaryOperator.identity();
+        private boolean ignoreUnknownHeaders;
 
         private Builder() {}
 
@@ -147,6 +149,15 @@ public final class S3TestServer implements AutoCloseable {
         /** Wraps the blob store, e.g. in a {@code ForwardingBlobStore} that fails some calls. */
         public Builder blobStoreDecorator(UnaryOperator<BlobStore> decorator) {
             this.decorator = decorator;
+            return this;
+        }
+
+        /**
+         * Accepts headers s3proxy does not implement (e.g. {@code x-amz-server-side-encryption}) instead of answering
+         * 501 NotImplemented, so clients that send them can be tested.
+         */
+        public Builder ignoreUnknownHeaders(boolean ignore) {
+            this.ignoreUnknownHeaders = ignore;
             return this;
         }
 
