@@ -61,6 +61,9 @@ import org.jspecify.annotations.Nullable;
  *       database whose backups only ever failed;
  *   <li>{@value #BACKUP_LAST_FAILED} gauge [{@code pgkeep_backup_last_failed}]: 1 when the most recent backup of the
  *       database failed, 0 when it succeeded;
+ *   <li>{@value #BACKUP_LAST_FAILURE} gauge, epoch seconds [{@code pgkeep_backup_last_failure_seconds}]: when the
+ *       most recent failure seen by this process happened; NaN when none (failures are not stored, so a restart
+ *       forgets them). Compare it with {@value #BACKUP_LAST_SUCCESS} across instances;
  *   <li>{@value #BACKUP_IN_PROGRESS} gauge [{@code pgkeep_backup_in_progress}]: backups running now.
  * </ul>
  *
@@ -78,6 +81,7 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
     public static final String BACKUP_LAST_SUCCESS = "pgkeep.backup.last.success";
     public static final String BACKUP_LAST_SUCCESS_AGE = "pgkeep.backup.last.success.age";
     public static final String BACKUP_LAST_FAILED = "pgkeep.backup.last.failed";
+    public static final String BACKUP_LAST_FAILURE = "pgkeep.backup.last.failure";
     public static final String BACKUP_IN_PROGRESS = "pgkeep.backup.in.progress";
 
     public static final String TAG_DATABASE = "database";
@@ -313,6 +317,12 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
                 .tags(tags)
                 .strongReference(true)
                 .register(registry);
+        Gauge.builder(BACKUP_LAST_FAILURE, state, DatabaseState::lastFailureEpochSeconds)
+                .description("When the most recent failed backup ended (Unix time); NaN when none since start")
+                .baseUnit(SECONDS)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder(BACKUP_IN_PROGRESS, state, DatabaseState::inProgress)
                 .description("Backups running now")
                 .tags(tags)
@@ -364,6 +374,11 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
 
         double lastSuccessEpochSeconds() {
             long millis = lastSuccessMillis.get();
+            return millis == NEVER ? Double.NaN : millis / 1000.0;
+        }
+
+        double lastFailureEpochSeconds() {
+            long millis = lastFailureMillis.get();
             return millis == NEVER ? Double.NaN : millis / 1000.0;
         }
 

@@ -67,6 +67,7 @@ class PgkeepMetricsTest {
         assertThat(gauge(BACKUP_LAST_SUCCESS, "shop")).isEqualTo(done.getEpochSecond());
         assertThat(gauge(BACKUP_LAST_SUCCESS_AGE, "shop")).isEqualTo(7200.0);
         assertThat(gauge(BACKUP_LAST_FAILED, "shop")).isZero();
+        assertThat(gauge(BACKUP_LAST_FAILURE, "shop")).isNaN();
         assertThat(gauge(BACKUP_IN_PROGRESS, "shop")).isZero();
     }
 
@@ -87,12 +88,16 @@ class PgkeepMetricsTest {
         assertThat(registry.find(BACKUP_SIZE).tag(TAG_OUTCOME, OUTCOME_FAILURE).summary())
                 .isNull();
         assertThat(gauge(BACKUP_LAST_FAILED, "shop")).isEqualTo(1.0);
+        assertThat(gauge(BACKUP_LAST_FAILURE, "shop")).isEqualTo(started.getEpochSecond() + 7.0);
         assertThat(gauge(BACKUP_LAST_SUCCESS, "shop")).isEqualTo(T0.getEpochSecond());
         assertThat(gauge(BACKUP_LAST_SUCCESS_AGE, "shop")).isEqualTo(86_410.0);
         assertThat(gauge(BACKUP_IN_PROGRESS, "shop")).isZero();
 
         metrics.onEvent(succeeded("shop", started.plusSeconds(60), 1000, 10, 20));
         assertThat(gauge(BACKUP_LAST_FAILED, "shop")).isZero();
+        assertThat(gauge(BACKUP_LAST_FAILURE, "shop"))
+                .as("kept for cross-instance comparison")
+                .isEqualTo(started.getEpochSecond() + 7.0);
     }
 
     @Test
@@ -219,6 +224,7 @@ class PgkeepMetricsTest {
                 .containsEntry("pgkeep_backup_last_success_age_seconds{database=\"shop\"}", 300.0)
                 .containsEntry("pgkeep_backup_last_success_age_seconds{database=\"crm\"}", Double.POSITIVE_INFINITY)
                 .containsEntry("pgkeep_backup_last_failed{database=\"crm\"}", 1.0)
+                .containsEntry("pgkeep_backup_last_failure_seconds{database=\"crm\"}", T0.getEpochSecond() + 100.0)
                 .containsEntry("pgkeep_backup_last_failed{database=\"shop\"}", 0.0)
                 .containsEntry("pgkeep_backup_in_progress{database=\"shop\"}", 0.0)
                 .containsEntry("pgkeep_prune_deleted_total{database=\"*\",trigger=\"cli\"}", 2.0);
