@@ -11,6 +11,7 @@ import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public final class BackupServiceBuilder {
     private @Nullable BackupLock lock;
     private @Nullable Path tempDirectory;
     private Clock clock = Clock.systemUTC();
+    private Duration incompleteWriteGrace = Duration.ofHours(24);
 
     BackupServiceBuilder() {}
 
@@ -91,6 +93,15 @@ public final class BackupServiceBuilder {
         return this;
     }
 
+    /**
+     * How old leftovers of interrupted writes (temporary files, open multipart uploads, dumps without a manifest)
+     * must be before backups and prune remove them; long enough that no running backup is disturbed. Default 24 h.
+     */
+    public BackupServiceBuilder incompleteWriteGracePeriod(Duration value) {
+        this.incompleteWriteGrace = Objects.requireNonNull(value, "incompleteWriteGracePeriod");
+        return this;
+    }
+
     public BackupService build() {
         if (storage == null) {
             throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
@@ -99,6 +110,15 @@ public final class BackupServiceBuilder {
         BackupLock effectiveLock = lock != null ? lock : new PostgresAdvisoryLock(tools);
         Path temp = tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
         return new DefaultBackupService(
-                database, storage, encryptor, codec, List.copyOf(auditSinks), tools, effectiveLock, temp, clock);
+                database,
+                storage,
+                encryptor,
+                codec,
+                List.copyOf(auditSinks),
+                tools,
+                effectiveLock,
+                temp,
+                clock,
+                incompleteWriteGrace);
     }
 }

@@ -129,7 +129,12 @@ public final class PgTools {
                 List.of(program("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-c", sql));
         Result result = run(cmd, db.libpqEnvironment(), null, 300);
         if (result.exitCode != 0) {
-            throw new PgkeepException("psql on " + db.describe() + " failed: " + result.stderrTail());
+            String said = result.stderrTail();
+            if (said.contains("connection to server") || said.contains("FATAL")) {
+                throw new PgkeepException(
+                        "cannot connect to " + db.describe() + ": " + said.replaceFirst("^psql: error: ", ""));
+            }
+            throw new PgkeepException("psql on " + db.describe() + " failed: " + said);
         }
         return result;
     }

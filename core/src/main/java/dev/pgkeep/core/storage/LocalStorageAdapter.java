@@ -101,6 +101,8 @@ public final class LocalStorageAdapter implements StorageAdapter {
                 if (!committed) {
                     channel.close();
                     Files.deleteIfExists(temp);
+                    // create() made the folders; an aborted write must not leave them behind
+                    removeEmptyParents(target.getParent());
                 }
             }
         };

@@ -1,0 +1,24 @@
+# Thin wrappers around the pgkeep CLI for teams used to `make db-backup`.
+# Configure with PGKEEP_DB (postgresql://user@host:port/db) and PGKEEP_REPO (folder or s3://...),
+# or pass DB=... REPO=... on the command line.
+PGKEEP ?= bin/pgkeep
+DB ?= $(PGKEEP_DB)
+REPO ?= $(PGKEEP_REPO)
+# db-restore: which backup (default: the newest good one) and into which database
+BACKUP ?=
+TARGET ?= $(DB)
+
+.PHONY: db-backup db-restore db-list test
+
+db-backup:
+	$(PGKEEP) backup $(if $(DB),--db "$(DB)") $(if $(REPO),--repo "$(REPO)")
+
+db-restore:
+	$(PGKEEP) restore $(if $(TARGET),--db "$(TARGET)") $(if $(REPO),--repo "$(REPO)") \
+		$(if $(BACKUP),--backup "$(BACKUP)",--latest) $(RESTORE_FLAGS)
+
+db-list:
+	$(PGKEEP) list $(if $(REPO),--repo "$(REPO)")
+
+test:
+	./mvnw -B verify

@@ -1,0 +1,106 @@
+package dev.pgkeep.cli;
+
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupServiceBuilder;
+import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.core.storage.LocalStorageAdapter;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** What the commands share: the environment variables, the output streams, and how to build a service from them. */
+final class CliEnvironment {
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    CliEnvironment(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Implemented by commands that need the environment. */
+    interface Aware {
+        void environment(CliEnvironment environment);
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    @Nullable
+    String getenv(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    boolean production() {
+        return "production".equalsIgnoreCase(getenv("PGKEEP_ENV"));
+    }
+
+    /**
+     * {@code --db}, else {@code PGKEEP_DB}, else libpq's own variables: host, port, user and password stay with libpq
+     * (inherited by pg_dump), and the database is {@code PGDATABASE}, {@code PGUSER} or the OS user, as libpq does.
+     */
+    DatabaseConnection database(@Nullable String url) {
+        String chosen = url != null ? url : getenv("PGKEEP_DB");
+        if (chosen != null) {
+            return DatabaseConnection.parse(chosen);
+        }
+        String name = getenv("PGDATABASE");
+        if (name == null) {
+            name = getenv("PGUSER");
+        }
+        if (name == null) {
+            name = System.getProperty("user.name");
+        }
+        return new DatabaseConnection(null, null, name, null, null, Map.of());
+    }
+
+    /** {@code --repo} (a path, {@code file:///path} or {@code s3://bucket/prefix?...}), else {@code PGKEEP_REPO}. */
+    StorageAdapter storage(@Nullable String repo) {
+        String chosen = repo != null ? repo : getenv("PGKEEP_REPO");
+        if (chosen == null) {
+            throw new BadInputException("No repository: give --repo PATH|s3://bucket/prefix or set PGKEEP_REPO.");
+        }
+        if (chosen.startsWith("s3://")) {
+            return Repositories.s3(chosen);
+        }
+        Path path = chosen.startsWith("file:") ? Path.of(URI.create(chosen)) : Path.of(chosen);
+        return new LocalStorageAdapter(path);
+    }
+
+    BackupServiceBuilder service(StorageAdapter storage, @Nullable DatabaseConnection database, Encryptor encryptor) {
+        BackupServiceBuilder builder = BackupService.builder()
+                .storage(storage)
+                .database(database)
+                .encryptor(encryptor)
+                .auditSink(Repositories.auditSink());
+        Repositories.alerts(getenv("PGKEEP_SLACK_WEBHOOK")).ifPresent(builder::auditSink);
+        return builder;
+    }
+
+    static boolean verbose(String[] args) {
+        return Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+    }
+
+    /** slf4j-simple reads its settings once, before the first logger: warnings only unless --verbose. */
+    static void configureLogging(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose(args) ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+    }
+}

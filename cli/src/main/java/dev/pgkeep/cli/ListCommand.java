@@ -1,0 +1,82 @@
+package dev.pgkeep.cli;
+
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.spi.Encryptor;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pgkeep list}. */
+@Command(
+        name = "list",
+        description = "List the good backups in the repository, newest first.",
+        mixinStandardHelpOptions = true)
+final class ListCommand implements Callable<Integer>, CliEnvironment.Aware {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--database", paramLabel = "NAME", description = "Only this database's backups.")
+    @Nullable
+    String database;
+
+    private CliEnvironment env;
+
+    @Override
+    public void environment(CliEnvironment environment) {
+        this.env = environment;
+    }
+
+    @Override
+    public Integer call() {
+        BackupService service = env.service(env.storage(common.repo), null, Encryptor.NONE)
+                .lock(dev.pgkeep.core.spi.BackupLock.NONE)
+                .build();
+        List<BackupManifest> backups = service.list(database);
+        if (common.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("backups", backups);
+            env.out().println(Output.json(json));
+            return 0;
+        }
+        if (backups.isEmpty()) {
+            env.out().println("No backups" + (database != null ? " of " + database : "") + ".");
+            return 0;
+        }
+        env.out()
+                .printf(
+                        "%-22s  %-20s  %-20s  %10s  %-9s  %-10s  %s%n",
+                        "ID", "DATABASE", "COMPLETED (UTC)", "SIZE", "CODEC", "ENCRYPTED", "VERIFIED / LABEL");
+        for (BackupManifest m : backups) {
+            String verified = m.verification() == null
+                    ? "-"
+                    : (m.verification().ok() ? "ok " : "FAILED ")
+                            + m.verification().method();
+            env.out()
+                    .printf(
+                            "%-22s  %-20s  %-20s  %10s  %-9s  %-10s  %s%s%n",
+                            m.id(),
+                            m.database(),
+                            TIME.format(m.completedAt()),
+                            Output.bytes(m.storedBytes()),
+                            m.compression().codec(),
+                            m.encryption() == null
+                                    ? "no"
+                                    : m.encryption().type() + " ("
+                                            + m.encryption().recipients().size() + ")",
+                            verified,
+                            m.label() == null ? "" : " / " + m.label());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,303 @@
+package dev.pgkeep.testsupport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL cluster made by {@code initdb} in a temporary folder and run by {@code pg_ctl} on a free loopback port.
+ * As root it runs the server as the {@code postgres} OS user, because initdb and pg_ctl refuse to run as root.
+ */
+final class LocalCluster implements ServerProcess {
+    private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
+    private static final String OS_USER = "postgres";
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final int START_ATTEMPTS = 3;
+
+    private final Path binDir;
+    private final Path baseDir;
+    private final Path dataDir;
+    private final boolean asPostgresUser;
+    private final int port;
+    private boolean stopped;
+
+    private LocalCluster(Path binDir, Path baseDir, boolean asPostgresUser, int port) {
+        this.binDir = binDir;
+        this.baseDir = baseDir;
+        this.dataDir = baseDir.resolve("data");
+        this.asPostgresUser = asPostgresUser;
+        this.port = port;
+    }
+
+    static LocalCluster start(Path binDir, String superuser, String password) {
+        boolean asPostgresUser = runningAsRoot();
+        Path baseDir = null;
+        try {
+            baseDir = createBaseDir(asPostgresUser);
+            Path socketDir = Files.createDirectory(baseDir.resolve("sock"));
+            Path passwordFile = baseDir.resolve("pwfile");
+            Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+            if (asPostgresUser) {
+                giveToPostgresUser(baseDir);
+                giveToPostgresUser(socketDir);
+                giveToPostgresUser(passwordFile);
+            }
+            Path dataDir = baseDir.resolve("data");
+            ExternalCommand.Result initdb = runServerTool(
+                    asPostgresUser,
+                    baseDir,
+                    INITDB_TIMEOUT,
+                    binDir.resolve("initdb").toString(),
+                    "-D",
+                    dataDir.toString(),
+                    "-U",
+                    superuser,
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "--pwfile=" + passwordFile,
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync");
+            Files.deleteIfExists(passwordFile);
+            if (!initdb.succeeded()) {
+                throw new IllegalStateException("initdb failed (exit " + initdb.exitCode() + "): "
+                        + (initdb.stderr() + initdb.stdout()).strip());
+            }
+            String lastFailure = "";
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                int port = freeLoopbackPort();
+                LocalCluster cluster = new LocalCluster(binDir, baseDir, asPostgresUser, port);
+                String failure = cluster.pgCtlStart(socketDir);
+                if (failure == null) {
+                    log.info("Started PostgreSQL from {} on 127.0.0.1:{} in {}", binDir, port, baseDir);
+                    return cluster;
+                }
+                // another process may have taken the port between probing and binding; a new port fixes that
+                lastFailure = failure;
+            }
+            throw new IllegalStateException(
+                    "pg_ctl could not start PostgreSQL after " + START_ATTEMPTS + " attempts: " + lastFailure);
+        } catch (IOException e) {
+            deleteTree(baseDir);
+            throw new IllegalStateException("Could not prepare a PostgreSQL cluster folder: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteTree(baseDir);
+            throw e;
+        }
+    }
+
+    /** Runs {@code pg_ctl start}; returns why it failed, or null when the server accepts connections. */
+    private @Nullable String pgCtlStart(Path socketDir) {
+        String options = "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50";
+        Path logFile = baseDir.resolve("server-" + port + ".log");
+        ExternalCommand.Result result = runServerTool(
+                asPostgresUser,
+                baseDir,
+                PG_CTL_TIMEOUT,
+                binDir.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir.toString(),
+                "-l",
+                logFile.toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start");
+        if (result.succeeded()) {
+            return null;
+        }
+        String serverLog = "";
+        try {
+            if (Files.exists(logFile)) {
+                List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+                serverLog = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+            }
+        } catch (IOException e) {
+            serverLog = "(server log unreadable: " + e.getMessage() + ")";
+        }
+        // pg_ctl may have left a half-started postmaster behind when -w timed out
+        stopServer();
+        return "exit " + result.exitCode() + ": " + (result.stderr() + result.stdout()).strip() + "\nserver log:\n"
+                + serverLog;
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        stopServer();
+        deleteTree(baseDir);
+    }
+
+    private void stopServer() {
+        if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
+            return;
+        }
+        ExternalCommand.Result result = runServerTool(
+                asPostgresUser,
+                baseDir,
+                PG_CTL_TIMEOUT,
+                binDir.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir.toString(),
+                "-m",
+                "immediate",
+                "-w",
+                "-t",
+                "30",
+                "stop");
+        if (!result.succeeded()) {
+            log.warn("pg_ctl stop failed for {}: {}", dataDir, (result.stderr() + result.stdout()).strip());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "local cluster " + dataDir + " (" + binDir + ")";
+    }
+
+    private static ExternalCommand.Result runServerTool(
+            boolean asPostgresUser, Path workingDirectory, Duration timeout, String... command) {
+        List<String> argv = new ArrayList<>();
+        if (asPostgresUser) {
+            argv.addAll(List.of(runuser(), "-u", OS_USER, "--"));
+        }
+        argv.addAll(List.of(command));
+        Map<String, String> env = new HashMap<>();
+        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+            // a PGDATA, PGPORT or PGOPTIONS from the developer's shell must not redirect the throwaway server
+            if (!e.getKey().startsWith("PG")
+                    && !e.getKey().startsWith("LC_")
+                    && !e.getKey().equals("LANG")) {
+                env.put(e.getKey(), e.getValue());
+            }
+        }
+        env.put("LC_ALL", "C");
+        return ExternalCommand.run(argv, env, workingDirectory, null, timeout);
+    }
+
+    private static String runuser() {
+        for (String candidate : List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Running as root, but 'runuser' (util-linux) is missing; initdb refuses"
+                + " root, so install util-linux or run the tests as a non-root user.");
+    }
+
+    static boolean runningAsRoot() {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        try {
+            // /proc/self belongs to the effective user
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Path createBaseDir(boolean asPostgresUser) throws IOException {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir"));
+        if (asPostgresUser && !traversableByOthers(parent)) {
+            // the postgres user must reach the cluster folder through every parent folder
+            parent = Path.of("/tmp");
+        }
+        return Files.createTempDirectory(parent, "pgkeep-pg-");
+    }
+
+    private static boolean traversableByOthers(Path dir) {
+        try {
+            for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static void giveToPostgresUser(Path path) throws IOException {
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        try {
+            view.setOwner(lookup.lookupPrincipalByName(OS_USER));
+            GroupPrincipal group = lookup.lookupPrincipalByGroupName(OS_USER);
+            view.setGroup(group);
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            throw new IllegalStateException("Running as root, but there is no '" + OS_USER + "' OS user to run"
+                    + " PostgreSQL as; create it (useradd --system postgres) or run the tests as a non-root user.");
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void deleteTree(@Nullable Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Could not delete {} completely: {}", root, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.pgkeep.testsupport;
+
+import dev.pgkeep.core.DatabaseConnection;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A throwaway PostgreSQL 15+ server for tests. It runs in a container (Testcontainers, {@code postgres:15}) when a
+ * Docker engine is reachable, otherwise as a local cluster made by {@code initdb} in a temporary folder, using the
+ * programs in {@code PGKEEP_PG_BIN}, the newest {@code /usr/lib/postgresql/<major>/bin}, or PATH.
+ *
+ * <p>{@link #shared()} gives one server per JVM, which tests in many classes share (each test uses its own database
+ * names, see {@link #uniqueDatabaseName(String)}); {@link #start()} gives a private one for tests that stop or break
+ * servers. Setting {@code PGKEEP_TEST_POSTGRES=local} skips the Docker probe.
+ *
+ * <p>The superuser password is random per server; client programs get it through {@code PGPASSWORD}, never argv.
+ */
+public final class PostgresServer implements AutoCloseable {
+    private static final String SUPERUSER = "postgres";
+    private static final Duration PSQL_TIMEOUT = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static @Nullable PostgresServer shared;
+    private static @Nullable RuntimeException sharedFailure;
+
+    private final ServerProcess process;
+    private final String password;
+    private final Path binDir;
+    private final Thread shutdownHook;
+    private volatile @Nullable String serverVersion;
+    private volatile boolean closed;
+
+    private PostgresServer(ServerProcess process, String password, Path binDir) {
+        this.process = process;
+        this.password = password;
+        this.binDir = binDir;
+        this.shutdownHook = new Thread(process::stop, "pgkeep-postgres-stop");
+    }
+
+    /**
+     * The server shared by every test in this JVM, started on first use and stopped by a JVM shutdown hook. Do not
+     * close it. When it cannot start, every call fails fast with the first failure as the cause.
+     */
+    public static synchronized PostgresServer shared() {
+        if (shared != null) {
+            return shared;
+        }
+        if (sharedFailure != null) {
+            throw new IllegalStateException(
+                    "The shared PostgreSQL server failed to start earlier: " + sharedFailure.getMessage(),
+                    sharedFailure);
+        }
+        try {
+            shared = start();
+            return shared;
+        } catch (RuntimeException e) {
+            sharedFailure = e;
+            throw e;
+        }
+    }
+
+    /** A new private server; close it when done (a JVM shutdown hook stops it too, should a test forget). */
+    public static PostgresServer start() {
+        String password = randomAlphanumeric(24);
+        String mode = Objects.requireNonNullElse(System.getenv("PGKEEP_TEST_POSTGRES"), "auto");
+        PostgresServer server;
+        if (!mode.equals("local") && ContainerServer.dockerAvailable()) {
+            Path clientBin = PostgresBinaries.locate("psql");
+            server = new PostgresServer(ContainerServer.start(SUPERUSER, password), password, clientBin);
+        } else {
+            Path serverBin = PostgresBinaries.locate("initdb");
+            server = new PostgresServer(LocalCluster.start(serverBin, SUPERUSER, password), password, serverBin);
+        }
+        Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+        return server;
+    }
+
+    /** The address to connect to: {@code 127.0.0.1} for a local cluster. */
+    public String host() {
+        return process.host();
+    }
+
+    public int port() {
+        return process.port();
+    }
+
+    /** {@code postgres}. */
+    public String superuser() {
+        return SUPERUSER;
+    }
+
+    /** The superuser's password (random per server); pass it through the environment, never argv. */
+    public String password() {
+        return password;
+    }
+
+    /**
+     * The folder of the PostgreSQL programs ({@code psql}, {@code pg_dump}, {@code pg_restore}) matching the server;
+     * for a container, the local client programs.
+     */
+    public Path binDir() {
+        return binDir;
+    }
+
+    /** The server's version as it reports it, e.g. {@code 15.14}. */
+    public String serverVersion() {
+        String version = serverVersion;
+        if (version == null) {
+            version = psql("postgres", "SELECT current_setting('server_version')")
+                    .strip()
+                    .split(" ")[0];
+            serverVersion = version;
+        }
+        return version;
+    }
+
+    /** The server's major version, e.g. {@code 15}. */
+    public int serverMajorVersion() {
+        return Integer.parseInt(serverVersion().split("\\.")[0].replaceAll("\\D.*", ""));
+    }
+
+    /** How pgkeep connects to {@code database} on this server as the superuser. */
+    public DatabaseConnection connection(String database) {
+        return DatabaseConnection.of(host(), port(), database, SUPERUSER, password);
+    }
+
+    /** {@code postgresql://postgres:PASSWORD@127.0.0.1:PORT/database}, for CLI tests (the password is URL-safe). */
+    public String url(String database) {
+        return "postgresql://" + SUPERUSER + ":" + password + "@" + host() + ":" + port() + "/" + database;
+    }
+
+    /** {@code postgresql://postgres@127.0.0.1:PORT/database}; give the password through {@code PGPASSWORD}. */
+    public String urlWithoutPassword(String database) {
+        return "postgresql://" + SUPERUSER + "@" + host() + ":" + port() + "/" + database;
+    }
+
+    /** Creates an empty database (UTF8, from template0 so it does not inherit whatever template1 holds). */
+    public void createDatabase(String name) {
+        psql("postgres", "CREATE DATABASE " + quoteIdentifier(name) + " TEMPLATE template0 ENCODING 'UTF8'");
+    }
+
+    /** Drops a database if it exists, disconnecting its sessions first. */
+    public void dropDatabase(String name) {
+        psql("postgres", "DROP DATABASE IF EXISTS " + quoteIdentifier(name) + " WITH (FORCE)");
+    }
+
+    /** Whether a database of that name exists. */
+    public boolean databaseExists(String name) {
+        return psql("postgres", "SELECT count(*) FROM pg_database WHERE datname = " + quoteLiteral(name))
+                .strip()
+                .equals("1");
+    }
+
+    /**
+     * Runs {@code sql} (one or more statements, given on standard input) with the real {@code psql -X -A -t -q -v
+     * ON_ERROR_STOP=1} as the superuser, and returns its standard output without trailing line breaks. Fails with
+     * psql's standard error in the message when a statement fails.
+     */
+    public String psql(String database, String sql) {
+        List<String> command = List.of(
+                binDir.resolve("psql").toString(), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", database);
+        ExternalCommand.Result result =
+                ExternalCommand.run(command, clientEnvironment(database), null, sql, PSQL_TIMEOUT);
+        if (!result.succeeded()) {
+            throw new IllegalStateException("psql on database '" + database + "' failed (exit " + result.exitCode()
+                    + "): " + result.stderr().strip());
+        }
+        return result.stdout().replaceAll("[\r\n]+$", "");
+    }
+
+    /**
+     * The environment for a libpq client program talking to {@code database} as the superuser: the inherited one
+     * without any {@code PG*} variables, plus {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD},
+     * {@code PGDATABASE}.
+     */
+    public Map<String, String> clientEnvironment(String database) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (!k.startsWith("PG")) {
+                env.put(k, v);
+            }
+        });
+        env.putAll(connection(database).libpqEnvironment());
+        env.put("PGCONNECT_TIMEOUT", "10");
+        return env;
+    }
+
+    /** A fresh database name: {@code prefix} lowercased (non {@code [a-z0-9_]} become {@code _}) plus a random suffix. */
+    public static String uniqueDatabaseName(String prefix) {
+        String clean = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (clean.length() > 40) {
+            clean = clean.substring(0, 40);
+        }
+        return clean + "_" + randomAlphanumeric(10).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code "name"} with embedded double quotes doubled. */
+    public static String quoteIdentifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code 'text'} with embedded single quotes doubled (standard_conforming_strings is on by default). */
+    public static String quoteLiteral(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** Stops the server and removes its files; calling it on {@link #shared()} is ignored. */
+    @Override
+    public void close() {
+        synchronized (PostgresServer.class) {
+            if (this == shared) {
+                return;
+            }
+        }
+        stopNow();
+    }
+
+    private void stopNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook runs stop itself
+        }
+        process.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresServer[" + process.describe() + ", " + host() + ":" + port() + "]";
+    }
+
+    private static String randomAlphanumeric(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}
