@@ -91,21 +91,7 @@ class Slf4jJsonAuditSinkTest {
 
     @Test
     void aControlCharacterInAnActorCannotForgeASecondLogLine() {
-        var event = new dev.pgkeep.core.spi.BackupEvent(
-                dev.pgkeep.core.spi.BackupEvent.Operation.RESTORE,
-                dev.pgkeep.core.spi.BackupEvent.Phase.STARTED,
-                TestEvents.AT,
-                "shop",
-                TestEvents.BACKUP_ID,
-                dev.pgkeep.core.Trigger.API,
-                "mallory\n{\"type\":\"backup.succeeded\"}",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        var event = TestEvents.restoreStarted("shop", "mallory\n{\"type\":\"backup.succeeded\"}");
         assertThat(AuditEventJson.toJson(event)).doesNotContain("\n").contains("mallory\\n{");
     }
 

@@ -67,6 +67,24 @@ public final class TestEvents {
                 null);
     }
 
+    public static BackupEvent restoreStarted(String database, String actor) {
+        return new BackupEvent(
+                Operation.RESTORE,
+                Phase.STARTED,
+                AT,
+                database,
+                BACKUP_ID,
+                Trigger.API,
+                actor,
+                "10.1.2.3",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
     public static BackupEvent pruneSucceeded(int deleted) {
         return new BackupEvent(
                 Operation.PRUNE,

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -172,24 +173,11 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
                 Long stored = stored(event);
                 Long dump = dump(event);
                 if (stored != null) {
-                    for (MeterRegistry registry : registries) {
-                        DistributionSummary.builder(BACKUP_SIZE)
-                                .description("Size of stored backups, after compression and encryption")
-                                .baseUnit(BaseUnits.BYTES)
-                                .tags(tags)
-                                .register(registry)
-                                .record(stored);
-                    }
+                    recordBytes(BACKUP_SIZE, "Size of stored backups, after compression and encryption", tags, stored);
                 }
                 if (dump != null) {
-                    for (MeterRegistry registry : registries) {
-                        DistributionSummary.builder(BACKUP_DUMP_SIZE)
-                                .description("Size of pg_dump archives before compression and encryption")
-                                .baseUnit(BaseUnits.BYTES)
-                                .tags(tags)
-                                .register(registry)
-                                .record(dump);
-                    }
+                    recordBytes(
+                            BACKUP_DUMP_SIZE, "Size of pg_dump archives before compression and encryption", tags, dump);
                 }
                 BackupManifest manifest = event.manifest();
                 Instant completed = manifest != null ? manifest.completedAt() : event.at();
@@ -200,6 +188,17 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
                 recordDuration(BACKUP_DURATION, "Time taken by backups", event, state.startedAt());
                 state.failed(event.at());
             }
+        }
+    }
+
+    private void recordBytes(String name, String description, Tags tags, long bytes) {
+        for (MeterRegistry registry : registries) {
+            DistributionSummary.builder(name)
+                    .description(description)
+                    .baseUnit(BaseUnits.BYTES)
+                    .tags(tags)
+                    .register(registry)
+                    .record(bytes);
         }
     }
 
@@ -300,36 +299,60 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
 
     private void registerGauges(MeterRegistry registry, String database, DatabaseState state) {
         Tags tags = Tags.of(TAG_DATABASE, database);
-        Gauge.builder(BACKUP_LAST_SUCCESS, state, DatabaseState::lastSuccessEpochSeconds)
-                .description("When the newest successful backup completed (Unix time); NaN when there is none")
-                .baseUnit(SECONDS)
-                .tags(tags)
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder(BACKUP_LAST_SUCCESS_AGE, state, s -> s.ageSeconds(clock.instant()))
-                .description("Age of the newest successful backup; +Inf when there is none")
-                .baseUnit(SECONDS)
-                .tags(tags)
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder(BACKUP_LAST_FAILED, state, DatabaseState::lastFailed)
-                .description("1 when the most recent backup failed, 0 when it succeeded")
-                .tags(tags)
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder(BACKUP_LAST_FAILURE, state, DatabaseState::lastFailureEpochSeconds)
-                .description("When the most recent failed backup ended (Unix time); NaN when none since start")
-                .baseUnit(SECONDS)
-                .tags(tags)
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder(BACKUP_IN_PROGRESS, state, DatabaseState::inProgress)
-                .description("Backups running now")
-                .tags(tags)
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder(BACKUP_COMPRESSION_RATIO, state, DatabaseState::compressionRatio)
-                .description("Dump bytes divided by stored bytes of the newest successful backup")
+        gauge(
+                registry,
+                tags,
+                state,
+                BACKUP_LAST_SUCCESS,
+                SECONDS,
+                DatabaseState::lastSuccessEpochSeconds,
+                "When the newest successful backup completed (Unix time); NaN when there is none");
+        gauge(
+                registry,
+                tags,
+                state,
+                BACKUP_LAST_SUCCESS_AGE,
+                SECONDS,
+                s -> s.ageSeconds(clock.instant()),
+                "Age of the newest successful backup; +Inf when there is none");
+        gauge(
+                registry,
+                tags,
+                state,
+                BACKUP_LAST_FAILED,
+                null,
+                DatabaseState::lastFailed,
+                "1 when the most recent backup failed, 0 when it succeeded");
+        gauge(
+                registry,
+                tags,
+                state,
+                BACKUP_LAST_FAILURE,
+                SECONDS,
+                DatabaseState::lastFailureEpochSeconds,
+                "When the most recent failed backup ended (Unix time); NaN when none since start");
+        gauge(registry, tags, state, BACKUP_IN_PROGRESS, null, DatabaseState::inProgress, "Backups running now");
+        gauge(
+                registry,
+                tags,
+                state,
+                BACKUP_COMPRESSION_RATIO,
+                null,
+                DatabaseState::compressionRatio,
+                "Dump bytes divided by stored bytes of the newest successful backup");
+    }
+
+    private static void gauge(
+            MeterRegistry registry,
+            Tags tags,
+            DatabaseState state,
+            String name,
+            @Nullable String baseUnit,
+            ToDoubleFunction<DatabaseState> value,
+            String description) {
+        Gauge.builder(name, state, value)
+                .description(description)
+                .baseUnit(baseUnit)
                 .tags(tags)
                 .strongReference(true)
                 .register(registry);
