@@ -8,6 +8,8 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.internal.CredentialRedactor;
 import dev.pgkeep.core.spi.BackupEvent;
 import java.io.UncheckedIOException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class SlackMessage {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter AT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private SlackMessage() {}
 
@@ -64,7 +68,7 @@ final class SlackMessage {
         if (event.actor() != null) {
             field(fields, "Requested by", event.actor());
         }
-        field(fields, "At", event.at().toString());
+        field(fields, "At", AT.format(event.at()));
 
         if (event.error() != null) {
             String lines = CredentialRedactor.firstLines(

@@ -7,6 +7,8 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.internal.CredentialRedactor;
 import dev.pgkeep.core.spi.BackupEvent;
 import java.io.UncheckedIOException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * log pipeline parses both the same way.
  *
  * <p>Fields, in this order; those marked optional are left out when unknown: {@code schemaVersion} (int),
- * {@code type} (e.g. {@code backup.succeeded}), {@code operation}, {@code phase}, {@code at} (ISO-8601 UTC),
+ * {@code type} (e.g. {@code backup.succeeded}), {@code operation}, {@code phase}, {@code at} (ISO-8601 UTC, milliseconds),
  * {@code trigger}, and optionally {@code database}, {@code backupId}, {@code actor}, {@code clientAddress},
  * {@code durationMs}, {@code storedBytes}, {@code dumpBytes}, {@code count}, {@code error}, {@code label},
  * {@code sha256}, {@code encrypted}. The error is redacted ({@link CredentialRedactor}) and cut to
@@ -27,6 +29,10 @@ public final class AuditEventJson {
 
     static final int MAX_ERROR_CHARS = 4000;
     private static final int MAX_ERROR_LINES = 40;
+
+    // always three fraction digits, so every line has the same timestamp shape
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     // Jackson stays private to core: no Jackson type appears in a public signature
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -40,7 +46,7 @@ public final class AuditEventJson {
         node.put("type", event.type());
         node.put("operation", event.operation().wireName());
         node.put("phase", event.phase().wireName());
-        node.put("at", event.at().toString());
+        node.put("at", TIMESTAMP.format(event.at()));
         node.put("trigger", event.trigger().wireName());
         putIfPresent(node, "database", event.database());
         putIfPresent(node, "backupId", event.backupId());

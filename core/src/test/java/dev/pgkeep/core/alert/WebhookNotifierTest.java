@@ -137,7 +137,7 @@ class WebhookNotifierTest {
                         "*Backup*\n" + TestEvents.BACKUP_ID,
                         "*Trigger*\nschedule",
                         "*Duration*\n1.3 s",
-                        "*At*\n2026-11-25T02:00:03.412Z");
+                        "*At*\n2026-11-25 02:00:03 UTC");
         String error = blocks.get(2).get("text").get("text").asText();
         assertThat(error)
                 .startsWith("```pg_dump: error: query failed\nline 2")

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,16 @@ class Slf4jJsonAuditSinkTest {
                 .contains("postgresql://db:5432/shop")
                 .contains("password=******");
         assertThat(node.has("storedBytes")).isFalse();
+    }
+
+    @Test
+    void timestampsAlwaysHaveMilliseconds() throws Exception {
+        var onTheSecond = TestEvents.started("shop", Instant.parse("2026-11-25T02:00:00Z"));
+        var withNanos = TestEvents.restoreStarted("shop", "alice");
+        assertThat(json.readTree(AuditEventJson.toJson(onTheSecond)).get("at").asText())
+                .isEqualTo("2026-11-25T02:00:00.000Z");
+        assertThat(json.readTree(AuditEventJson.toJson(withNanos)).get("at").asText())
+                .isEqualTo("2026-11-25T02:00:03.412Z");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.time.Instant;
 
 /** Events as the BackupService emits them, for tests of sinks. */
 public final class TestEvents {
-    public static final Instant AT = Instant.parse("2026-11-25T02:00:03.412Z");
+    public static final Instant AT = Instant.parse("2026-11-25T02:00:03.412345678Z");
     public static final String BACKUP_ID = "20261125T020000Z-7f3a";
 
     private TestEvents() {}
