@@ -14,10 +14,14 @@ public final class TestEvents {
     private TestEvents() {}
 
     public static BackupEvent started(String database) {
+        return started(database, AT);
+    }
+
+    public static BackupEvent started(String database, Instant at) {
         return new BackupEvent(
                 Operation.BACKUP,
                 Phase.STARTED,
-                AT,
+                at,
                 database,
                 null,
                 Trigger.SCHEDULE,
