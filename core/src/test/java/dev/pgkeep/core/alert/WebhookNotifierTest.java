@@ -2,16 +2,12 @@ package dev.pgkeep.core.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
-import static org.mockito.Mockito.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pgkeep.core.audit.RecordingLogger;
 import dev.pgkeep.core.audit.TestEvents;
 import dev.pgkeep.core.spi.BackupEvent;
 import java.io.IOException;
@@ -32,8 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
-import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /** Runs the notifier against a real HTTP server on loopback that answers as scripted. */
 class WebhookNotifierTest {
@@ -42,7 +37,7 @@ class WebhookNotifierTest {
     private static final int HANG = -1;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Logger log = mock(Logger.class);
+    private final RecordingLogger log = new RecordingLogger(Level.WARN);
     private final BlockingQueue<Integer> script = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CountDownLatch releaseHangingRequests = new CountDownLatch(1);
@@ -106,9 +101,8 @@ class WebhookNotifierTest {
     }
 
     private String loggedWarning() {
-        ArgumentCaptor<String> message = ArgumentCaptor.forClass(String.class);
-        verify(log, times(1)).warn(message.capture());
-        return message.getValue();
+        assertThat(log.entries()).as("logged once").hasSize(1);
+        return log.messages(Level.WARN).get(0);
     }
 
     @Test
@@ -145,7 +139,7 @@ class WebhookNotifierTest {
                 .doesNotContain("line 9")
                 .endsWith("...```");
         assertThat(notifier.flush(Duration.ofSeconds(5))).isTrue();
-        verify(log, never()).warn(anyString());
+        assertThat(log.entries()).isEmpty();
     }
 
     @Test
@@ -205,7 +199,7 @@ class WebhookNotifierTest {
         assertThat(nextBody()).isEqualTo(first);
         assertThat(notifier.flush(Duration.ofSeconds(5))).isTrue();
         assertThat(received).isEmpty();
-        verify(log, never()).warn(anyString());
+        assertThat(log.entries()).isEmpty();
     }
 
     @Test
@@ -268,7 +262,7 @@ class WebhookNotifierTest {
         releaseHangingRequests.countDown(); // the server drops the connection without answering: retried
         nextBody();
         assertThat(notifier.flush(Duration.ofSeconds(10))).isTrue();
-        verify(log, never()).warn(anyString());
+        assertThat(log.entries()).isEmpty();
     }
 
     @Test
@@ -306,7 +300,7 @@ class WebhookNotifierTest {
         received.clear();
         notifier.onEvent(TestEvents.backupFailed("shop", "after close"));
         assertThat(notifier.flush(Duration.ZERO)).isTrue();
-        verify(log, never()).warn(anyString());
+        assertThat(log.entries()).isEmpty();
     }
 
     @Test

@@ -1,10 +1,6 @@
 package dev.pgkeep.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,22 +8,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
-import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 class Slf4jJsonAuditSinkTest {
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
     void succeededBackupIsOneInfoLineWithEveryKnownField() throws Exception {
-        Logger logger = enabledLogger();
+        RecordingLogger logger = new RecordingLogger(Level.INFO);
         new Slf4jJsonAuditSink(logger).onEvent(TestEvents.backupSucceeded("shop"));
 
-        ArgumentCaptor<String> line = ArgumentCaptor.forClass(String.class);
-        verify(logger).info(line.capture());
-        verify(logger, never()).warn(org.mockito.ArgumentMatchers.anyString());
-        assertThat(line.getValue()).doesNotContain("\n");
-        JsonNode node = json.readTree(line.getValue());
+        assertThat(logger.entries()).hasSize(1);
+        String line = logger.messages(Level.INFO).get(0);
+        assertThat(line).doesNotContain("\n");
+        JsonNode node = json.readTree(line);
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         assertThat(names)
@@ -61,7 +55,7 @@ class Slf4jJsonAuditSinkTest {
 
     @Test
     void failureIsLoggedAtWarnWithTheErrorRedacted() throws Exception {
-        Logger logger = enabledLogger();
+        RecordingLogger logger = new RecordingLogger(Level.INFO);
         new Slf4jJsonAuditSink(logger)
                 .onEvent(
                         TestEvents.backupFailed(
@@ -69,11 +63,10 @@ class Slf4jJsonAuditSinkTest {
                                 "pg_dump: error: connection to server at \"db\" failed\n"
                                         + "while using postgresql://app:hunter2@db:5432/shop?sslpassword=hunter3 password=hunter4"));
 
-        ArgumentCaptor<String> line = ArgumentCaptor.forClass(String.class);
-        verify(logger).warn(line.capture());
-        verify(logger, never()).info(org.mockito.ArgumentMatchers.anyString());
-        assertThat(line.getValue()).doesNotContain("hunter").doesNotContain("\n");
-        JsonNode node = json.readTree(line.getValue());
+        assertThat(logger.entries()).hasSize(1);
+        String line = logger.messages(Level.WARN).get(0);
+        assertThat(line).doesNotContain("hunter").doesNotContain("\n");
+        JsonNode node = json.readTree(line);
         assertThat(node.get("type").asText()).isEqualTo("backup.failed");
         assertThat(node.get("error").asText())
                 .startsWith("pg_dump: error: connection to server at \"db\" failed\n")
@@ -107,16 +100,9 @@ class Slf4jJsonAuditSinkTest {
     }
 
     @Test
-    void nothingIsFormattedWhenTheAuditLoggerIsOff() {
-        Logger logger = mock(Logger.class);
+    void successesAreLeftOutWhenTheAuditLoggerIsAtWarn() {
+        RecordingLogger logger = new RecordingLogger(Level.WARN);
         new Slf4jJsonAuditSink(logger).onEvent(TestEvents.backupSucceeded("shop"));
-        verify(logger, never()).info(org.mockito.ArgumentMatchers.anyString());
-    }
-
-    private static Logger enabledLogger() {
-        Logger logger = mock(Logger.class);
-        when(logger.isInfoEnabled()).thenReturn(true);
-        when(logger.isWarnEnabled()).thenReturn(true);
-        return logger;
+        assertThat(logger.entries()).isEmpty();
     }
 }
