@@ -2,6 +2,8 @@ package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BackupServiceBuilder;
+import dev.pgkeep.core.alert.WebhookNotifier;
+import dev.pgkeep.core.audit.Slf4jJsonAuditSink;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
@@ -18,8 +20,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
@@ -121,17 +125,51 @@ public final class PgkeepAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    Slf4jJsonAuditSink pgkeepAuditLog() {
+        return new Slf4jJsonAuditSink();
+    }
+
     /** S3 repositories ({@code pgkeep.repository=s3://...}) when pgkeep-storage-s3 is on the classpath. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "dev.pgkeep.storage.s3.S3StorageAdapter")
     static class S3RepositoryConfiguration {
-        // TODO(storage-s3 merge): provide a RepositoryStorageFactory for s3:// built on S3StorageAdapter.
+
+        @Bean
+        @ConditionalOnMissingBean(name = "pgkeepS3RepositoryStorageFactory")
+        RepositoryStorageFactory pgkeepS3RepositoryStorageFactory(
+                ObjectProvider<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider> credentials) {
+            return new S3RepositoryStorageFactory(credentials.getIfUnique());
+        }
     }
 
-    /** OpenPGP encryption ({@code pgkeep.encryption.public-keys}) when pgkeep-crypto-gpg is on the classpath. */
+    /** OpenPGP encryption ({@code pgkeep.encryption.*}) when pgkeep-crypto-gpg is on the classpath. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "dev.pgkeep.crypto.gpg.OpenPgpEncryptor")
+    @Conditional(EncryptionConfiguredCondition.class)
     static class OpenPgpConfiguration {
-        // TODO(crypto-gpg merge): provide an Encryptor bean built with OpenPgpEncryptor.builder().
+
+        @Bean
+        @ConditionalOnMissingBean
+        Encryptor pgkeepEncryptor(PgkeepProperties properties) {
+            return OpenPgpEncryptors.fromProperties(properties.getEncryption());
+        }
+    }
+
+    /** Slack (or compatible webhook) alerts when {@code pgkeep.alerts.slack.webhook-url} is set. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "dev.pgkeep.core.alert.WebhookNotifier")
+    @ConditionalOnProperty(name = "pgkeep.alerts.slack.webhook-url")
+    static class SlackAlertConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        WebhookNotifier pgkeepSlackNotifier(PgkeepProperties properties) {
+            PgkeepProperties.Alerts.Slack slack = properties.getAlerts().getSlack();
+            return WebhookNotifier.builder(String.valueOf(slack.getWebhookUrl()))
+                    .onSuccess(slack.isOnSuccess())
+                    .build();
+        }
     }
 }

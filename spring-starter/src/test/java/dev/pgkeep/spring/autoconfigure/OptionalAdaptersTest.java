@@ -1,0 +1,166 @@
+package dev.pgkeep.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupRequest;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.RestoreRequest;
+import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.Trigger;
+import dev.pgkeep.core.alert.WebhookNotifier;
+import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.metrics.micrometer.PgkeepMetrics;
+import dev.pgkeep.spring.TestDatabases;
+import dev.pgkeep.storage.s3.S3StorageAdapter;
+import dev.pgkeep.testsupport.DatabaseFingerprint;
+import dev.pgkeep.testsupport.PostgresServer;
+import dev.pgkeep.testsupport.s3.S3TestServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.bouncycastle.openpgp.api.OpenPGPKeyGenerator;
+import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** The S3, OpenPGP, Micrometer and Slack adapters are wired when present, with real servers and keys. */
+class OptionalAdaptersTest {
+    static String database;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void createDatabase() {
+        database = TestDatabases.createSample("starter_adapters");
+    }
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(PgkeepAutoConfiguration.class, PgkeepMetricsAutoConfiguration.class))
+                .withPropertyValues(TestDatabases.hostProperties(database))
+                .withPropertyValues("pgkeep.repository=" + dir.resolve("repo"), "pgkeep.fail-fast=true");
+    }
+
+    @Test
+    void s3RepositoryWithTheHostsCredentialsProvider() throws Exception {
+        try (S3TestServer s3 = S3TestServer.start()) {
+            s3.createBucket("backups");
+            runner().withPropertyValues(
+                            "pgkeep.repository=s3://backups/app?path-style=true&region=" + S3TestServer.REGION,
+                            "pgkeep.s3.endpoint=" + s3.endpoint())
+                    .withBean(
+                            AwsCredentialsProvider.class,
+                            () -> StaticCredentialsProvider.create(
+                                    AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(StorageAdapter.class)).isInstanceOf(S3StorageAdapter.class);
+                        BackupService service = context.getBean(BackupService.class);
+                        String id = service.backup(BackupRequest.of(Trigger.TEST))
+                                .id()
+                                .value();
+                        assertThat(service.list(database))
+                                .extracting(m -> m.id().value())
+                                .containsExactly(id);
+                    });
+            runner().withPropertyValues(
+                            "pgkeep.repository=s3://no-such-bucket/app?path-style=true&region=" + S3TestServer.REGION,
+                            "pgkeep.s3.endpoint=" + s3.endpoint())
+                    .withBean(
+                            AwsCredentialsProvider.class,
+                            () -> StaticCredentialsProvider.create(
+                                    AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .hasStackTraceContaining("no-such-bucket")
+                            .hasMessageNotContaining(s3.secretKey()));
+        }
+    }
+
+    @Test
+    void openPgpEncryptsBackupsToTheConfiguredKeysAndRestoresThem() throws Exception {
+        OpenPGPKey key = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("ops <ops@pgkeep.test>")
+                .build("correct horse".toCharArray());
+        Path pub = Files.writeString(
+                dir.resolve("ops.pub.asc"), key.toCertificate().toAsciiArmoredString());
+        Path sec = Files.writeString(dir.resolve("ops.sec.asc"), key.toAsciiArmoredString());
+        runner().withPropertyValues(
+                        "pgkeep.encryption.public-keys=file:" + pub,
+                        "pgkeep.encryption.secret-key=file:" + sec,
+                        "pgkeep.encryption.passphrase=correct horse")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(Encryptor.class);
+                    BackupService service = context.getBean(BackupService.class);
+                    BackupManifest manifest =
+                            service.backup(BackupRequest.of(Trigger.TEST)).manifest();
+                    assertThat(manifest.encrypted()).isTrue();
+                    assertThat(manifest.encryption().type()).isEqualTo("openpgp");
+
+                    PostgresServer pg = TestDatabases.server();
+                    String target = PostgresServer.uniqueDatabaseName("starter_pgp_restore");
+                    service.restore(RestoreRequest.builder(
+                                    RestoreSource.byId(manifest.id().value()), pg.connection(target))
+                            .createDatabase(true)
+                            .build());
+                    assertThat(DatabaseFingerprint.of(pg, target).diff(DatabaseFingerprint.of(pg, database)))
+                            .isEmpty();
+                });
+    }
+
+    @Test
+    void anUnusablePublicKeyFailsAtStartUp() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("broken.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\nnope\n");
+        runner().withPropertyValues("pgkeep.encryption.public-keys=file:" + garbage)
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("broken.asc"));
+        runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + garbage)
+                .run(context ->
+                        assertThat(context).getFailure().hasStackTraceContaining("pgkeep.encryption.passphrase"));
+    }
+
+    @Test
+    void micrometerMetersWhenTheHostHasARegistry() {
+        runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+                .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PgkeepMetrics.class);
+                    context.getBean(BackupService.class).backup(BackupRequest.of(Trigger.TEST));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find(PgkeepMetrics.BACKUP_DURATION)
+                                    .tag(PgkeepMetrics.TAG_DATABASE, database)
+                                    .timer())
+                            .isNotNull()
+                            .satisfies(t -> assertThat(t.count()).isEqualTo(1));
+                });
+        runner().run(context -> assertThat(context).doesNotHaveBean(PgkeepMetrics.class));
+        runner().withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+                .withClassLoader(new FilteredClassLoader("dev.pgkeep.metrics.micrometer"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean("pgkeepMetrics");
+                });
+    }
+
+    @Test
+    void slackNotifierWhenAWebhookIsConfigured() {
+        runner().withPropertyValues("pgkeep.alerts.slack.webhook-url=http://127.0.0.1:9/hook")
+                .run(context -> assertThat(context).hasSingleBean(WebhookNotifier.class));
+        runner().run(context -> assertThat(context).doesNotHaveBean(WebhookNotifier.class));
+    }
+}
