@@ -1,0 +1,5 @@
+/** A Spring Boot host application using the pgkeep starter. */
+@NullMarked
+package dev.pgkeep.example;
+
+import org.jspecify.annotations.NullMarked;
