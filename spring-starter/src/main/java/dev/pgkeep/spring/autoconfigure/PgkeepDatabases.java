@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
  */
 public final class PgkeepDatabases {
     private final Map<String, DatabaseConnection> byName;
+    private final List<DatabaseConnection> ordered;
 
     public PgkeepDatabases(List<DatabaseConnection> connections) {
         if (connections.isEmpty()) {
@@ -36,8 +37,6 @@ public final class PgkeepDatabases {
         this.byName = Map.copyOf(map);
         this.ordered = List.copyOf(connections);
     }
-
-    private final List<DatabaseConnection> ordered;
 
     /** The database backed up when a request names none. */
     public DatabaseConnection primary() {

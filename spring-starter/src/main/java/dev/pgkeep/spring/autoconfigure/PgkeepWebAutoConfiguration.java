@@ -89,6 +89,7 @@ public final class PgkeepWebAutoConfiguration {
         }
 
         @Bean
+        @ConditionalOnMissingBean(name = "pgkeepAdminAccess")
         WebMvcConfigurer pgkeepAdminAccess(PgkeepProperties properties) {
             AdminAccessInterceptor interceptor =
                     new AdminAccessInterceptor(properties.getAdmin().getRequiredAuthority());

@@ -254,8 +254,7 @@ class PgkeepAutoConfigurationTest {
                 PgkeepMetricsAutoConfiguration.class)) {
             for (Method m : type.getDeclaredMethods()) {
                 boolean bean = m.isAnnotationPresent(Bean.class);
-                boolean configurer = m.getReturnType().getSimpleName().equals("WebMvcConfigurer");
-                if (bean && !configurer && !m.isAnnotationPresent(ConditionalOnMissingBean.class)) {
+                if (bean && !m.isAnnotationPresent(ConditionalOnMissingBean.class)) {
                     unguarded.add(type.getSimpleName() + "." + m.getName());
                 }
             }

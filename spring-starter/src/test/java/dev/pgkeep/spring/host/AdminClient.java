@@ -82,6 +82,13 @@ public final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** A raw upload without Content-Length (chunked), so only the server's running count can stop it. */
+    public Answer postRawChunked(String path, @Nullable String token, byte[] body) {
+        return send(request(path, token)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+    }
+
     public Answer postMultipart(String path, @Nullable String token, byte[] file, Map<String, String> fields) {
         String boundary = "pgkeep" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();

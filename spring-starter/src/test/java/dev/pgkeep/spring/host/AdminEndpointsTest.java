@@ -221,6 +221,10 @@ class AdminEndpointsTest {
         AdminClient.Answer tooLargeRaw =
                 client.postRaw("/admin/db/restore?targetDatabase=" + database + "&force=true", ADMIN, big);
         assertThat(tooLargeRaw.status()).isEqualTo(413);
+        AdminClient.Answer tooLargeChunked =
+                client.postRawChunked("/admin/db/restore?targetDatabase=" + database + "&force=true", ADMIN, big);
+        assertThat(tooLargeChunked.status()).isEqualTo(413);
+        assertThat(tooLargeChunked.json().path("type").asText()).isEqualTo("urn:pgkeep:problem:upload-too-large");
 
         assertThat(DatabaseFingerprint.of(pg, database).diff(before)).isEmpty();
         assertThat(leftoverUploads()).isZero();
