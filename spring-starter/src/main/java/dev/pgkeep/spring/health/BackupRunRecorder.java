@@ -6,11 +6,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /** Remembers the outcome of the last backup of each database, for the health indicator. */
 public final class BackupRunRecorder implements AuditSink {
     private final Map<String, LastRun> lastRuns = new ConcurrentHashMap<>();
+    private final AtomicLong changes = new AtomicLong();
 
     /**
      * The last finished backup of one database.
@@ -22,6 +24,9 @@ public final class BackupRunRecorder implements AuditSink {
 
     @Override
     public void onEvent(BackupEvent event) {
+        if (event.phase() == BackupEvent.Phase.SUCCEEDED) {
+            changes.incrementAndGet();
+        }
         if (event.operation() != BackupEvent.Operation.BACKUP || event.database() == null) {
             return;
         }
@@ -35,6 +40,11 @@ public final class BackupRunRecorder implements AuditSink {
             }
             case STARTED -> {}
         }
+    }
+
+    /** Grows whenever an operation of this instance may have changed the repository's listing. */
+    public long repositoryChanges() {
+        return changes.get();
     }
 
     public Optional<LastRun> lastRun(String database) {

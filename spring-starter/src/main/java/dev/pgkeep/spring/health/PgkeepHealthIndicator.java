@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -26,6 +27,13 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
     private final Duration maxAge;
     private final Clock clock;
     private final Instant startedAt;
+    private volatile @Nullable Listing cached;
+
+    /** The newest backup per database as last read, reused briefly so that frequent probes do not list storage. */
+    private record Listing(Instant at, long changes, Map<String, Optional<BackupManifest>> newest) {}
+
+    /** How long a listing of the repository is reused when this instance changed nothing meanwhile. */
+    static final Duration LISTING_REUSE = Duration.ofSeconds(30);
 
     public PgkeepHealthIndicator(
             BackupService service,
@@ -46,6 +54,7 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
         Instant now = clock.instant();
         Status overall = Status.UP;
         Map<String, Object> details = new LinkedHashMap<>();
+        Map<String, Optional<BackupManifest>> newestByDatabase = newest(now);
         for (DatabaseConnection db : databases) {
             Map<String, Object> d = new LinkedHashMap<>();
             Status status;
@@ -78,6 +87,22 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
             overall = worse(overall, status);
         }
         return Health.status(overall).withDetails(details).build();
+    }
+
+    private Map<String, Optional<BackupManifest>> newest(Instant now) {
+        long changes = runs.repositoryChanges();
+        Listing last = cached;
+        if (last != null
+                && last.changes() == changes
+                && last.at().plus(LISTING_REUSE).isAfter(now)) {
+            return last.newest();
+        }
+        Map<String, Optional<BackupManifest>> newest = new LinkedHashMap<>();
+        for (DatabaseConnection db : databases) {
+            newest.put(db.database(), service.list(db.database()).stream().findFirst());
+        }
+        cached = new Listing(now, changes, newest);
+        return newest;
     }
 
     private static Status worse(Status a, Status b) {

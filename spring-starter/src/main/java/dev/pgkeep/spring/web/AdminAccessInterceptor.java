@@ -20,7 +20,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Security configuration (JWT, basic, session...); this check only reads its result.
  */
 public final class AdminAccessInterceptor implements HandlerInterceptor {
-    private static final Logger audit = LoggerFactory.getLogger("dev.pgkeep.audit.http");
+    private static final Logger audit = LoggerFactory.getLogger("pgkeep.audit.http");
 
     private final String requiredAuthority;
     private final AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();

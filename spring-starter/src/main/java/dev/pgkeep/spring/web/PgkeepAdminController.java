@@ -52,7 +52,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @RequestMapping("${pgkeep.admin.base-path:/admin/db}")
 public class PgkeepAdminController {
-    private static final Logger audit = LoggerFactory.getLogger("dev.pgkeep.audit.http");
+    private static final Logger audit = LoggerFactory.getLogger("pgkeep.audit.http");
 
     private final BackupService service;
     private final PgkeepDatabases databases;
