@@ -2,6 +2,7 @@ package dev.pgkeep.spring;
 
 import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.SampleDatabase;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Throwaway sample databases on the shared test server, and the properties that point a host app at them. */
 public final class TestDatabases {
@@ -21,6 +22,14 @@ public final class TestDatabases {
     public static String jdbcUrl(String database) {
         PostgresServer pg = server();
         return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database;
+    }
+
+    /** Registers {@link #hostProperties} for a {@code @SpringBootTest}. */
+    public static void register(DynamicPropertyRegistry registry, String database) {
+        for (String p : hostProperties(database)) {
+            String[] kv = p.split("=", 2);
+            registry.add(kv[0], () -> kv[1]);
+        }
     }
 
     /** spring.datasource.* and pgkeep.tools.bin-dir for {@code database}, as a host app would set them. */

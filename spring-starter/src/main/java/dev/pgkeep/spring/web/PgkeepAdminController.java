@@ -34,6 +34,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -116,46 +117,42 @@ public class PgkeepAdminController {
         return accepted(job, http, "restore", targetName);
     }
 
+    /**
+     * Form fields (multipart) or query parameters (raw body) of an upload restore.
+     *
+     * @param targetDatabase default the main database
+     */
+    public record UploadOptions(
+            @Nullable String targetDatabase,
+            @Nullable String confirm,
+            @Nullable Boolean force,
+            @Nullable Boolean create) {}
+
     @PostMapping(path = "/restore", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<JobView> restoreUpload(
-            @RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) @Nullable String targetDatabase,
-            @RequestParam(required = false) @Nullable String confirm,
-            @RequestParam(required = false) @Nullable Boolean force,
-            @RequestParam(required = false) @Nullable Boolean create,
-            HttpServletRequest http)
+            @RequestPart("file") MultipartFile file, @ModelAttribute UploadOptions options, HttpServletRequest http)
             throws IOException {
         if (file.getSize() > settings.maxUploadBytes()) {
             throw tooLarge();
         }
         try (InputStream in = file.getInputStream()) {
-            return restoreStream(in, targetDatabase, confirm, force, create, http);
+            return restoreStream(in, options, http);
         }
     }
 
     /** The same as the multipart upload, for clients that send the archive as the raw request body. */
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    public ResponseEntity<JobView> restoreRawUpload(
-            @RequestParam(required = false) @Nullable String targetDatabase,
-            @RequestParam(required = false) @Nullable String confirm,
-            @RequestParam(required = false) @Nullable Boolean force,
-            @RequestParam(required = false) @Nullable Boolean create,
-            HttpServletRequest http)
+    public ResponseEntity<JobView> restoreRawUpload(@ModelAttribute UploadOptions options, HttpServletRequest http)
             throws IOException {
         if (http.getContentLengthLong() > settings.maxUploadBytes()) {
             throw tooLarge();
         }
-        return restoreStream(http.getInputStream(), targetDatabase, confirm, force, create, http);
+        return restoreStream(http.getInputStream(), options, http);
     }
 
-    private ResponseEntity<JobView> restoreStream(
-            InputStream in,
-            @Nullable String targetDatabase,
-            @Nullable String confirm,
-            @Nullable Boolean force,
-            @Nullable Boolean create,
-            HttpServletRequest http)
+    private ResponseEntity<JobView> restoreStream(InputStream in, UploadOptions options, HttpServletRequest http)
             throws IOException {
+        String targetDatabase = options.targetDatabase();
         String targetName =
                 targetDatabase != null ? targetDatabase : databases.primary().database();
         Path upload = Files.createTempFile(settings.tempDirectory(), "pgkeep-upload-", ".archive");
@@ -163,7 +160,12 @@ public class PgkeepAdminController {
         try {
             copyBounded(in, upload);
             requireKnownFormat(upload);
-            RestoreRequest request = restoreRequest(RestoreSource.file(upload), targetName, force, confirm, create)
+            RestoreRequest request = restoreRequest(
+                            RestoreSource.file(upload),
+                            targetName,
+                            options.force(),
+                            options.confirm(),
+                            options.create())
                     .actor(actor(http), http.getRemoteAddr())
                     .build();
             Job job = jobs.submit(

@@ -33,10 +33,7 @@ class AdminEndpointsTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        for (String p : TestDatabases.hostProperties(database)) {
-            String[] kv = p.split("=", 2);
-            registry.add(kv[0], () -> kv[1]);
-        }
+        TestDatabases.register(registry, database);
         registry.add("pgkeep.repository", repo::toString);
         registry.add("pgkeep.restore.temp-dir", uploads::toString);
         registry.add("pgkeep.schedule.enabled", () -> "false");

@@ -25,10 +25,7 @@ class ProductionGuardTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        for (String p : TestDatabases.hostProperties(database)) {
-            String[] kv = p.split("=", 2);
-            registry.add(kv[0], () -> kv[1]);
-        }
+        TestDatabases.register(registry, database);
         registry.add("pgkeep.repository", repo::toString);
         registry.add("pgkeep.schedule.enabled", () -> "false");
         registry.add("pgkeep.restore.safety-backup", () -> "false");
