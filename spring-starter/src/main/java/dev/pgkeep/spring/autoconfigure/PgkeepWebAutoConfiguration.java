@@ -48,11 +48,16 @@ public final class PgkeepWebAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AdminSettings pgkeepAdminSettings(PgkeepProperties properties, Environment environment) {
+        String basePath = properties.getAdmin().getBasePath();
+        if (!basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new IllegalStateException("pgkeep.admin.base-path must look like /admin/db (a leading slash, no"
+                    + " trailing slash, no wildcards); got '" + basePath + "'.");
+        }
         Path temp = properties.getRestore().getTempDir() != null
                 ? properties.getRestore().getTempDir()
                 : Path.of(System.getProperty("java.io.tmpdir"));
         return new AdminSettings(
-                properties.getAdmin().getBasePath(),
+                basePath,
                 isProduction(properties, environment),
                 properties.getRestore().isSafetyBackup(),
                 properties.getAdmin().getMaxUploadSize().toBytes(),

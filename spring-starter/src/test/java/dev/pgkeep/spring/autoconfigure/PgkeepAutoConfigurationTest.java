@@ -222,6 +222,8 @@ class PgkeepAutoConfigurationTest {
         web.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
                 .withPropertyValues("pgkeep.admin.allow-unsecured=true")
                 .run(context -> assertThat(context).hasSingleBean(PgkeepAdminController.class));
+        web.withPropertyValues("pgkeep.admin.base-path=/ops/db/")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("pgkeep.admin.base-path"));
         web.withPropertyValues("pgkeep.admin.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(PgkeepAdminController.class));
     }

@@ -38,6 +38,7 @@ class AdminEndpointsTest {
         registry.add("pgkeep.restore.temp-dir", uploads::toString);
         registry.add("pgkeep.schedule.enabled", () -> "false");
         registry.add("pgkeep.admin.max-upload-size", () -> "2MB");
+        registry.add("pgkeep.restore.max-decoded-size", () -> "16MB");
         registry.add("spring.servlet.multipart.max-file-size", () -> "10MB");
         registry.add("spring.servlet.multipart.max-request-size", () -> "10MB");
     }
@@ -240,6 +241,30 @@ class AdminEndpointsTest {
         JsonNode failed = client.awaitJob(started.location(), ADMIN);
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         assertThat(failed.path("error").path("status").asInt()).isEqualTo(422);
+        assertThat(DatabaseFingerprint.of(pg, database).diff(before)).isEmpty();
+        assertThat(leftoverUploads()).isZero();
+    }
+
+    @Test
+    void aDecompressionBombIsStoppedAtTheDecodedSizeBound() throws IOException {
+        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bomb)) {
+            gzip.write("PGDMP".getBytes());
+            byte[] zeros = new byte[1024 * 1024];
+            for (int i = 0; i < 64; i++) {
+                gzip.write(zeros);
+            }
+        }
+        assertThat(bomb.size()).isLessThan(1024 * 1024);
+        DatabaseFingerprint before = DatabaseFingerprint.of(pg, database);
+        AdminClient.Answer started = client.postRaw(
+                "/admin/db/restore?targetDatabase=" + database + "&force=true", ADMIN, bomb.toByteArray());
+        assertThat(started.status()).isEqualTo(202);
+        JsonNode failed = client.awaitJob(started.location(), ADMIN);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").path("status").asInt())
+                .as(failed.toString())
+                .isBetween(400, 499);
         assertThat(DatabaseFingerprint.of(pg, database).diff(before)).isEmpty();
         assertThat(leftoverUploads()).isZero();
     }
