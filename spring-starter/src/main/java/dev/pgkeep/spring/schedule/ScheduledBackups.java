@@ -61,7 +61,14 @@ public final class ScheduledBackups implements SmartLifecycle {
         this.claimAtLeastFor = claimAtLeastFor;
         this.retention = retention;
         this.clock = clock;
-        new CronTrigger(cron, zone); // fails at start-up with Spring's message when the expression is invalid
+        try {
+            new CronTrigger(cron, zone);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "pgkeep.schedule.cron '" + cron + "' is not a valid cron expression (" + e.getMessage()
+                            + "); use six fields, seconds first, e.g. '0 0 2 * * *'.",
+                    e);
+        }
     }
 
     /** The outcome of one tick for one database. */

@@ -1,6 +1,9 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
@@ -31,7 +34,11 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 class PgkeepAutoConfigurationTest {
     private static final AutoConfigurations PGKEEP = AutoConfigurations.of(
@@ -175,6 +182,14 @@ class PgkeepAutoConfigurationTest {
     }
 
     @Test
+    void anInvalidCronFailsFastNamingTheProperty() {
+        runner().withPropertyValues("pgkeep.schedule.cron=0 2 * * *")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("pgkeep.schedule.cron '0 2 * * *' is not a valid cron expression"));
+    }
+
+    @Test
     void unwritableRepositoryFailsFastAtStartUp() throws Exception {
         Path file = Files.writeString(repo.resolve("not-a-folder"), "x");
         runner().withPropertyValues("pgkeep.repository=" + file)
@@ -226,6 +241,38 @@ class PgkeepAutoConfigurationTest {
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("pgkeep.admin.base-path"));
         web.withPropertyValues("pgkeep.admin.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(PgkeepAdminController.class));
+    }
+
+    @Test
+    void aCustomBasePathIsServedAndGuardedWithACustomAuthority() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class))
+                .withConfiguration(PGKEEP)
+                .withPropertyValues(TestDatabases.hostProperties(database))
+                .withPropertyValues(
+                        "pgkeep.repository=" + repo,
+                        "pgkeep.schedule.enabled=false",
+                        "pgkeep.admin.base-path=/ops/backups",
+                        "pgkeep.admin.required-authority=SCOPE_db.admin")
+                .run(context -> {
+                    MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+                    try {
+                        mvc.perform(get("/ops/backups/backups")).andExpect(status().isUnauthorized());
+                        SecurityContextHolder.getContext()
+                                .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                                        "carol", "n/a", AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+                        mvc.perform(get("/ops/backups/backups")).andExpect(status().isForbidden());
+                        SecurityContextHolder.getContext()
+                                .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                                        "carol", "n/a", AuthorityUtils.createAuthorityList("SCOPE_db.admin")));
+                        mvc.perform(get("/ops/backups/backups"))
+                                .andExpect(status().isOk())
+                                .andExpect(content().json("[]"));
+                        mvc.perform(get("/admin/db/backups")).andExpect(status().isNotFound());
+                    } finally {
+                        SecurityContextHolder.clearContext();
+                    }
+                });
     }
 
     @Test
