@@ -105,7 +105,7 @@ class ScheduledBackupsTest {
         List<BackupEvent> events = new CopyOnWriteArrayList<>();
         String[] props = {
             "pgkeep.schedule.cron=* * * * * *",
-            "pgkeep.schedule.claim-at-least-for=700ms",
+            "pgkeep.schedule.claim-at-least-for=900ms",
             "pgkeep.retention.enabled=false"
         };
         instance(database, events)
