@@ -202,7 +202,7 @@ public final class OpenPgpEncryptor implements Encryptor {
                 InputStream decrypted;
                 try {
                     decrypted = publicKeyData.getDataStream(engine.decryptorFactory(key.privateKey()));
-                } catch (PGPException e) {
+                } catch (PGPException | RuntimeException e) {
                     if (keyId == 0L) {
                         continue;
                     }

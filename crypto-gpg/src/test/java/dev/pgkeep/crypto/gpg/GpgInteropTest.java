@@ -172,6 +172,35 @@ class GpgInteropTest {
     }
 
     @Test
+    void pgkeepFindsItsKeyWhenGpgHidTheRecipient() throws Exception {
+        byte[] plaintext = bytes(10_000, 5);
+        Path input = Files.write(work.resolve("plain.bin"), plaintext);
+        Path encrypted = work.resolve("hidden.gpg");
+        gpg.ok(
+                new byte[0],
+                "--trust-model",
+                "always",
+                "--throw-keyids",
+                "--output",
+                encrypted.toString(),
+                "--recipient",
+                curveKey,
+                "--encrypt",
+                input.toString());
+        OpenPgpEncryptor rsaThenCurve = OpenPgpEncryptor.builder()
+                .decryptionKey(rsaSecret, Secret.of(PASSPHRASE))
+                .decryptionKey(curveSecret, Secret.of(PASSPHRASE))
+                .build();
+
+        try (var in = rsaThenCurve.decrypt(Files.newInputStream(encrypted))) {
+            assertThat(in.readAllBytes()).isEqualTo(plaintext);
+        }
+        assertThatThrownBy(() -> decryptWithPgkeep(encrypted, rsaSecret))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("(hidden recipient)");
+    }
+
+    @Test
     void aGpgMessageToAnotherKeyNamesTheKeyIds() throws Exception {
         Path input = Files.write(work.resolve("plain.bin"), bytes(1000, 4));
         Path encrypted = work.resolve("to-rsa.gpg");
