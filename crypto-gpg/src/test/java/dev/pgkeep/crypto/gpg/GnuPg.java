@@ -84,6 +84,23 @@ final class GnuPg {
         return result;
     }
 
+    /** Runs {@code gpg --encrypt} of {@code input} to one recipient (trusted as is), with extra options. */
+    Path encrypt(Path input, Path output, String recipient, String... options)
+            throws IOException, InterruptedException {
+        return encrypt(new byte[0], input, output, recipient, options);
+    }
+
+    /** As {@link #encrypt(Path, Path, String, String...)}, with {@code stdin} for a signing key's passphrase. */
+    Path encrypt(byte[] stdin, Path input, Path output, String recipient, String... options)
+            throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of("--trust-model", "always"));
+        arguments.addAll(List.of(options));
+        arguments.addAll(
+                List.of("--output", output.toString(), "--recipient", recipient, "--encrypt", input.toString()));
+        ok(stdin, arguments.toArray(String[]::new));
+        return output;
+    }
+
     /**
      * Generates a key with the given primary algorithm and an encryption subkey, both valid for a year from
      * {@code fakedTime} (or now when null), and returns its fingerprint.

@@ -116,16 +116,7 @@ class GpgInteropTest {
         byte[] plaintext = "pg_dump output, compressible ".repeat(50_000).getBytes(StandardCharsets.UTF_8);
         Path input = Files.write(work.resolve("plain.bin"), plaintext);
         Path encrypted = work.resolve("from-gpg.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--output",
-                encrypted.toString(),
-                "--recipient",
-                curveKey,
-                "--encrypt",
-                input.toString());
+        gpg.encrypt(input, encrypted, curveKey);
 
         assertThat(decryptWithPgkeep(encrypted, curveSecret)).isEqualTo(plaintext);
     }
@@ -136,36 +127,19 @@ class GpgInteropTest {
         Path input = Files.write(work.resolve("plain.bin"), plaintext);
         Path armored = work.resolve("armored.asc");
         Path signed = work.resolve("signed.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--armor",
-                "--compress-algo",
-                "none",
-                "--output",
-                armored.toString(),
-                "--recipient",
-                rsaKey,
-                "--encrypt",
-                input.toString());
-        gpg.ok(
+        gpg.encrypt(input, armored, rsaKey, "--armor", "--compress-algo", "none");
+        gpg.encrypt(
                 (PASSPHRASE + "\n").getBytes(StandardCharsets.UTF_8),
-                "--trust-model",
-                "always",
+                input,
+                signed,
+                curveKey,
                 "--pinentry-mode",
                 "loopback",
                 "--passphrase-fd",
                 "0",
                 "--local-user",
                 curveKey,
-                "--output",
-                signed.toString(),
-                "--recipient",
-                curveKey,
-                "--sign",
-                "--encrypt",
-                input.toString());
+                "--sign");
 
         assertThat(decryptWithPgkeep(armored, rsaSecret)).isEqualTo(plaintext);
         assertThat(decryptWithPgkeep(signed, curveSecret)).isEqualTo(plaintext);
@@ -176,17 +150,7 @@ class GpgInteropTest {
         byte[] plaintext = bytes(10_000, 5);
         Path input = Files.write(work.resolve("plain.bin"), plaintext);
         Path encrypted = work.resolve("hidden.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--throw-keyids",
-                "--output",
-                encrypted.toString(),
-                "--recipient",
-                curveKey,
-                "--encrypt",
-                input.toString());
+        gpg.encrypt(input, encrypted, curveKey, "--throw-keyids");
         OpenPgpEncryptor rsaThenCurve = OpenPgpEncryptor.builder()
                 .decryptionKey(rsaSecret, Secret.of(PASSPHRASE))
                 .decryptionKey(curveSecret, Secret.of(PASSPHRASE))
@@ -204,16 +168,7 @@ class GpgInteropTest {
     void aGpgMessageToAnotherKeyNamesTheKeyIds() throws Exception {
         Path input = Files.write(work.resolve("plain.bin"), bytes(1000, 4));
         Path encrypted = work.resolve("to-rsa.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--output",
-                encrypted.toString(),
-                "--recipient",
-                rsaKey,
-                "--encrypt",
-                input.toString());
+        gpg.encrypt(input, encrypted, rsaKey);
         String rsaEncryptionSubkey = subkeyId(rsaKey);
 
         assertThatThrownBy(() -> decryptWithPgkeep(encrypted, curveSecret))
