@@ -2,6 +2,7 @@ package dev.pgkeep.crypto.gpg;
 
 import dev.pgkeep.core.BadInputException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +18,8 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
 import org.bouncycastle.util.encoders.Hex;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One certificate (public key) a backup is encrypted to, already checked to be usable for encryption now.
@@ -27,6 +30,9 @@ import org.jspecify.annotations.Nullable;
 record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    private static final Logger log = LoggerFactory.getLogger(OpenPgpEncryptor.class);
+    // Warn this long before a key expires, so it is extended before backups start failing at start-up.
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
 
     /**
      * Reads every certificate in a public key file (armored or binary, one key or a key ring) and checks it.
@@ -66,6 +72,16 @@ record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
         String unusable = unusableReason(certificate, when);
         if (unusable != null) {
             throw new BadInputException("public key " + fingerprint + " in " + source + " " + unusable);
+        }
+        Date expiry = certificate.getExpirationTime(when);
+        if (expiry != null && expiry.toInstant().isBefore(now.plus(EXPIRY_WARNING))) {
+            log.warn(
+                    "Public key {} in {} expires on {}; extend it (gpg --quick-set-expire {} 2y '*') and deploy the"
+                            + " exported key, or pgkeep will refuse it from then on",
+                    fingerprint,
+                    source,
+                    DAY.format(expiry.toInstant()),
+                    fingerprint);
         }
         PGPPublicKey newest = certificate.getEncryptionKeys(when).stream()
                 .map(OpenPGPCertificate.OpenPGPComponentKey::getPGPPublicKey)

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.Secret;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -197,6 +203,33 @@ class GpgInteropTest {
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(signOnly)
                 .hasMessageContaining("can only sign");
+    }
+
+    @Test
+    void aKeyCloseToItsExpiryIsAcceptedWithAWarningAndRefusedOnceExpired() throws Exception {
+        Instant now = Instant.now();
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            OpenPgpEncryptor.builder()
+                    .recipient(curvePublic)
+                    .clock(Clock.fixed(now.plus(Duration.ofDays(350)), ZoneOffset.UTC))
+                    .build();
+        } finally {
+            System.setErr(originalErr);
+        }
+
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .contains("WARN")
+                .contains("Public key " + curveKey)
+                .contains("expires on");
+        assertThatThrownBy(() -> OpenPgpEncryptor.builder()
+                        .recipient(curvePublic)
+                        .clock(Clock.fixed(now.plus(Duration.ofDays(400)), ZoneOffset.UTC))
+                        .build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("expired on");
     }
 
     private OpenPgpEncryptor encryptorFor(String fingerprint) throws Exception {
