@@ -52,14 +52,24 @@ public interface BackupService {
     VerifyResult verify(VerifyRequest request);
 
     /** Applies {@code policy} to every database in the repository and removes leftovers of interrupted writes. */
-    PruneResult prune(RetentionPolicy policy, boolean dryRun);
+    default PruneResult prune(RetentionPolicy policy, boolean dryRun) {
+        return prune(policy, dryRun, Trigger.API, null);
+    }
+
+    /** {@link #prune(RetentionPolicy, boolean)}, recording who asked in the audit events. */
+    PruneResult prune(RetentionPolicy policy, boolean dryRun, Trigger trigger, @Nullable String actor);
 
     /**
      * Deletes one backup (manifest first, so a half-deleted backup is never listed).
      *
      * @throws BackupNotFoundException when there is no such backup
      */
-    void delete(BackupId id);
+    default void delete(BackupId id) {
+        delete(id, Trigger.API, null, null);
+    }
+
+    /** {@link #delete(BackupId)}, recording who asked in the audit events. */
+    void delete(BackupId id, Trigger trigger, @Nullable String actor, @Nullable String clientAddress);
 
     /** The database backed up when a request names none, if one was configured. */
     Optional<DatabaseConnection> defaultDatabase();

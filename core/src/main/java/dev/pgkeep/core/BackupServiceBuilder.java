@@ -30,6 +30,7 @@ public final class BackupServiceBuilder {
     private @Nullable Path tempDirectory;
     private Clock clock = Clock.systemUTC();
     private Duration incompleteWriteGrace = Duration.ofHours(24);
+    private long maxDecodedArchiveBytes = Long.MAX_VALUE;
 
     BackupServiceBuilder() {}
 
@@ -102,6 +103,18 @@ public final class BackupServiceBuilder {
         return this;
     }
 
+    /**
+     * Upper bound on what a local archive file ({@link RestoreSource.LocalFile}, e.g. an HTTP upload) may expand to
+     * when decompressed; guards against decompression bombs. Default: unlimited.
+     */
+    public BackupServiceBuilder maxDecodedArchiveBytes(long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("maxDecodedArchiveBytes must be positive");
+        }
+        this.maxDecodedArchiveBytes = value;
+        return this;
+    }
+
     public BackupService build() {
         if (storage == null) {
             throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
@@ -119,6 +132,7 @@ public final class BackupServiceBuilder {
                 effectiveLock,
                 temp,
                 clock,
-                incompleteWriteGrace);
+                incompleteWriteGrace,
+                maxDecodedArchiveBytes);
     }
 }

@@ -120,6 +120,22 @@ class SampleDatabaseFingerprintTest {
     }
 
     @Test
+    void largeSampleIsDeterministic(PostgresServer pg) {
+        String a = PostgresServer.uniqueDatabaseName("large_a");
+        String b = PostgresServer.uniqueDatabaseName("large_b");
+        try {
+            SampleDatabase.createLarge(pg, a, 2_000);
+            SampleDatabase.createLarge(pg, b, 2_000);
+            DatabaseFingerprint printA = DatabaseFingerprint.of(pg, a);
+            assertThat(printA.relations().get("bulk.readings").rows()).isEqualTo(2_000);
+            assertThat(printA.diff(DatabaseFingerprint.of(pg, b))).isEmpty();
+        } finally {
+            pg.dropDatabase(a);
+            pg.dropDatabase(b);
+        }
+    }
+
+    @Test
     void oneChangedRowIsDetected(PostgresServer pg) {
         String db = PostgresServer.uniqueDatabaseName("sample_changed");
         SampleDatabase.create(pg, db);

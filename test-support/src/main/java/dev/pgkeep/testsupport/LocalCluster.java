@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class LocalCluster implements ServerProcess {
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
     private static final int START_ATTEMPTS = 3;
+    private static final String OWNER_FILE = "owner.pid";
 
     private final Path binDir;
     private final Path baseDir;
@@ -55,6 +57,10 @@ final class LocalCluster implements ServerProcess {
         Path baseDir = null;
         try {
             baseDir = createBaseDir(asPostgresUser);
+            removeClustersOfDeadJvms(baseDir.getParent(), binDir, asPostgresUser);
+            Files.writeString(
+                    baseDir.resolve(OWNER_FILE),
+                    Long.toString(ProcessHandle.current().pid()));
             Path socketDir = Files.createDirectory(baseDir.resolve("sock"));
             Path passwordFile = baseDir.resolve("pwfile");
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
@@ -243,6 +249,30 @@ final class LocalCluster implements ServerProcess {
             parent = Path.of("/tmp");
         }
         return Files.createTempDirectory(parent, "pgkeep-pg-");
+    }
+
+    /**
+     * Stops and deletes clusters left by test JVMs that were killed (a postmaster outlives its JVM), so that aborted
+     * runs do not pile up servers on a CI machine.
+     */
+    private static void removeClustersOfDeadJvms(Path parent, Path binDir, boolean asPostgresUser) {
+        try (Stream<Path> dirs = Files.list(parent)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("pgkeep-pg-"))
+                    .toList()) {
+                Path owner = dir.resolve(OWNER_FILE);
+                if (!Files.isRegularFile(owner)) {
+                    continue; // being set up right now, or not ours
+                }
+                long pid = Long.parseLong(Files.readString(owner).strip());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                log.info("Removing PostgreSQL cluster {} left by dead JVM {}", dir, pid);
+                new LocalCluster(binDir, dir, asPostgresUser, 0).stop();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Could not look for clusters of dead test JVMs in {}: {}", parent, e.toString());
+        }
     }
 
     private static boolean traversableByOthers(Path dir) {

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A throwaway PostgreSQL 15+ server for tests. It runs in a container (Testcontainers, {@code postgres:15}) when a
@@ -26,6 +28,7 @@ public final class PostgresServer implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final Duration PSQL_TIMEOUT = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
 
     private static @Nullable PostgresServer shared;
     private static @Nullable RuntimeException sharedFailure;
@@ -70,11 +73,17 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer start() {
         String password = randomAlphanumeric(24);
         String mode = Objects.requireNonNullElse(System.getenv("PGKEEP_TEST_POSTGRES"), "auto");
-        PostgresServer server;
+        PostgresServer server = null;
         if (!mode.equals("local") && ContainerServer.dockerAvailable()) {
             Path clientBin = PostgresBinaries.locate("psql");
-            server = new PostgresServer(ContainerServer.start(SUPERUSER, password), password, clientBin);
-        } else {
+            try {
+                server = new PostgresServer(ContainerServer.start(SUPERUSER, password), password, clientBin);
+            } catch (RuntimeException e) {
+                // a reachable engine may still fail to pull or run the image; a local cluster keeps tests going
+                log.warn("PostgreSQL container did not start ({}); using a local cluster instead", e.toString());
+            }
+        }
+        if (server == null) {
             Path serverBin = PostgresBinaries.locate("initdb");
             server = new PostgresServer(LocalCluster.start(serverBin, SUPERUSER, password), password, serverBin);
         }

@@ -179,7 +179,7 @@ public final class SampleDatabase {
                 INSERT INTO bulk.readings
                 SELECT i, 'sensor-' || (i % 97), random() * 1000, md5(random()::text) || md5(random()::text),
                        timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second'
-                FROM generate_series(1, %d) AS i;
-                """.formatted(rows));
+                FROM generate_series(1, %ROWS%) AS i;
+                """.replace("%ROWS%", Integer.toString(rows)));
     }
 }

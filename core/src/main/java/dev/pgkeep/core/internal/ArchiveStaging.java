@@ -40,8 +40,11 @@ final class ArchiveStaging {
     private final Encryptor encryptor;
     private final PgTools tools;
     private final Path tempDirectory;
+    private final long maxDecodedBytes;
 
-    ArchiveStaging(StorageAdapter storage, Encryptor encryptor, PgTools tools, Path tempDirectory) {
+    ArchiveStaging(
+            StorageAdapter storage, Encryptor encryptor, PgTools tools, Path tempDirectory, long maxDecodedBytes) {
+        this.maxDecodedBytes = maxDecodedBytes;
         this.storage = storage;
         this.encryptor = encryptor;
         this.tools = tools;
@@ -157,7 +160,13 @@ final class ArchiveStaging {
                     OutputStream out = Files.newOutputStream(plain)) {
                 byte[] buffer = new byte[BUFFER];
                 int n;
+                long decoded = 0;
                 while ((n = in.read(buffer)) >= 0) {
+                    decoded += n;
+                    if (decoded > maxDecodedBytes) {
+                        throw new BadInputException(file.getFileName() + " expands to more than " + maxDecodedBytes
+                                + " bytes, the configured limit; nothing was restored.");
+                    }
                     inspector.update(buffer, 0, n);
                     out.write(buffer, 0, n);
                 }

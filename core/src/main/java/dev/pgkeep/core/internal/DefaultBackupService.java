@@ -77,7 +77,8 @@ public final class DefaultBackupService implements BackupService {
             BackupLock lock,
             Path tempDirectory,
             Clock clock,
-            Duration incompleteWriteGrace) {
+            Duration incompleteWriteGrace,
+            long maxDecodedArchiveBytes) {
         this.database = database;
         this.storage = storage;
         this.encryptor = encryptor;
@@ -87,7 +88,7 @@ public final class DefaultBackupService implements BackupService {
         this.lock = lock;
         this.clock = clock;
         this.incompleteWriteGrace = incompleteWriteGrace;
-        this.staging = new ArchiveStaging(storage, encryptor, tools, tempDirectory);
+        this.staging = new ArchiveStaging(storage, encryptor, tools, tempDirectory, maxDecodedArchiveBytes);
     }
 
     // ---------------------------------------------------------------- backup
@@ -463,8 +464,10 @@ public final class DefaultBackupService implements BackupService {
         return manifests;
     }
 
-    private static final Comparator<BackupManifest> NEWEST_FIRST =
-            Comparator.comparing(BackupManifest::id).reversed();
+    /** By start time (ids of the same second would otherwise sort by their random suffix), then by id. */
+    private static final Comparator<BackupManifest> NEWEST_FIRST = Comparator.comparing(BackupManifest::startedAt)
+            .thenComparing(BackupManifest::id)
+            .reversed();
 
     @Override
     public Optional<BackupManifest> get(BackupId id) {
@@ -609,12 +612,6 @@ public final class DefaultBackupService implements BackupService {
     // ---------------------------------------------------------------- prune, delete
 
     @Override
-    public PruneResult prune(RetentionPolicy policy, boolean dryRun) {
-        EventContext ctx = new EventContext(Operation.PRUNE, null, Trigger.API, null, null);
-        return prune(policy, dryRun, ctx);
-    }
-
-    /** Prune with the caller's trigger and actor (CLI, scheduler). */
     public PruneResult prune(RetentionPolicy policy, boolean dryRun, Trigger trigger, @Nullable String actor) {
         return prune(policy, dryRun, new EventContext(Operation.PRUNE, null, trigger, actor, null));
     }
@@ -672,11 +669,6 @@ public final class DefaultBackupService implements BackupService {
     }
 
     @Override
-    public void delete(BackupId id) {
-        delete(id, Trigger.API, null, null);
-    }
-
-    /** Delete with the caller's trigger and actor (CLI, HTTP). */
     public void delete(BackupId id, Trigger trigger, @Nullable String actor, @Nullable String clientAddress) {
         EventContext ctx = new EventContext(Operation.DELETE, null, trigger, actor, clientAddress);
         ctx.backupId = id.value();
