@@ -155,6 +155,17 @@ class OpenPgpEncryptorTest {
     }
 
     @Test
+    void aPublicKeyGivenAsDecryptionKeyIsExplained() {
+        assertThatThrownBy(() -> OpenPgpEncryptor.builder()
+                        .decryptionKey(oldKey.publicKey(), oldKey.passphrase())
+                        .build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(oldKey.publicKey().toString())
+                .hasMessageContaining("holds the public key " + oldKey.fingerprint() + ", not its secret key")
+                .hasMessageContaining("gpg --export-secret-keys");
+    }
+
+    @Test
     void aMissingKeyFileIsNamed() {
         Path missing = work.resolve("nope.asc");
 
