@@ -12,7 +12,10 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
@@ -33,6 +36,8 @@ record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
     private static final Logger log = LoggerFactory.getLogger(OpenPgpEncryptor.class);
     // Warn this long before a key expires, so it is extended before backups start failing at start-up.
     private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+    private static final Set<Integer> WEAK_HASHES =
+            Set.of(HashAlgorithmTags.MD5, HashAlgorithmTags.SHA1, HashAlgorithmTags.RIPEMD160);
 
     /**
      * Reads every certificate in a public key file (armored or binary, one key or a key ring) and checks it.
@@ -105,10 +110,21 @@ record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
             return null;
         }
         boolean hasEncryptionAlgorithm = false;
+        boolean weakSelfSignature = false;
         Iterator<PGPPublicKey> keys = certificate.getPGPPublicKeyRing().getPublicKeys();
         while (keys.hasNext()) {
             PGPPublicKey key = keys.next();
             hasEncryptionAlgorithm |= key.isEncryptionKey();
+            Iterator<PGPSignature> signatures = key.getSignatures();
+            while (signatures.hasNext()) {
+                weakSelfSignature |= WEAK_HASHES.contains(signatures.next().getHashAlgorithm());
+            }
+        }
+        if (weakSelfSignature) {
+            // gpg 2.2 still accepts SHA-1 self-signatures; BouncyCastle's policy (rightly) does not.
+            return "is self-signed with SHA-1 (or an older hash), which is no longer accepted; re-sign it with"
+                    + " SHA-256 (gpg --cert-digest-algo SHA256 --quick-set-expire " + fingerprint + " 2y, then the"
+                    + " same command followed by '*' for the subkeys), export it again and pass the new file";
         }
         if (hasEncryptionAlgorithm) {
             return "has no valid encryption subkey (each one is expired, revoked or not flagged for encryption);"

@@ -144,8 +144,7 @@ class EncryptedBackupTest {
         GnuPg gpg = GnuPg.withHome(work.resolve("gnupg"));
         try {
             String passphrase = "recovery passphrase";
-            String fingerprint =
-                    gpg.generateKey("Recovery <recovery@pgkeep.test>", "ed25519", "cv25519", passphrase, null);
+            String fingerprint = gpg.generateKey("Recovery <recovery@pgkeep.test>", "ed25519", "cv25519", passphrase);
             Path publicKey = gpg.exportPublic(fingerprint, work.resolve("recovery.asc"), true);
             Path repository = work.resolve("repo");
             BackupService service = service(

@@ -54,8 +54,8 @@ class GpgInteropTest {
                 "SKIPPED: no gpg binary on the PATH, so the gpg interoperability tests cannot run; install GnuPG"
                         + " (apt-get install gnupg) to run them");
         gpg = GnuPg.withHome(directory.resolve("gnupg"));
-        curveKey = gpg.generateKey("Ops Curve <curve@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE, null);
-        rsaKey = gpg.generateKey("Ops RSA <rsa@pgkeep.test>", "rsa2048", "rsa2048", PASSPHRASE, null);
+        curveKey = gpg.generateKey("Ops Curve <curve@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE);
+        rsaKey = gpg.generateKey("Ops RSA <rsa@pgkeep.test>", "rsa2048", "rsa2048", PASSPHRASE);
         curvePublic = gpg.exportPublic(curveKey, directory.resolve("curve.pub.asc"), true);
         curveSecret = gpg.exportSecret(curveKey, PASSPHRASE, directory.resolve("curve.sec.asc"));
         rsaPublicBinary = gpg.exportPublic(rsaKey, directory.resolve("rsa.pub.gpg"), false);
@@ -185,11 +185,16 @@ class GpgInteropTest {
 
     @Test
     void expiredRevokedAndSignOnlyGpgKeysAreRejectedWhenTheEncryptorIsBuilt() throws Exception {
-        String expired =
-                gpg.generateKey("Expired <expired@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE, "20200101T000000");
-        String revoked = gpg.generateKey("Revoked <revoked@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE, null);
+        String expired = gpg.generateKey(
+                "Expired <expired@pgkeep.test>",
+                "ed25519",
+                "cv25519",
+                PASSPHRASE,
+                "--faked-system-time",
+                "20200101T000000");
+        String revoked = gpg.generateKey("Revoked <revoked@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE);
         gpg.revoke(revoked);
-        String signOnly = gpg.generateKey("Signer <signer@pgkeep.test>", "ed25519", null, PASSPHRASE, null);
+        String signOnly = gpg.generateKey("Signer <signer@pgkeep.test>", "ed25519", null, PASSPHRASE);
 
         assertThatThrownBy(() -> encryptorFor(expired))
                 .isInstanceOf(BadInputException.class)
@@ -203,6 +208,24 @@ class GpgInteropTest {
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(signOnly)
                 .hasMessageContaining("can only sign");
+    }
+
+    @Test
+    void aKeySelfSignedWithSha1IsRejectedWithTheGpgCommandThatRepairsIt() throws Exception {
+        String sha1 = gpg.generateKey(
+                "Old SHA-1 <sha1@pgkeep.test>", "rsa2048", "rsa2048", PASSPHRASE, "--cert-digest-algo", "SHA1");
+
+        assertThatThrownBy(() -> encryptorFor(sha1))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(sha1)
+                .hasMessageContaining("SHA-1")
+                .hasMessageContaining("--cert-digest-algo SHA256 --quick-set-expire " + sha1);
+
+        // The repair the message gives: re-sign the primary key and the subkeys with SHA-256.
+        String[] sha256 = {"--cert-digest-algo", "SHA256"};
+        gpg.withPassphrase(PASSPHRASE, sha256, "--quick-set-expire", sha1, "1y");
+        gpg.withPassphrase(PASSPHRASE, sha256, "--quick-set-expire", sha1, "1y", "*");
+        assertThat(encryptorFor(sha1).describe().recipients()).containsExactly(sha1);
     }
 
     @Test
