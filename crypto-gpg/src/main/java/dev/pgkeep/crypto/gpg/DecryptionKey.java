@@ -22,7 +22,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
  * @param keyId the id a message's recipient packet names, as {@code gpg --list-packets} shows it
  * @param fingerprint the primary key's fingerprint
  */
-record DecryptionKey(long keyId, String fingerprint, PGPPrivateKey privateKey, String source) {
+record DecryptionKey(
+        long keyId, String fingerprint, PGPPrivateKey privateKey, OpenPGPCertificate certificate, String source) {
 
     @Override
     public String toString() {
@@ -72,7 +73,11 @@ record DecryptionKey(long keyId, String fingerprint, PGPPrivateKey privateKey, S
                         continue;
                     }
                     unlocked.add(new DecryptionKey(
-                            secretKey.getKeyID(), fingerprint, unlock(secretKey, chars, fingerprint, source), source));
+                            secretKey.getKeyID(),
+                            fingerprint,
+                            unlock(secretKey, chars, fingerprint, source),
+                            key.toCertificate(),
+                            source));
                 }
             }
         } finally {

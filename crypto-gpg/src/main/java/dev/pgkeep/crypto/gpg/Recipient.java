@@ -60,19 +60,25 @@ record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
         }
         List<Recipient> recipients = new ArrayList<>();
         for (OpenPGPCertificate certificate : certificates) {
+            if (certificate instanceof OpenPGPKey) {
+                String fingerprint = fingerprint(certificate.getFingerprint());
+                // A secret key on the application host would let anyone who takes the host read every backup.
+                throw new BadInputException(source + " holds the SECRET key " + fingerprint
+                        + "; give pgkeep only the public key (gpg --export --armor " + fingerprint
+                        + " > public.asc) and keep the secret key off the application host");
+            }
             recipients.add(check(certificate, source, now));
         }
         return recipients;
     }
 
-    private static Recipient check(OpenPGPCertificate certificate, String source, Instant now) {
+    /**
+     * Checks that a certificate can be encrypted to at {@code now}.
+     *
+     * @throws BadInputException saying why not and what to do
+     */
+    static Recipient check(OpenPGPCertificate certificate, String source, Instant now) {
         String fingerprint = fingerprint(certificate.getFingerprint());
-        if (certificate instanceof OpenPGPKey) {
-            // A secret key on the application host would let anyone who takes the host read every backup.
-            throw new BadInputException(source + " holds the SECRET key " + fingerprint
-                    + "; give pgkeep only the public key (gpg --export --armor " + fingerprint + " > public.asc) and"
-                    + " keep the secret key off the application host");
-        }
         Date when = Date.from(now);
         String unusable = unusableReason(certificate, when);
         if (unusable != null) {

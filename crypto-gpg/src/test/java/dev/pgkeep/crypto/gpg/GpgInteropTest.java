@@ -255,6 +255,27 @@ class GpgInteropTest {
                 .hasMessageContaining("expired on");
     }
 
+    @Test
+    void anExpiredSecretKeyStillDecryptsButCannotEncryptASafetyBackup() throws Exception {
+        byte[] plaintext = bytes(5000, 6);
+        Path encrypted = write(
+                work.resolve("old-backup.pgp"),
+                OpenPgpEncryptor.builder().recipient(curvePublic).build(),
+                plaintext);
+        OpenPgpEncryptor afterExpiry = OpenPgpEncryptor.builder()
+                .decryptionKey(curveSecret, Secret.of(PASSPHRASE))
+                .clock(Clock.fixed(Instant.now().plus(Duration.ofDays(400)), ZoneOffset.UTC))
+                .build();
+
+        try (var in = afterExpiry.decrypt(Files.newInputStream(encrypted))) {
+            assertThat(in.readAllBytes()).isEqualTo(plaintext);
+        }
+        assertThatThrownBy(() -> afterExpiry.encrypt(new ByteArrayOutputStream()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("expired on")
+                .hasMessageContaining("--no-safety-backup");
+    }
+
     private OpenPgpEncryptor encryptorFor(String fingerprint) throws Exception {
         Path file = gpg.exportPublic(fingerprint, work.resolve(fingerprint + ".asc"), true);
         return OpenPgpEncryptor.builder().recipient(file).build();

@@ -127,10 +127,14 @@ class OpenPgpEncryptorTest {
     }
 
     @Test
-    void aDecryptOnlyEncryptorSaysThatBackupNeedsAPublicKey() {
-        assertThatThrownBy(() -> oldKey.decryptOnly().encrypt(new ByteArrayOutputStream()))
-                .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("--encrypt-to");
+    void aDecryptOnlyEncryptorEncryptsToItsOwnPublicKeys() throws IOException {
+        byte[] safetyBackup = bytes(5000, 10);
+
+        byte[] ciphertext = encrypt(oldKey.decryptOnly(), safetyBackup);
+
+        assertThat(oldKey.decryptOnly().describe().recipients()).containsExactly(oldKey.fingerprint());
+        assertThat(decrypt(oldKey.decryptOnly(), ciphertext)).isEqualTo(safetyBackup);
+        assertThatThrownBy(() -> decrypt(newKey.decryptOnly(), ciphertext)).isInstanceOf(BadInputException.class);
     }
 
     @Test
