@@ -1,10 +1,13 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
@@ -19,9 +22,14 @@ import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.s3.S3TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyGenerator;
 import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
@@ -158,9 +166,35 @@ class OptionalAdaptersTest {
     }
 
     @Test
-    void slackNotifierWhenAWebhookIsConfigured() {
-        runner().withPropertyValues("pgkeep.alerts.slack.webhook-url=http://127.0.0.1:9/hook")
-                .run(context -> assertThat(context).hasSingleBean(WebhookNotifier.class));
+    void slackNotifierPostsAFailedBackupToTheConfiguredWebhook() throws Exception {
+        List<String> posted = new CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/services/T000/B000/secret", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            runner().withPropertyValues(
+                            "pgkeep.alerts.slack.webhook-url=http://127.0.0.1:"
+                                    + hook.getAddress().getPort() + "/services/T000/B000/secret",
+                            "pgkeep.databases[0].url=" + TestDatabases.jdbcUrl("no_such_database_for_slack"),
+                            "pgkeep.fail-fast=false")
+                    .run(context -> {
+                        WebhookNotifier notifier = context.getBean(WebhookNotifier.class);
+                        BackupService service = context.getBean(BackupService.class);
+                        DatabaseConnection missing = context.getBean(PgkeepDatabases.class)
+                                .byName("no_such_database_for_slack")
+                                .orElseThrow();
+                        assertThatThrownBy(() -> service.backup(BackupRequest.of(missing, Trigger.TEST)));
+                        service.backup(BackupRequest.of(Trigger.TEST)); // a success is not posted by default
+                        assertThat(notifier.flush(Duration.ofSeconds(20))).isTrue();
+                    });
+        } finally {
+            hook.stop(0);
+        }
+        assertThat(posted).singleElement().asString().contains("no_such_database_for_slack");
         runner().run(context -> assertThat(context).doesNotHaveBean(WebhookNotifier.class));
     }
 }
