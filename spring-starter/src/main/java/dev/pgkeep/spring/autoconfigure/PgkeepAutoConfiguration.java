@@ -114,8 +114,7 @@ public final class PgkeepAutoConfiguration {
             PgkeepProperties properties,
             PgkeepDatabases databases,
             StorageAdapter storage,
-            ObjectProvider<Encryptor> encryptor,
-            BackupService service) {
+            ObjectProvider<Encryptor> encryptor) {
         return new PgkeepStartupCheck(properties, databases, storage, encryptor.getIfAvailable());
     }
 
