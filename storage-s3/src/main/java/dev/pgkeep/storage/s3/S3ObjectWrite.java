@@ -109,22 +109,34 @@ final class S3ObjectWrite implements PendingObject {
         if (committed) {
             return;
         }
-        stopUploader();
-        release();
-        if (uploadId != null) {
-            try {
-                s3.abortMultipartUpload(
-                        b -> b.bucket(options.bucket()).key(objectKey).uploadId(uploadId));
-                log.debug("Aborted multipart upload {} of {}", uploadId, location);
-            } catch (NoSuchUploadException e) {
-                // already aborted, e.g. by removeIncompleteWrites from another instance
-            } catch (SdkException e) {
-                throw new IOException(
-                        "Could not abort the multipart upload of " + location + " (" + e.getMessage() + "); its parts "
-                                + "stay stored until the repository's cleanup (removeIncompleteWrites) or a bucket "
-                                + "lifecycle rule removes them.",
-                        e);
+        // a cancelled backup closes on an interrupted thread; the SDK would refuse the abort call then
+        boolean interrupted = Thread.interrupted();
+        try {
+            stopUploader();
+            release();
+            if (uploadId != null) {
+                abortMultipartUpload();
             }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void abortMultipartUpload() throws IOException {
+        try {
+            s3.abortMultipartUpload(
+                    b -> b.bucket(options.bucket()).key(objectKey).uploadId(uploadId));
+            log.debug("Aborted multipart upload {} of {}", uploadId, location);
+        } catch (NoSuchUploadException e) {
+            // already aborted, e.g. by removeIncompleteWrites from another instance
+        } catch (SdkException e) {
+            throw new IOException(
+                    "Could not abort the multipart upload of " + location + " (" + e.getMessage() + "); its parts "
+                            + "stay stored until the repository's cleanup (removeIncompleteWrites) or a bucket "
+                            + "lifecycle rule removes them.",
+                    e);
         }
     }
 
@@ -302,19 +314,25 @@ final class S3ObjectWrite implements PendingObject {
     }
 
     /** Cancels running part uploads and waits until they have stopped, so an abort really removes every part. */
-    private void stopUploader() throws IOException {
+    private void stopUploader() {
         if (uploader == null) {
             return;
         }
         parts.forEach(part -> part.cancel(true));
         uploader.shutdownNow();
-        try {
-            if (!uploader.awaitTermination(2, TimeUnit.MINUTES)) {
-                log.warn("Part uploads of {} did not stop within 2 minutes; aborting anyway", location);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (!uploader.awaitTermination(2, TimeUnit.MINUTES)) {
+                    log.warn("Part uploads of {} did not stop within 2 minutes; aborting anyway", location);
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // finish stopping first: an abort while parts still upload can leave parts
             }
-        } catch (InterruptedException e) {
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while cancelling the upload of " + location);
         }
     }
 

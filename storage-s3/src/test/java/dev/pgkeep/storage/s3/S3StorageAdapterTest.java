@@ -204,6 +204,26 @@ class S3StorageAdapterTest {
     }
 
     @Test
+    void aCancelledWriteOnAnInterruptedThreadStillAbortsItsUpload() throws IOException {
+        String prefix = S3Fixture.uniquePrefix();
+        S3StorageAdapter storage = adapter(prefix);
+        PendingObject pending = storage.create("db/20261125T020000Z-1111/dump.pgc");
+        S3Fixture.writeBytes(pending.output(), 2, 16L * MIB);
+        assertThat(s3.openUploads(prefix)).hasSize(1);
+        Thread.currentThread().interrupt(); // how a cancelled backup thread arrives at close()
+        try {
+            pending.close();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("interrupt status kept")
+                    .isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(s3.openUploads(prefix)).isEmpty();
+        assertThat(storage.list("")).isEmpty();
+    }
+
+    @Test
     void commitReplacesAnExistingObject() throws IOException {
         S3StorageAdapter storage = adapter(S3Fixture.uniquePrefix());
         for (String text : List.of("first", "second")) {
