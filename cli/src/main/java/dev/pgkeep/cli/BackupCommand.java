@@ -6,22 +6,19 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
+import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep backup}. */
 @Command(name = "backup", description = "Back up a database into the repository.", mixinStandardHelpOptions = true)
-final class BackupCommand implements Callable<Integer>, CliEnvironment.Aware {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class BackupCommand extends CliCommand {
 
     @Option(
             names = "--db",
@@ -56,29 +53,14 @@ final class BackupCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Nullable
     String label;
 
-    @Option(
-            names = "--pg-bin",
-            paramLabel = "DIR",
-            description = "Folder holding pg_dump (default: $PGKEEP_PG_BIN,"
-                    + " the newest /usr/lib/postgresql/*/bin, then PATH).")
-    @Nullable
-    Path pgBin;
-
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
-
     @Override
     public Integer call() {
         DatabaseConnection database = env.database(db);
-        BackupService service = env.service(
-                        env.storage(common.repo), database, Repositories.encryptor(encryptTo, null, null, env))
+        StorageAdapter storage = env.storage(common.repo);
+        BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
                 .codec(Codec.of(compression, level))
-                .toolsDirectory(pgBin)
                 .build();
+        progress("Backing up " + database.describe() + " to " + storage.describe() + " ...");
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)
                         .withActor(System.getProperty("user.name"), null))
