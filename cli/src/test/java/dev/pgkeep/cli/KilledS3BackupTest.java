@@ -67,26 +67,12 @@ class KilledS3BackupTest {
         // small parts, one at a time: pg_dump is still running long after the first part is stored
         String repo = "s3://" + BUCKET + "/kill?endpoint=" + s3.endpoint()
                 + "&region=us-east-1&path-style=true&part-size=5MiB&max-parts-in-flight=1";
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.pgkeep.cli.PgkeepCommand",
-                "backup",
-                "--db",
-                pg.urlWithoutPassword(source),
-                "--repo",
+        Process backup = CliProcess.backup(
+                pg,
+                source,
                 repo,
-                "--compression",
-                "none");
-        pb.environment().put("PGPASSWORD", pg.password());
-        pb.environment().put("PGKEEP_PG_BIN", pg.binDir().toString());
-        pb.environment().put("AWS_ACCESS_KEY_ID", s3.accessKey());
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
-        pb.redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile());
-        Process backup = pb.start();
+                dir,
+                Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()));
 
         awaitStoredPart(backup, Duration.ofSeconds(60));
         backup.destroyForcibly();
