@@ -72,7 +72,7 @@ final class S3ObjectWrite implements PendingObject {
         this.objectKey = objectKey;
         this.location = "s3://" + options.bucket() + "/" + objectKey;
         this.metadata = metadata;
-        this.partSize = (int) Math.min(options.partSize(), Integer.MAX_VALUE - 8);
+        this.partSize = Math.toIntExact(options.partSize());
         this.slots = new Semaphore(options.maxPartsInFlight());
         this.buffer = new byte[Math.min(FIRST_BUFFER, partSize)];
     }
