@@ -24,8 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -349,6 +351,21 @@ class S3StorageAdapterTest {
             assertThatThrownBy(storage::ensureReachable)
                     .hasMessageContaining("is not usable")
                     .hasMessageNotContaining("not-the-secret");
+        }
+    }
+
+    @Test
+    void missingCredentialsSayHowToProvideThem() {
+        // what the SDK's default chain throws on a machine with no credentials at all
+        AwsCredentialsProvider none = () -> {
+            throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+        };
+        try (S3StorageAdapter storage = S3StorageAdapter.create(
+                s3.options(S3Fixture.uniquePrefix()).credentialsProvider(none).build())) {
+            assertThatThrownBy(() -> storage.list(""))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no AWS credentials found")
+                    .hasMessageContaining("AWS_ACCESS_KEY_ID");
         }
     }
 
