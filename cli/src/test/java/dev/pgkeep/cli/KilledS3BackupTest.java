@@ -87,7 +87,7 @@ class KilledS3BackupTest {
 
         // the cleanup (prune, or the next backup, once the upload is older than the grace period) aborts it
         try (S3StorageAdapter storage =
-                S3StorageAdapter.create(options().prefix("kill").build())) {
+                S3StorageAdapter.fromOptions(options().prefix("kill").build())) {
             assertThat(storage.removeIncompleteWrites(Duration.ZERO)).isEqualTo(1);
             assertThat(storage.list("")).isEmpty();
         }

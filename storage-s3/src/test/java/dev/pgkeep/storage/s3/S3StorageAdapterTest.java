@@ -336,7 +336,7 @@ class S3StorageAdapterTest {
                         AwsBasicCredentials.create(s3.server.accessKey(), "not-the-secret-0123456789")))
                 .maxAttempts(1)
                 .build();
-        try (S3StorageAdapter storage = S3StorageAdapter.create(wrongSecret)) {
+        try (S3StorageAdapter storage = S3StorageAdapter.fromOptions(wrongSecret)) {
             assertThat(storage.describe())
                     .isEqualTo("s3://pgkeep-test/" + wrongSecret.prefix() + " at " + s3.server.endpoint());
             assertThat(wrongSecret.toString()).doesNotContain("not-the-secret").doesNotContain(s3.server.accessKey());
@@ -360,7 +360,7 @@ class S3StorageAdapterTest {
         AwsCredentialsProvider none = () -> {
             throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
         };
-        try (S3StorageAdapter storage = S3StorageAdapter.create(
+        try (S3StorageAdapter storage = S3StorageAdapter.fromOptions(
                 s3.options(S3Fixture.uniquePrefix()).credentialsProvider(none).build())) {
             assertThatThrownBy(() -> storage.list(""))
                     .isInstanceOf(IOException.class)
