@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -304,11 +305,19 @@ final class S3ObjectWrite implements PendingObject {
 
     private ExecutorService uploader() {
         if (uploader == null) {
-            uploader = Executors.newFixedThreadPool(options.maxPartsInFlight(), task -> {
-                Thread thread = new Thread(task, "pgkeep-s3-upload-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    options.maxPartsInFlight(),
+                    options.maxPartsInFlight(),
+                    30,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    task -> {
+                        Thread thread = new Thread(task, "pgkeep-s3-upload-" + threads.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            pool.allowCoreThreadTimeOut(true); // a write its caller never closes does not keep threads forever
+            uploader = pool;
         }
         return uploader;
     }
