@@ -120,8 +120,11 @@ final class ArchiveStaging {
                     manifest.id().value(),
                     size,
                     temporary,
-                    () -> codec.decompress(encryptor.decrypt(Files.newInputStream(storedFile))));
-            if (!plainFile) {
+                    () -> codec.decompress(decrypt(manifest, Files.newInputStream(storedFile))));
+            // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
+            // before pg_restore starts, so that someone able to rewrite object and manifest alike still cannot get a
+            // partly applied restore
+            if (!plainFile && manifest.encryption() == null) {
                 return streaming;
             }
             Path plain = newTempFile("plain", temporary);
@@ -142,6 +145,19 @@ final class ArchiveStaging {
         } catch (RuntimeException e) {
             deleteAll(temporary);
             throw e;
+        }
+    }
+
+    /** Decrypts a stored object, naming the backup when the key does not fit. */
+    private InputStream decrypt(BackupManifest manifest, InputStream stored) throws IOException {
+        try {
+            return encryptor.decrypt(stored);
+        } catch (BadInputException e) {
+            stored.close();
+            throw new BadInputException("Backup " + manifest.id() + ": " + e.getMessage(), e);
+        } catch (IntegrityException e) {
+            stored.close();
+            throw new IntegrityException("Backup " + manifest.id() + ": " + e.getMessage(), e);
         }
     }
 
