@@ -43,6 +43,6 @@ final class S3RepositoryStorageFactory implements RepositoryStorageFactory {
         if (s3.isPathStyle()) {
             options.pathStyle(true);
         }
-        return S3StorageAdapter.create(options.build()).ensureReachable();
+        return S3StorageAdapter.fromOptions(options.build()).ensureReachable();
     }
 }
