@@ -34,26 +34,37 @@ public class PgkeepProperties {
     /** More databases to back up on schedule and to select by name in the admin endpoints. */
     private List<Database> databases = new ArrayList<>();
 
+    /** Compression of new backups. */
     private final Compression compression = new Compression();
 
+    /** OpenPGP encryption of new backups and decryption on restore. */
     private final Encryption encryption = new Encryption();
 
+    /** S3 repository settings the repository URI leaves out. */
     private final S3 s3 = new S3();
 
+    /** Scheduled backups. */
     private final Schedule schedule = new Schedule();
 
+    /** Retention after scheduled backups. */
     private final Retention retention = new Retention();
 
+    /** Admin HTTP endpoints. */
     private final Admin admin = new Admin();
 
+    /** Executor of admin jobs. */
     private final Jobs jobs = new Jobs();
 
+    /** Restores. */
     private final Restore restore = new Restore();
 
+    /** The pgkeep health indicator. */
     private final Health health = new Health();
 
+    /** Alerts on failed (and optionally successful) operations. */
     private final Alerts alerts = new Alerts();
 
+    /** The PostgreSQL client tools. */
     private final Tools tools = new Tools();
 
     public boolean isEnabled() {
@@ -524,6 +535,7 @@ public class PgkeepProperties {
     /** Alerts. */
     public static class Alerts {
 
+        /** Slack (or compatible incoming webhook) alerts. */
         private final Slack slack = new Slack();
 
         public Slack getSlack() {

@@ -34,6 +34,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -166,6 +167,41 @@ class PgkeepAutoConfigurationTest {
                         .rootCause()
                         .hasMessageContaining("No pg_dump")
                         .hasMessageContaining("pgkeep.tools.bin-dir"));
+    }
+
+    @Test
+    void aPgDumpOlderThanTheServerFailsFastNamingBothVersions(@TempDir Path bin) throws Exception {
+        Path real = TestDatabases.server().binDir();
+        Files.createSymbolicLink(bin.resolve("psql"), real.resolve("psql"));
+        Files.createSymbolicLink(bin.resolve("pg_restore"), real.resolve("pg_restore"));
+        Path oldDump = Files.writeString(bin.resolve("pg_dump"), "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
+        oldDump.toFile().setExecutable(true);
+        runner().withPropertyValues("pgkeep.tools.bin-dir=" + bin)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("pg_dump 9.6")
+                        .hasStackTraceContaining("is older than the server"));
+    }
+
+    @Test
+    void productionFromTheEnvironmentPropertyOrAProdProfile() {
+        PgkeepProperties properties = new PgkeepProperties();
+        MockEnvironment environment = new MockEnvironment();
+        assertThat(PgkeepWebAutoConfiguration.isProduction(properties, environment))
+                .isFalse();
+        properties.setEnvironment("Production");
+        assertThat(PgkeepWebAutoConfiguration.isProduction(properties, environment))
+                .isTrue();
+        properties.setEnvironment("staging");
+        environment.setActiveProfiles("cloud", "production");
+        assertThat(PgkeepWebAutoConfiguration.isProduction(properties, environment))
+                .isTrue();
+        environment.setActiveProfiles("prod");
+        assertThat(PgkeepWebAutoConfiguration.isProduction(properties, environment))
+                .isTrue();
+        environment.setActiveProfiles("preprod");
+        assertThat(PgkeepWebAutoConfiguration.isProduction(properties, environment))
+                .isFalse();
     }
 
     @Test
