@@ -45,28 +45,21 @@ class ProductionGuardTest {
         DatabaseFingerprint changed = DatabaseFingerprint.of(pg, database);
 
         for (String confirm : new String[] {"", ",\"confirm\":\"some_other_db\""}) {
-            JsonNode refused = client.awaitJob(
-                    client.postJson(
-                                    "/admin/db/restore",
-                                    ADMIN,
-                                    "{\"backupId\":\"" + backupId + "\",\"force\":true" + confirm + "}")
-                            .location(),
-                    ADMIN);
+            JsonNode refused = restore(client, "{\"backupId\":\"" + backupId + "\",\"force\":true" + confirm + "}");
             assertThat(refused.path("status").asText()).isEqualTo("failed");
             assertThat(refused.path("error").path("status").asInt()).isEqualTo(409);
             assertThat(refused.path("error").path("detail").asText()).contains(database);
             assertThat(DatabaseFingerprint.of(pg, database).diff(changed)).isEmpty();
         }
 
-        JsonNode done = client.awaitJob(
-                client.postJson(
-                                "/admin/db/restore",
-                                ADMIN,
-                                "{\"backupId\":\"" + backupId + "\",\"force\":true,\"confirm\":\"" + database + "\"}")
-                        .location(),
-                ADMIN);
+        JsonNode done =
+                restore(client, "{\"backupId\":\"" + backupId + "\",\"force\":true,\"confirm\":\"" + database + "\"}");
         assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
         assertThat(done.path("result").path("safetyBackupId").isNull()).isTrue();
         assertThat(DatabaseFingerprint.of(pg, database).diff(original)).isEmpty();
+    }
+
+    private static JsonNode restore(AdminClient client, String body) {
+        return client.awaitJob(client.postJson("/admin/db/restore", ADMIN, body).location(), ADMIN);
     }
 }
