@@ -11,17 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep backup}. */
 @Command(name = "backup", description = "Back up a database into the repository.", mixinStandardHelpOptions = true)
-final class BackupCommand implements Callable<Integer>, CliEnvironment.Aware {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class BackupCommand extends CliCommand {
 
     @Option(
             names = "--db",
@@ -56,28 +52,11 @@ final class BackupCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Nullable
     String label;
 
-    @Option(
-            names = "--pg-bin",
-            paramLabel = "DIR",
-            description = "Folder holding pg_dump (default: $PGKEEP_PG_BIN,"
-                    + " the newest /usr/lib/postgresql/*/bin, then PATH).")
-    @Nullable
-    Path pgBin;
-
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
-
     @Override
     public Integer call() {
         DatabaseConnection database = env.database(db);
-        BackupService service = env.service(
-                        env.storage(common.repo), database, Repositories.encryptor(encryptTo, null, null, env))
+        BackupService service = service(env.storage(common.repo), database, Repositories.encryptor(encryptTo))
                 .codec(Codec.of(compression, level))
-                .toolsDirectory(pgBin)
                 .build();
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)

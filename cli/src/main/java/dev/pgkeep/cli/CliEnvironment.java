@@ -4,21 +4,25 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.audit.Slf4jJsonAuditSink;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
-import dev.pgkeep.core.storage.LocalStorageAdapter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** What the commands share: the environment variables, the output streams, and how to build a service from them. */
-final class CliEnvironment {
+final class CliEnvironment implements AutoCloseable {
     private final Map<String, String> env;
+    private final List<AutoCloseable> resources = new ArrayList<>();
     private final PrintWriter out;
     private final PrintWriter err;
+    private @Nullable String slackWebhook;
 
     CliEnvironment(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this.env = env;
@@ -74,11 +78,11 @@ final class CliEnvironment {
         if (chosen == null) {
             throw new BadInputException("No repository: give --repo PATH|s3://bucket/prefix or set PGKEEP_REPO.");
         }
-        if (chosen.startsWith("s3://")) {
-            return Repositories.s3(chosen);
+        if (Repositories.isS3(chosen)) {
+            return closeLater(Repositories.s3(chosen));
         }
         Path path = chosen.startsWith("file:") ? Path.of(URI.create(chosen)) : Path.of(chosen);
-        return new LocalStorageAdapter(path);
+        return Repositories.local(path);
     }
 
     BackupServiceBuilder service(StorageAdapter storage, @Nullable DatabaseConnection database, Encryptor encryptor) {
@@ -86,9 +90,34 @@ final class CliEnvironment {
                 .storage(storage)
                 .database(database)
                 .encryptor(encryptor)
-                .auditSink(Repositories.auditSink());
-        Repositories.alerts(getenv("PGKEEP_SLACK_WEBHOOK")).ifPresent(builder::auditSink);
+                .auditSink(new Slf4jJsonAuditSink());
+        Repositories.alerts(slackWebhook != null ? slackWebhook : getenv("PGKEEP_SLACK_WEBHOOK"))
+                .map(this::closeLater)
+                .ifPresent(builder::auditSink);
         return builder;
+    }
+
+    /** {@code --slack-webhook}, which wins over {@code PGKEEP_SLACK_WEBHOOK}. */
+    void slackWebhook(@Nullable String url) {
+        this.slackWebhook = url;
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Closes what the command opened (S3 clients; the webhook notifier, which delivers a pending alert first). */
+    @Override
+    public void close() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                err.println("pgkeep: warning: " + e.getMessage());
+            }
+        }
+        resources.clear();
     }
 
     static boolean verbose(String[] args) {
@@ -99,6 +128,8 @@ final class CliEnvironment {
     static void configureLogging(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose(args) ? "info" : "warn");
+        // the audit trail (one JSON line per event) goes to stderr only when asked for
+        System.setProperty("org.slf4j.simpleLogger.log.pgkeep.audit", verbose(args) ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");

@@ -8,16 +8,12 @@ import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Encryptor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep delete}. */
 @Command(name = "delete", description = "Delete one backup.", mixinStandardHelpOptions = true)
-final class DeleteCommand implements Callable<Integer>, CliEnvironment.Aware {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class DeleteCommand extends CliCommand {
 
     @Option(names = "--backup", paramLabel = "ID", required = true, description = "The backup to delete.")
     String backup = "";
@@ -25,20 +21,13 @@ final class DeleteCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Option(names = "--force", description = "Required: deleting cannot be undone.")
     boolean force;
 
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
-
     @Override
     public Integer call() {
         BackupId id = BackupId.parse(backup);
         if (!force) {
             throw new SafetyGuardException("Deleting backup " + id + " cannot be undone; add --force to delete it.");
         }
-        BackupService service = env.service(env.storage(common.repo), null, Encryptor.NONE)
+        BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(BackupLock.NONE)
                 .build();
         service.delete(id, Trigger.CLI, System.getProperty("user.name"), null);

@@ -8,10 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep list}. */
@@ -19,27 +17,17 @@ import picocli.CommandLine.Option;
         name = "list",
         description = "List the good backups in the repository, newest first.",
         mixinStandardHelpOptions = true)
-final class ListCommand implements Callable<Integer>, CliEnvironment.Aware {
+final class ListCommand extends CliCommand {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Option(names = "--database", paramLabel = "NAME", description = "Only this database's backups.")
     @Nullable
     String database;
 
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
-
     @Override
     public Integer call() {
-        BackupService service = env.service(env.storage(common.repo), null, Encryptor.NONE)
+        BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(dev.pgkeep.core.spi.BackupLock.NONE)
                 .build();
         List<BackupManifest> backups = service.list(database);

@@ -38,7 +38,8 @@ public final class PgkeepCommand {
     /** Runs one command line; the seam the tests use (no System.exit, injectable environment and streams). */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CliEnvironment.configureLogging(args);
-        CommandLine cli = new CommandLine(new PgkeepCommand(), new CliFactory(new CliEnvironment(env, out, err)));
+        CliEnvironment environment = new CliEnvironment(env, out, err);
+        CommandLine cli = new CommandLine(new PgkeepCommand(), new CliFactory(environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -56,7 +57,12 @@ public final class PgkeepCommand {
             err.flush();
             return code;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } finally {
+            environment.close();
+        }
         out.flush();
         err.flush();
         return code;

@@ -9,9 +9,7 @@ import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Encryptor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep prune}. */
@@ -20,9 +18,7 @@ import picocli.CommandLine.Option;
         description = "Apply retention: keep backups younger than --keep-days and at least"
                 + " --keep-min per database (the newest good one always); remove leftovers of interrupted runs.",
         mixinStandardHelpOptions = true)
-final class PruneCommand implements Callable<Integer>, CliEnvironment.Aware {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class PruneCommand extends CliCommand {
 
     @Option(
             names = "--keep-days",
@@ -41,17 +37,10 @@ final class PruneCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Option(names = "--dry-run", description = "Only list what would be deleted.")
     boolean dryRun;
 
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
-
     @Override
     public Integer call() {
         RetentionPolicy policy = new RetentionPolicy(keepDays, keepMin);
-        BackupService service = env.service(env.storage(common.repo), null, Encryptor.NONE)
+        BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(BackupLock.NONE)
                 .build();
         PruneResult result = service.prune(policy, dryRun, Trigger.CLI, System.getProperty("user.name"));

@@ -1,36 +1,80 @@
 package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BadInputException;
-import dev.pgkeep.core.spi.AuditSink;
+import dev.pgkeep.core.Secret;
+import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.crypto.gpg.OpenPgpEncryptor;
+import dev.pgkeep.storage.s3.S3StorageAdapter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** The adapters the CLI can build from its options. */
+/** Builds the adapters the CLI's options ask for. */
 final class Repositories {
     private Repositories() {}
 
-    static StorageAdapter s3(String uri) {
-        throw new BadInputException("S3 repositories are not available in this build: " + uri);
+    /** An S3 repository from {@code s3://bucket/prefix?...}, credentials from the AWS SDK's default chain. */
+    static S3StorageAdapter s3(String uri) {
+        return S3StorageAdapter.fromUri(uri);
     }
 
-    /** The encryptor for {@code --encrypt-to} (backup) and {@code --decrypt-key} (restore, verify). */
-    static Encryptor encryptor(
-            List<Path> encryptTo, @Nullable Path decryptKey, @Nullable String passphraseEnv, CliEnvironment env) {
-        if (encryptTo.isEmpty() && decryptKey == null) {
+    /** The encryptor for {@code --encrypt-to}; keys are checked now, before any backup starts. */
+    static Encryptor encryptor(List<Path> encryptTo) {
+        if (encryptTo.isEmpty()) {
             return Encryptor.NONE;
         }
-        throw new BadInputException("OpenPGP encryption is not available in this build.");
+        OpenPgpEncryptor.Builder builder = OpenPgpEncryptor.builder();
+        encryptTo.forEach(builder::recipient);
+        return builder.build();
     }
 
-    static AuditSink auditSink() {
-        return AuditSink.NO_OP;
+    /** The decryptor for {@code --decrypt-key} with {@code --passphrase-env} or {@code --passphrase-file}. */
+    static Encryptor decryptor(DecryptionOptions options, CliEnvironment env) {
+        if (options.decryptKeys.isEmpty()) {
+            if (options.passphraseEnv != null || options.passphraseFile != null) {
+                throw new BadInputException("A passphrase was given but no --decrypt-key KEYFILE.");
+            }
+            return Encryptor.NONE;
+        }
+        Secret passphrase = passphrase(options, env);
+        OpenPgpEncryptor.Builder builder = OpenPgpEncryptor.builder();
+        options.decryptKeys.forEach(key -> builder.decryptionKey(key, passphrase));
+        return builder.build();
     }
 
-    static Optional<AuditSink> alerts(@Nullable String webhook) {
-        return Optional.empty();
+    private static Secret passphrase(DecryptionOptions options, CliEnvironment env) {
+        if (options.passphraseEnv != null && options.passphraseFile != null) {
+            throw new BadInputException("Give the passphrase once: --passphrase-env VAR or --passphrase-file FILE.");
+        }
+        if (options.passphraseFile != null) {
+            return OpenPgpEncryptor.passphraseFromFile(options.passphraseFile);
+        }
+        String variable = options.passphraseEnv != null ? options.passphraseEnv : "PGKEEP_PASSPHRASE";
+        String value = env.getenv(variable);
+        if (value == null) {
+            throw new BadInputException("The secret key's passphrase is missing: set " + variable
+                    + (options.passphraseEnv == null ? " (or name another variable with --passphrase-env VAR)" : "")
+                    + ", or use --passphrase-file FILE.");
+        }
+        return Secret.of(value);
+    }
+
+    /** Slack alerts on failure when {@code PGKEEP_SLACK_WEBHOOK} (or {@code --slack-webhook}) is set. */
+    static Optional<WebhookNotifier> alerts(@Nullable String webhook) {
+        if (webhook == null) {
+            return Optional.empty();
+        }
+        return Optional.of(WebhookNotifier.builder(webhook).build());
+    }
+
+    static boolean isS3(String repo) {
+        return repo.startsWith("s3://");
+    }
+
+    static StorageAdapter local(Path path) {
+        return new dev.pgkeep.core.storage.LocalStorageAdapter(path);
     }
 }

@@ -11,9 +11,7 @@ import dev.pgkeep.core.storage.LocalStorageAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -25,9 +23,7 @@ import picocli.CommandLine.Option;
         name = "restore",
         description = "Restore a backup (or a local archive file) into a database.",
         mixinStandardHelpOptions = true)
-final class RestoreCommand implements Callable<Integer>, CliEnvironment.Aware {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class RestoreCommand extends CliCommand {
 
     @Option(
             names = "--db",
@@ -79,16 +75,8 @@ final class RestoreCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Option(names = "--no-privileges", description = "Skip GRANT/REVOKE (restore as another role).")
     boolean noPrivileges;
 
-    @Option(names = "--decrypt-key", paramLabel = "KEYFILE", description = "OpenPGP secret key for encrypted backups.")
-    @Nullable
-    Path decryptKey;
-
-    @Option(
-            names = "--passphrase-env",
-            paramLabel = "VAR",
-            description = "Environment variable holding the secret" + " key's passphrase.")
-    @Nullable
-    String passphraseEnv;
+    @Mixin
+    DecryptionOptions decryption = new DecryptionOptions();
 
     @Option(names = "--no-safety-backup", description = "Do not back up the target before restoring over it.")
     boolean noSafetyBackup;
@@ -102,17 +90,6 @@ final class RestoreCommand implements Callable<Integer>, CliEnvironment.Aware {
             description = "The target's name; required when" + " PGKEEP_ENV=production.")
     @Nullable
     String confirm;
-
-    @Option(names = "--pg-bin", paramLabel = "DIR", description = "Folder holding pg_restore.")
-    @Nullable
-    Path pgBin;
-
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -133,10 +110,9 @@ final class RestoreCommand implements Callable<Integer>, CliEnvironment.Aware {
             from = source.backup != null ? RestoreSource.byId(source.backup) : RestoreSource.latest(sourceDatabase);
             storage = env.storage(common.repo);
         }
-        BackupService service = env.service(
-                        storage, null, Repositories.encryptor(List.of(), decryptKey, passphraseEnv, env))
-                .toolsDirectory(pgBin)
-                .build();
+        BackupService service =
+                service(storage, null, Repositories.decryptor(decryption, env)).build();
+
         RestoreResult result = service.restore(RestoreRequest.builder(from, target)
                 .createDatabase(create)
                 .jobs(jobs)

@@ -6,11 +6,8 @@ import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.VerifyResult;
 import dev.pgkeep.core.spi.BackupLock;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -23,9 +20,7 @@ import picocli.CommandLine.Option;
         description = "Check a backup: checksum and pg_restore --list; with --restore-test also a"
                 + " restore into a scratch database whose row counts must match the manifest.",
         mixinStandardHelpOptions = true)
-final class VerifyCommand implements Callable<Integer>, CliEnvironment.Aware {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class VerifyCommand extends CliCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source = new Source();
@@ -54,30 +49,12 @@ final class VerifyCommand implements Callable<Integer>, CliEnvironment.Aware {
     @Nullable
     String db;
 
-    @Option(names = "--decrypt-key", paramLabel = "KEYFILE", description = "OpenPGP secret key for encrypted backups.")
-    @Nullable
-    Path decryptKey;
-
-    @Option(
-            names = "--passphrase-env",
-            paramLabel = "VAR",
-            description = "Environment variable holding the" + " passphrase.")
-    @Nullable
-    String passphraseEnv;
-
-    private CliEnvironment env;
-
-    @Override
-    public void environment(CliEnvironment environment) {
-        this.env = environment;
-    }
+    @Mixin
+    DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
-        BackupService service = env.service(
-                        env.storage(common.repo),
-                        null,
-                        Repositories.encryptor(List.of(), decryptKey, passphraseEnv, env))
+        BackupService service = service(env.storage(common.repo), null, Repositories.decryptor(decryption, env))
                 .lock(BackupLock.NONE)
                 .build();
         RestoreSource from =

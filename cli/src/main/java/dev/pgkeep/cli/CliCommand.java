@@ -1,0 +1,28 @@
+package dev.pgkeep.cli;
+
+import dev.pgkeep.core.BackupServiceBuilder;
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.StorageAdapter;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
+
+/** What every subcommand has: the shared options and the environment it runs in. */
+abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    CliEnvironment env;
+
+    @Override
+    public void environment(CliEnvironment environment) {
+        this.env = environment;
+    }
+
+    /** A service builder for this command's repository and tools. */
+    BackupServiceBuilder service(StorageAdapter storage, @Nullable DatabaseConnection database, Encryptor encryptor) {
+        env.slackWebhook(common.slackWebhook);
+        return env.service(storage, database, encryptor).toolsDirectory(common.pgBin);
+    }
+}

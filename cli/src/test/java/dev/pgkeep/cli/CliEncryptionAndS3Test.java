@@ -1,0 +1,212 @@
+package dev.pgkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pgkeep.testsupport.DatabaseFingerprint;
+import dev.pgkeep.testsupport.PostgresExtension;
+import dev.pgkeep.testsupport.PostgresServer;
+import dev.pgkeep.testsupport.SampleDatabase;
+import dev.pgkeep.testsupport.s3.S3TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI with the adapters: a backup encrypted to a key made by the real gpg, stored in a real S3 API server
+ * (s3proxy), restored with the secret key; and the errors an operator meets on the way.
+ */
+@ExtendWith(PostgresExtension.class)
+class CliEncryptionAndS3Test {
+    private static final String PASSPHRASE = "correct horse battery staple";
+    private static String source = "";
+    private static DatabaseFingerprint original;
+    private static S3TestServer s3;
+
+    @BeforeAll
+    static void start(PostgresServer pg) throws Exception {
+        source = PostgresServer.uniqueDatabaseName("cli_s3");
+        SampleDatabase.create(pg, source);
+        original = DatabaseFingerprint.of(pg, source);
+        s3 = S3TestServer.start();
+        s3.createBucket("backups");
+        // the AWS SDK's default credentials chain reads these system properties (env vars work the same way)
+        System.setProperty("aws.accessKeyId", s3.accessKey());
+        System.setProperty("aws.secretAccessKey", s3.secretKey());
+    }
+
+    @AfterAll
+    static void stop(PostgresServer pg) throws Exception {
+        pg.dropDatabase(source);
+        s3.close();
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
+    private static String repo(String prefix) {
+        return "s3://backups/" + prefix + "?endpoint=" + s3.endpoint() + "&region=" + S3TestServer.REGION
+                + "&path-style=true";
+    }
+
+    @Test
+    void encryptedBackupToS3RestoresWithTheSecretKeyAndNotWithoutIt(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        assumeTrue(gpgAvailable(), "no gpg binary on this machine: the gpg-made key test is skipped");
+        Path pub = dir.resolve("backup.pub.asc");
+        Path sec = dir.resolve("backup.sec.asc");
+        generateKey(dir.resolve("gnupg"), pub, sec);
+        String repo = repo("enc");
+        Map<String, String> env = new HashMap<>(CliEndToEndTest.env(pg));
+
+        CliRun backup = CliRun.run(
+                env, "backup", "--db", pg.url(source), "--repo", repo, "--encrypt-to", pub.toString(), "--json");
+        assertThat(backup.exitCode()).as(backup::toString).isZero();
+        assertThat(backup.out()).contains("\"encrypted\":true");
+        assertThat(CliRun.run(env, "list", "--repo", repo).out()).contains("openpgp (1)");
+
+        String target = PostgresServer.uniqueDatabaseName("cli_s3_new");
+        try {
+            CliRun noKey = CliRun.run(env, "restore", "--repo", repo, "--latest", "--db", pg.url(target), "--create");
+            assertThat(noKey.exitCode()).as(noKey::toString).isEqualTo(2);
+            assertThat(noKey.err()).contains("--decrypt-key");
+            assertThat(pg.databaseExists(target)).isFalse();
+
+            CliRun noPassphrase = CliRun.run(
+                    env,
+                    "restore",
+                    "--repo",
+                    repo,
+                    "--latest",
+                    "--db",
+                    pg.url(target),
+                    "--create",
+                    "--decrypt-key",
+                    sec.toString(),
+                    "--passphrase-env",
+                    "BACKUP_KEY_PASSPHRASE");
+            assertThat(noPassphrase.exitCode()).isEqualTo(2);
+            assertThat(noPassphrase.err()).contains("BACKUP_KEY_PASSPHRASE");
+
+            env.put("BACKUP_KEY_PASSPHRASE", PASSPHRASE);
+            CliRun restore = CliRun.run(
+                    env,
+                    "restore",
+                    "--repo",
+                    repo,
+                    "--latest",
+                    "--db",
+                    pg.url(target),
+                    "--create",
+                    "--decrypt-key",
+                    sec.toString(),
+                    "--passphrase-env",
+                    "BACKUP_KEY_PASSPHRASE");
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(DatabaseFingerprint.of(pg, target).diff(original)).isEmpty();
+            assertThat(restore.out() + restore.err()).doesNotContain(PASSPHRASE);
+
+            CliRun verify = CliRun.run(
+                    env,
+                    "verify",
+                    "--repo",
+                    repo,
+                    "--latest",
+                    "--decrypt-key",
+                    sec.toString(),
+                    "--passphrase-env",
+                    "BACKUP_KEY_PASSPHRASE",
+                    "--json");
+            assertThat(verify.exitCode()).as(verify::toString).isZero();
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+
+    @Test
+    void plainBackupRoundTripThroughS3(PostgresServer pg) {
+        String repo = repo("plain");
+        Map<String, String> env = CliEndToEndTest.env(pg);
+        CliRun backup = CliRun.run(env, "backup", "--db", pg.url(source), "--repo", repo);
+        assertThat(backup.exitCode()).as(backup::toString).isZero();
+        String target = PostgresServer.uniqueDatabaseName("cli_s3_plain");
+        try {
+            CliRun restore = CliRun.run(
+                    env, "restore", "--repo", repo, "--latest", "--db", pg.url(target), "--create", "--jobs", "2");
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(DatabaseFingerprint.of(pg, target).diff(original)).isEmpty();
+        } finally {
+            pg.dropDatabase(target);
+        }
+        CliRun prune = CliRun.run(env, "prune", "--repo", repo, "--keep-days", "0", "--json");
+        assertThat(prune.exitCode()).isZero();
+        assertThat(prune.out()).contains("\"deleted\":[]"); // keep-min 1 keeps the only backup
+    }
+
+    static boolean gpgAvailable() {
+        try {
+            return new ProcessBuilder("gpg", "--version").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Makes a key with the real gpg (passphrase on stdin, never argv) and exports it armored. */
+    static void generateKey(Path home, Path pub, Path sec) throws Exception {
+        Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        gpg(
+                home,
+                PASSPHRASE,
+                "--passphrase-fd",
+                "0",
+                "--pinentry-mode",
+                "loopback",
+                "--quick-gen-key",
+                "pgkeep test <test@pgkeep.dev>",
+                "rsa3072",
+                "sign,encrypt",
+                "never");
+        Files.write(pub, gpg(home, "", "--armor", "--export", "test@pgkeep.dev"));
+        Files.write(
+                sec,
+                gpg(
+                        home,
+                        PASSPHRASE,
+                        "--passphrase-fd",
+                        "0",
+                        "--pinentry-mode",
+                        "loopback",
+                        "--armor",
+                        "--export-secret-keys",
+                        "test@pgkeep.dev"));
+    }
+
+    private static byte[] gpg(Path home, String stdin, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("gpg", "--batch", "--homedir", home.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("gpg " + String.join(" ", args)).isZero();
+        return out;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.pgkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgkeep.testsupport.DatabaseFingerprint;
+import dev.pgkeep.testsupport.PostgresExtension;
+import dev.pgkeep.testsupport.PostgresServer;
+import dev.pgkeep.testsupport.SampleDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as an operator uses it: backup, list, restore into a new database, verify, prune, delete, exit codes. */
+@ExtendWith(PostgresExtension.class)
+class CliEndToEndTest {
+    private static final Pattern ID = Pattern.compile("\"id\":\"(\\d{8}T\\d{6}Z-[0-9a-f]+)\"");
+    private static String source = "";
+    private static DatabaseFingerprint original;
+
+    @BeforeAll
+    static void createSource(PostgresServer pg) {
+        source = PostgresServer.uniqueDatabaseName("cli_src");
+        SampleDatabase.create(pg, source);
+        original = DatabaseFingerprint.of(pg, source);
+    }
+
+    @AfterAll
+    static void dropSource(PostgresServer pg) {
+        pg.dropDatabase(source);
+    }
+
+    static Map<String, String> env(PostgresServer pg) {
+        return Map.of("PGKEEP_PG_BIN", pg.binDir().toString());
+    }
+
+    @Test
+    void backupThenRestoreLatestIntoANewDatabaseReproducesItExactly(PostgresServer pg, @TempDir Path dir) {
+        String repo = dir.resolve("r").toString();
+        CliRun backup = CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo, "--json");
+        assertThat(backup.exitCode()).as(backup::toString).isZero();
+        assertThat(backup.out().strip())
+                .startsWith("{")
+                .endsWith("}")
+                .contains("\"database\":\"" + source + "\"")
+                .contains("\"encrypted\":false")
+                .contains("\"sha256\":");
+        Matcher id = ID.matcher(backup.out());
+        assertThat(id.find()).isTrue();
+
+        CliRun list = CliRun.run(env(pg), "list", "--repo", repo);
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains(id.group(1)).contains(source);
+
+        String target = PostgresServer.uniqueDatabaseName("cli_new");
+        try {
+            CliRun restore =
+                    CliRun.run(env(pg), "restore", "--repo", repo, "--latest", "--db", pg.url(target), "--create");
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(restore.out()).contains("Restored backup " + id.group(1)).contains(target);
+            DatabaseFingerprint copy = DatabaseFingerprint.of(pg, target);
+            assertThat(copy.diff(original)).isEmpty();
+
+            CliRun verify = CliRun.run(
+                    env(pg),
+                    "verify",
+                    "--repo",
+                    repo,
+                    "--backup",
+                    id.group(1),
+                    "--restore-test",
+                    "--db",
+                    pg.url("postgres"),
+                    "--json");
+            assertThat(verify.exitCode()).as(verify::toString).isZero();
+            assertThat(verify.out()).contains("\"ok\":true").contains("\"method\":\"restore-test\"");
+            assertThat(CliRun.run(env(pg), "list", "--repo", repo).out()).contains("ok restore-test");
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+
+    @Test
+    void aFlippedByteMakesRestoreExitWith4AndLeavesTheTargetUnchanged(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        Path repo = dir.resolve("r");
+        assertThat(CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo.toString())
+                        .exitCode())
+                .isZero();
+        Path dump;
+        try (Stream<Path> files = Files.walk(repo)) {
+            dump = files.filter(f -> f.getFileName().toString().startsWith("dump.pgc"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(dump);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(dump, bytes);
+
+        String target = PostgresServer.uniqueDatabaseName("cli_tamper");
+        pg.createDatabase(target);
+        pg.psql(target, "CREATE TABLE mine(v text); INSERT INTO mine VALUES ('untouched');");
+        DatabaseFingerprint before = DatabaseFingerprint.of(pg, target);
+        try {
+            CliRun restore = CliRun.run(
+                    env(pg),
+                    "restore",
+                    "--repo",
+                    repo.toString(),
+                    "--latest",
+                    "--source",
+                    source,
+                    "--db",
+                    pg.url(target),
+                    "--force");
+            assertThat(restore.exitCode()).as(restore::toString).isEqualTo(4);
+            assertThat(restore.err()).contains("corrupt").contains("SHA-256");
+            assertThat(DatabaseFingerprint.of(pg, target).diff(before)).isEmpty();
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+
+    @Test
+    void safetyGuardsExitWith3AndUsageErrorsWith2(PostgresServer pg, @TempDir Path dir) {
+        String repo = dir.resolve("r").toString();
+        assertThat(CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo)
+                        .exitCode())
+                .isZero();
+        // restoring over a database with tables needs --force
+        CliRun noForce = CliRun.run(env(pg), "restore", "--repo", repo, "--latest", "--db", pg.url(source));
+        assertThat(noForce.exitCode()).as(noForce::toString).isEqualTo(3);
+        assertThat(noForce.err()).contains("--force");
+        // production needs --confirm with the target's name
+        Map<String, String> production = Map.of("PGKEEP_PG_BIN", pg.binDir().toString(), "PGKEEP_ENV", "production");
+        CliRun unconfirmed =
+                CliRun.run(production, "restore", "--repo", repo, "--latest", "--db", pg.url(source), "--force");
+        assertThat(unconfirmed.exitCode()).as(unconfirmed::toString).isEqualTo(3);
+        assertThat(unconfirmed.err()).contains("--confirm " + source);
+        // delete needs --force
+        assertThat(CliRun.run(env(pg), "delete", "--repo", repo, "--backup", "20261125T020000Z-7f3a")
+                        .exitCode())
+                .isEqualTo(3);
+        // usage errors
+        CliRun noSource = CliRun.run(env(pg), "restore", "--repo", repo, "--db", pg.url(source));
+        assertThat(noSource.exitCode()).isEqualTo(2);
+        CliRun badId = CliRun.run(
+                env(pg), "restore", "--repo", repo, "--backup", "../../etc/passwd", "--db", pg.url(source), "--json");
+        assertThat(badId.exitCode()).isEqualTo(2);
+        assertThat(badId.out().strip()).startsWith("{\"").contains("\"exitCode\":2");
+        CliRun unknown = CliRun.run(
+                env(pg), "restore", "--repo", repo, "--backup", "20200101T000000Z-0000", "--db", pg.url(source));
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("No backup 20200101T000000Z-0000");
+        // nothing above changed the source database
+        assertThat(DatabaseFingerprint.of(pg, source).diff(original)).isEmpty();
+    }
+
+    @Test
+    void aFailedPgDumpExitsWith1AndStoresNothing(PostgresServer pg, @TempDir Path dir) throws Exception {
+        Path repo = dir.resolve("r");
+        String wrongPassword = "postgresql://postgres:wrong-pw@" + pg.host() + ":" + pg.port() + "/" + source;
+        CliRun run = CliRun.run(env(pg), "backup", "--db", wrongPassword, "--repo", repo.toString());
+        assertThat(run.exitCode()).as(run::toString).isEqualTo(1);
+        assertThat(run.err()).contains("password authentication failed").doesNotContain("wrong-pw");
+        assertThat(CliRun.run(env(pg), "list", "--repo", repo.toString()).out()).contains("No backups");
+    }
+
+    @Test
+    void restoresAPlainPgDumpFileThatPgkeepDidNotWrite(PostgresServer pg, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("plain.dump");
+        ProcessBuilder pb = new ProcessBuilder(pg.binDir().resolve("pg_dump").toString(), "-Fc", "-f", file.toString());
+        pb.environment().putAll(pg.clientEnvironment(source));
+        assertThat(pb.inheritIO().start().waitFor()).isZero();
+        String target = PostgresServer.uniqueDatabaseName("cli_file");
+        try {
+            CliRun restore = CliRun.run(
+                    env(pg), "restore", "--file", file.toString(), "--db", pg.url(target), "--create", "--jobs", "2");
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(DatabaseFingerprint.of(pg, target).diff(original)).isEmpty();
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+}

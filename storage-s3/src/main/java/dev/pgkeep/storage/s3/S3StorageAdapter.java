@@ -1,0 +1,296 @@
+package dev.pgkeep.storage.s3;
+
+import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.spi.StorageAdapter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Keeps backups in an S3 bucket (AWS or any S3-compatible store) under a prefix. Writes stream: an object smaller than
+ * one part goes up with a single PUT on commit, a larger one as a multipart upload whose parts upload while the backup
+ * still runs, in memory bounded by {@code partSize * (maxPartsInFlight + 1)}; nothing is visible before commit, and a
+ * write closed without commit aborts its multipart upload. See {@link S3StorageOptions} for the options.
+ *
+ * <pre>{@code
+ * try (S3StorageAdapter storage = S3StorageAdapter.fromUri("s3://my-bucket/pgkeep?region=eu-west-1")) {
+ *     BackupService service = BackupService.builder().storage(storage)...build();
+ * }
+ * }</pre>
+ *
+ * <p>Objects of a backup ({@code <database>/<backup-id>/<file>}) carry user metadata {@code pgkeep-database} and
+ * {@code pgkeep-backup-id}, so they can be found and audited with S3's own tools.
+ */
+public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(S3StorageAdapter.class);
+
+    private final S3Client s3;
+    private final S3StorageOptions options;
+    private final boolean ownsClient;
+
+    /** Uses {@code client} as given (its region, endpoint, credentials, retries); the caller closes it. */
+    public S3StorageAdapter(S3Client client, S3StorageOptions options) {
+        this(client, options, false);
+    }
+
+    private S3StorageAdapter(S3Client client, S3StorageOptions options, boolean ownsClient) {
+        this.s3 = client;
+        this.options = options;
+        this.ownsClient = ownsClient;
+    }
+
+    /** Builds a client from {@code options} ({@link S3StorageOptions#buildClient()}); {@link #close()} closes it. */
+    public static S3StorageAdapter create(S3StorageOptions options) {
+        return new S3StorageAdapter(options.buildClient(), options, true);
+    }
+
+    /**
+     * Parses {@code s3://bucket/prefix?endpoint=...&region=...&path-style=true} ({@link S3StorageOptions#fromUri}) and
+     * builds a client with the SDK's default credentials chain; {@link #close()} closes it.
+     */
+    public static S3StorageAdapter fromUri(String uri) {
+        return create(S3StorageOptions.fromUri(uri));
+    }
+
+    public S3StorageOptions options() {
+        return options;
+    }
+
+    /**
+     * Checks that the bucket exists and these credentials may list it, with a message saying what to fix; call it
+     * before a long backup so that a typo fails at once.
+     */
+    public S3StorageAdapter ensureReachable() {
+        try {
+            s3.listObjectsV2(
+                    b -> b.bucket(options.bucket()).prefix(options.prefix()).maxKeys(1));
+            return this;
+        } catch (SdkException e) {
+            IOException described = S3Failures.describe("Listing", describe(), e);
+            throw new PgkeepException("Repository " + describe() + " is not usable: " + described.getMessage(), e);
+        }
+    }
+
+    @Override
+    public PendingObject create(String key) throws IOException {
+        return new S3ObjectWrite(s3, options, objectKey(key), metadataFor(key));
+    }
+
+    @Override
+    public InputStream read(String key) throws IOException {
+        String objectKey = objectKey(key);
+        try {
+            return s3.getObject(b -> b.bucket(options.bucket()).key(objectKey));
+        } catch (NoSuchKeyException e) {
+            throw noSuchFile(key);
+        } catch (SdkException e) {
+            throw S3Failures.describe("Reading", location(key), e);
+        }
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) throws IOException {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative");
+        }
+        String objectKey = objectKey(key);
+        if (length == 0) {
+            if (stat(key).isEmpty()) {
+                throw noSuchFile(key);
+            }
+            return InputStream.nullInputStream();
+        }
+        long last = length > Long.MAX_VALUE - offset ? Long.MAX_VALUE - 1 : offset + length - 1;
+        try {
+            return s3.getObject(b -> b.bucket(options.bucket()).key(objectKey).range("bytes=" + offset + "-" + last));
+        } catch (NoSuchKeyException e) {
+            throw noSuchFile(key);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 416) {
+                return InputStream.nullInputStream(); // the range starts at or past the end
+            }
+            throw S3Failures.describe("Reading", location(key), e);
+        } catch (SdkException e) {
+            throw S3Failures.describe("Reading", location(key), e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        String objectKey = objectKey(key);
+        try {
+            HeadObjectResponse head =
+                    s3.headObject(b -> b.bucket(options.bucket()).key(objectKey));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty(); // HEAD answers have no body, so some stores give no NoSuchKey code
+            }
+            throw S3Failures.describe("Reading the size of", location(key), e);
+        } catch (SdkException e) {
+            throw S3Failures.describe("Reading the size of", location(key), e);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+        String fullPrefix = options.prefix() + checkPrefix(prefix);
+        List<ObjectInfo> result = new ArrayList<>();
+        try {
+            // the paginator follows continuation tokens past S3's 1,000 keys per answer
+            for (S3Object object : s3.listObjectsV2Paginator(
+                            b -> b.bucket(options.bucket()).prefix(fullPrefix))
+                    .contents()) {
+                String key = object.key().substring(options.prefix().length());
+                if (key.isEmpty() || key.endsWith("/")) {
+                    continue; // folder markers made by consoles and other tools are not objects
+                }
+                result.add(new ObjectInfo(key, object.size(), object.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw S3Failures.describe("Listing", "s3://" + options.bucket() + "/" + fullPrefix, e);
+        }
+        result.sort(Comparator.comparing(ObjectInfo::key));
+        return result;
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        String objectKey = objectKey(key);
+        try {
+            s3.deleteObject(b -> b.bucket(options.bucket()).key(objectKey));
+        } catch (NoSuchKeyException e) {
+            // already gone: deleting a missing object is not an error
+        } catch (SdkException e) {
+            throw S3Failures.describe("Deleting", location(key), e);
+        }
+    }
+
+    /**
+     * Aborts the multipart uploads under this repository's prefix started more than {@code olderThan} ago; {@link
+     * Duration#ZERO} aborts all of them, for when no write can be running.
+     */
+    @Override
+    public int removeIncompleteWrites(Duration olderThan) throws IOException {
+        Instant cutoff = Instant.now().minus(olderThan);
+        List<MultipartUpload> stale = new ArrayList<>();
+        try {
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(
+                            b -> b.bucket(options.bucket()).prefix(options.prefix()))
+                    .uploads()) {
+                // zero means every unfinished upload (the caller knows no write is running); some compatible
+                // stores report no or a wrong start time, so it does not depend on the clock
+                boolean old = olderThan.isZero()
+                        || olderThan.isNegative()
+                        || (upload.initiated() != null && upload.initiated().isBefore(cutoff));
+                if (old) {
+                    stale.add(upload);
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Failures.describe("Listing the unfinished uploads of", describe(), e);
+        }
+        int removed = 0;
+        for (MultipartUpload upload : stale) {
+            try {
+                s3.abortMultipartUpload(
+                        b -> b.bucket(options.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+                log.info(
+                        "Aborted unfinished multipart upload of s3://{}/{} started {}",
+                        options.bucket(),
+                        upload.key(),
+                        upload.initiated());
+                removed++;
+            } catch (NoSuchUploadException e) {
+                // finished or aborted concurrently
+            } catch (SdkException e) {
+                throw S3Failures.describe(
+                        "Aborting the unfinished upload of", "s3://" + options.bucket() + "/" + upload.key(), e);
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public String describe() {
+        return options.describe();
+    }
+
+    /** Closes the client when this adapter built it ({@link #create}, {@link #fromUri}). */
+    @Override
+    public void close() {
+        if (ownsClient) {
+            s3.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3StorageAdapter[" + describe() + "]";
+    }
+
+    private String location(String key) {
+        return "s3://" + options.bucket() + "/" + options.prefix() + key;
+    }
+
+    private NoSuchFileException noSuchFile(String key) {
+        return new NoSuchFileException(location(key), null, "no such object in " + describe());
+    }
+
+    private String objectKey(String key) {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+            throw new BadInputException("Invalid storage key '" + key + "'.");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new BadInputException("Invalid storage key '" + key + "'.");
+            }
+        }
+        return options.prefix() + key;
+    }
+
+    private static String checkPrefix(String prefix) {
+        if (prefix.startsWith("/") || prefix.contains("\0") || prefix.contains("\\")) {
+            throw new BadInputException("Invalid storage prefix '" + prefix + "'.");
+        }
+        for (String segment : prefix.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new BadInputException("Invalid storage prefix '" + prefix + "'.");
+            }
+        }
+        return prefix;
+    }
+
+    /** {@code <database>/<backup-id>/<file>} gets the database and backup id as metadata (percent-encoded ASCII). */
+    private static Map<String, String> metadataFor(String key) {
+        String[] segments = key.split("/");
+        if (segments.length != 3) {
+            return Map.of();
+        }
+        return Map.of(
+                "pgkeep-database", URLEncoder.encode(segments[0], StandardCharsets.UTF_8),
+                "pgkeep-backup-id", URLEncoder.encode(segments[1], StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pgkeep.storage.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.MultipartPart;
+import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.jclouds.http.HttpResponse;
+import org.jclouds.http.HttpResponseException;
+import org.jclouds.io.Payload;
+
+/**
+ * Makes s3proxy answer errors: from part {@code fromPart} on, the next {@code failures} part uploads get HTTP {@code
+ * status}; completion can be made to fail too. s3proxy turns the thrown {@link HttpResponseException} into that status.
+ */
+final class FaultInjectingBlobStore extends ForwardingBlobStore {
+    private volatile int fromPart = Integer.MAX_VALUE;
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile int status = 500;
+    private volatile boolean failCompletion;
+    final AtomicInteger partAttempts = new AtomicInteger();
+    final AtomicInteger failedPartAttempts = new AtomicInteger();
+
+    FaultInjectingBlobStore(BlobStore delegate) {
+        super(delegate);
+    }
+
+    void failParts(int fromPart, int failures, int status) {
+        this.fromPart = fromPart;
+        this.failuresLeft.set(failures);
+        this.status = status;
+    }
+
+    void failCompletion(boolean fail) {
+        this.failCompletion = fail;
+    }
+
+    void reset() {
+        failParts(Integer.MAX_VALUE, 0, 500);
+        failCompletion(false);
+        partAttempts.set(0);
+        failedPartAttempts.set(0);
+    }
+
+    @Override
+    public MultipartPart uploadMultipartPart(MultipartUpload mpu, int partNumber, Payload payload) {
+        partAttempts.incrementAndGet();
+        if (partNumber >= fromPart && failuresLeft.getAndDecrement() > 0) {
+            failedPartAttempts.incrementAndGet();
+            drain(payload); // read the body first, so the client sees the status and not a reset connection
+            throw injected();
+        }
+        return super.uploadMultipartPart(mpu, partNumber, payload);
+    }
+
+    @Override
+    public String completeMultipartUpload(MultipartUpload mpu, List<MultipartPart> parts) {
+        if (failCompletion) {
+            throw injected();
+        }
+        return super.completeMultipartUpload(mpu, parts);
+    }
+
+    private HttpResponseException injected() {
+        return new HttpResponseException(
+                "injected fault",
+                null,
+                HttpResponse.builder().statusCode(status).build());
+    }
+
+    private static void drain(Payload payload) {
+        try (InputStream in = payload.openStream()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

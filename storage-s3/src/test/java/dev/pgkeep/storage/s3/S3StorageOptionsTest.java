@@ -1,0 +1,98 @@
+package dev.pgkeep.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pgkeep.core.BadInputException;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class S3StorageOptionsTest {
+
+    @Test
+    void parsesBucketPrefixAndEveryParameter() {
+        S3StorageOptions options = S3StorageOptions.fromUri("s3://my-bucket/backups/prod?endpoint=http://127.0.0.1:9000"
+                + "&region=eu-central-1&path-style=true&part-size=64MiB&max-parts-in-flight=8&sse=aws:kms"
+                + "&kms-key-id=arn%3Aaws%3Akms%3Aeu-central-1%3A111122223333%3Akey%2Fabc&storage-class=standard_ia"
+                + "&max-attempts=7&profile=backup");
+        assertThat(options.bucket()).isEqualTo("my-bucket");
+        assertThat(options.prefix()).isEqualTo("backups/prod/");
+        assertThat(options.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+        assertThat(options.region()).isEqualTo("eu-central-1");
+        assertThat(options.pathStyle()).isTrue();
+        assertThat(options.partSize()).isEqualTo(64L * 1024 * 1024);
+        assertThat(options.maxPartsInFlight()).isEqualTo(8);
+        assertThat(options.serverSideEncryption()).isEqualTo("aws:kms");
+        assertThat(options.kmsKeyId()).isEqualTo("arn:aws:kms:eu-central-1:111122223333:key/abc");
+        assertThat(options.storageClass()).isEqualTo("STANDARD_IA");
+        assertThat(options.maxAttempts()).isEqualTo(7);
+        assertThat(options.profile()).isEqualTo("backup");
+        assertThat(options.describe()).isEqualTo("s3://my-bucket/backups/prod/ at http://127.0.0.1:9000");
+    }
+
+    @Test
+    void defaultsAreSixteenMibPartsFourInFlightAndNoPrefix() {
+        S3StorageOptions options = S3StorageOptions.fromUri("s3://bucket");
+        assertThat(options.prefix()).isEmpty();
+        assertThat(options.partSize()).isEqualTo(16L * 1024 * 1024);
+        assertThat(options.maxPartsInFlight()).isEqualTo(4);
+        assertThat(options.pathStyle()).isFalse();
+        assertThat(options.endpoint()).isNull();
+        assertThat(options.serverSideEncryption()).isNull();
+        assertThat(S3StorageOptions.fromUri("s3://bucket/").prefix()).isEmpty();
+        assertThat(S3StorageOptions.fromUri("s3://bucket/a/b/").prefix()).isEqualTo("a/b/");
+    }
+
+    @Test
+    void sizesAcceptBytesAndBinaryUnits() {
+        assertThat(S3StorageOptions.parseSize("5242880")).isEqualTo(5L * 1024 * 1024);
+        assertThat(S3StorageOptions.parseSize("8MiB")).isEqualTo(8L * 1024 * 1024);
+        assertThat(S3StorageOptions.parseSize("1g")).isEqualTo(1024L * 1024 * 1024);
+        assertThatThrownBy(() -> S3StorageOptions.parseSize("lots")).isInstanceOf(BadInputException.class);
+    }
+
+    @Test
+    void credentialsInTheUriAreRefusedWithoutBeingEchoed() {
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://AKIAEXAMPLE:wJalrXUtnFEMIsecret@bucket/prefix"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("AWS_ACCESS_KEY_ID")
+                .hasMessageNotContaining("wJalrXUtnFEMIsecret")
+                .hasMessageNotContaining("AKIAEXAMPLE");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket/p?secret-key=wJalrXUtnFEMIsecret"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("Unknown S3 repository URI parameter 'secret-key'")
+                .hasMessageNotContaining("wJalrXUtnFEMIsecret");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket/p?endpoint=http://user:pw@minio:9000"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageNotContaining("pw");
+    }
+
+    @Test
+    void badValuesSayWhatToFix() {
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("file:///tmp/x")).hasMessageContaining("s3://");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3:///prefix")).hasMessageContaining("bucket");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://Bad_Bucket!")).isInstanceOf(BadInputException.class);
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?part-size=1MiB"))
+                .hasMessageContaining("between 5 MiB and 5 GiB");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?sse=rot13"))
+                .hasMessageContaining("AES256");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?kms-key-id=abc"))
+                .hasMessageContaining("sse=aws:kms");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?path-style=maybe"))
+                .hasMessageContaining("true or false");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?endpoint=minio"))
+                .hasMessageContaining("endpoint=https://");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket/a/../b")).hasMessageContaining("'..'");
+    }
+
+    @Test
+    void aClientBuiltFromAnEndpointUriNeedsNoAwsRegionSetting() {
+        S3StorageOptions options =
+                S3StorageOptions.fromUri("s3://bucket/p?endpoint=http://127.0.0.1:1&path-style=true");
+        try (var client = options.buildClient()) {
+            assertThat(client.serviceClientConfiguration().region().id()).isEqualTo("us-east-1");
+            assertThat(client.serviceClientConfiguration().endpointOverride())
+                    .contains(URI.create("http://127.0.0.1:1"));
+        }
+    }
+}
