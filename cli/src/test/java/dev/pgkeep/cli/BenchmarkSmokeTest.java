@@ -27,6 +27,8 @@ class BenchmarkSmokeTest {
             "pg_dump -Fc -Z0 \\| zstd -3",
             "pgkeep backup --level ",
             "pg_dump -Fd -j 2 -Z0 (parallel floor)",
+            "pgkeep backup --encrypt-to KEY (OpenPGP)",
+            "pgkeep backup to S3 (s3proxy on loopback)",
             "pg_dump -Fc -Z0 \\| gzip -6",
             "pgkeep backup --compression gzip",
             "pg_restore -d (from pg_dump -Fc file)",
@@ -50,6 +52,8 @@ class BenchmarkSmokeTest {
                 .redirectOutput(temp.resolve("bench.log").toFile());
         builder.environment().put("PGKEEP", pgkeep.toString());
         builder.environment().put("BENCH_OUT", out.toString());
+        // s3proxy and test-support are on this test's class path: no Maven run inside the test to find them
+        builder.environment().put("BENCH_S3_CP", System.getProperty("java.class.path"));
         Process process = builder.start();
         boolean finished = process.waitFor(150, TimeUnit.SECONDS);
         if (!finished) {
