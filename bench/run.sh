@@ -8,7 +8,8 @@
 #   bench/run.sh --host H --port P --user U   # use an existing server (PGPASSWORD for the password)
 #
 # Environment: PGKEEP (the pgkeep command, default bin/pgkeep), PG_BIN (PostgreSQL's bin folder),
-# BENCH_OUT (where results go, default bench/out).
+# BENCH_OUT (where results go, default bench/out), BENCH_S3=0 (no S3 row), BENCH_S3_CP (class path holding
+# test-support and s3proxy; default: resolved with ./mvnw), BENCH_WARMUP=0 (no warm-up run).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ user=""
 keep=0
 quick=0
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mb) size_mb=$2; shift 2 ;;
@@ -237,7 +238,7 @@ optional_setup() { # OpenPGP and S3 rows, when this build has those modules
   if "$PGKEEP" backup --help 2>/dev/null | grep -q -- '--encrypt-to' && command -v gpg >/dev/null; then
     mkdir -p "$work/gnupg" && chmod 700 "$work/gnupg"
     if gpg --batch --homedir "$work/gnupg" --passphrase '' --pinentry-mode loopback \
-        --quick-gen-key 'pgkeep bench <bench@pgkeep.dev>' rsa3072 sign,encrypt never >/dev/null 2>&1 \
+        --quick-gen-key 'pgkeep bench <bench@pgkeep.dev>' future-default default never >/dev/null 2>&1 \
         && gpg --batch --homedir "$work/gnupg" --armor --export bench@pgkeep.dev >"$work/bench.pub.asc" 2>/dev/null; then
       gpg_key=$work/bench.pub.asc
     else
@@ -271,6 +272,7 @@ optional_setup() { # OpenPGP and S3 rows, when this build has those modules
 }
 
 warm_up() { # one backup and restore of a tiny database: the JVM's files are cached and bin/pgkeep's CDS archive made
+  [ "${BENCH_WARMUP:-1}" = 1 ] || return 0
   local db=pgkeep_warmup
   drop_db $db
   psql_q -d postgres -c "CREATE DATABASE $db" >/dev/null

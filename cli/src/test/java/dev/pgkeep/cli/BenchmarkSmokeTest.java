@@ -54,6 +54,7 @@ class BenchmarkSmokeTest {
         builder.environment().put("BENCH_OUT", out.toString());
         // s3proxy and test-support are on this test's class path: no Maven run inside the test to find them
         builder.environment().put("BENCH_S3_CP", System.getProperty("java.class.path"));
+        builder.environment().put("BENCH_WARMUP", "0"); // it only makes bin/pgkeep's CDS archive, unused here
         Process process = builder.start();
         boolean finished = process.waitFor(150, TimeUnit.SECONDS);
         if (!finished) {
