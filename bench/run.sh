@@ -23,7 +23,7 @@ user=""
 keep=0
 quick=0
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mb) size_mb=$2; shift 2 ;;
@@ -106,7 +106,7 @@ EOF
     || { cat "$work/pgdata/server.log" >&2; die "the benchmark server did not start"; }
 fi
 [ -n "$port" ] && [ -n "$user" ] || die "with --host, give --port and --user too"
-export PGHOST=$host PGPORT=$port PGUSER=$user
+export PGHOST=$host PGPORT=$port PGUSER=$user PGOPTIONS="-c client_min_messages=warning"
 base_url="postgresql://$user@$host:$port"
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
@@ -114,12 +114,13 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 # measure NAME COMMAND: runs COMMAND (a shell string) under GNU time; records wall seconds and peak RSS (KiB)
 measure() {
   local name=$1 cmd=$2 rep=${3:-0}
-  if /usr/bin/time -f '%e %M' -o "$work/time.txt" bash -c "$cmd" >"$work/cmd.out" 2>"$work/cmd.err"; then
-    read -r secs rss <"$work/time.txt"
-    printf '%s\t%s\t%s\t%s\tok\n' "$name" "$rep" "$secs" "$rss" >>"$results"
+  if /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" bash -c "$cmd" >"$work/cmd.out" 2>"$work/cmd.err"; then
+    local secs rss user sys
+    read -r secs rss user sys <"$work/time.txt"
+    printf '%s\t%s\t%s\t%s\tok\t%s\n' "$name" "$rep" "$secs" "$rss" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" >>"$results"
   else
     log "FAILED: $name: $(tail -n 5 "$work/cmd.err")"
-    printf '%s\t%s\t0\t0\tfailed\n' "$name" "$rep" >>"$results"
+    printf '%s\t%s\t0\t0\tfailed\t0\n' "$name" "$rep" >>"$results"
   fi
 }
 size_of() { # NAME PATH: records the bytes of a file or folder
@@ -332,25 +333,26 @@ report() {
     echo "- Dataset: $(awk -v b="$db_bytes" 'BEGIN {printf "%.2f GB", b/1e9}') on disk ($rows, jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key)"
     machine
     echo "- Load average (1/5/15 min) at start: $load_start, at end: $load_end"
-    echo "- Median of $reps alternating repetitions (range in brackets); ratios of medians; sizes are the output on disk; RSS is the peak of the measured process tree's largest process"
+    echo "- Median of $reps alternating repetitions (range in brackets); ratios of medians; size: the output on disk; peak RSS: the largest process of the command (the JVM for pgkeep); client CPU: user+sys of the command's processes (pg_dump, zstd, the JVM...), not the server's"
     echo
-    echo "| command | time (s) | × floor | × \`pg_dump -Fc\` | × \`pg_restore -d\` | size (MB) | peak RSS (MB) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    local name secs rss size failed
+    echo "| command | time (s) | × floor | × \`pg_dump -Fc\` | × \`pg_restore -d\` | size (MB) | peak RSS (MB) | client CPU (s) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    local name secs rss size failed cpu
     while IFS= read -r name; do
       secs=$(stat_of "$name" 3)
       failed=$(failed_of "$name")
       if [ -z "$secs" ]; then
-        echo "| $name | failed | | | | | |"
+        echo "| $name | failed | | | | | | |"
         continue
       fi
       rss=$(stat_of "$name" 4)
+      cpu=$(stat_of "$name" 6)
       size=$(size_median "$name" || true)
       local is_restore=0 is_list=0
       case "$name" in *restore*) is_restore=1 ;; esac
       case "$name" in *list*) is_list=1 ;; esac
       awk -v n="$name" -v s="$secs" -v rg="$(range_of "$name")" -v fl="$floor" -v fc="$fc" -v rr="$restore_ref" \
-          -v sz="$size" -v rss="$rss" -v isr=$is_restore -v isl=$is_list -v failed="$failed" 'BEGIN {
+          -v sz="$size" -v rss="$rss" -v cpu="$cpu" -v isr=$is_restore -v isl=$is_list -v failed="$failed" 'BEGIN {
         t = sprintf("%.2f", s); if (rg ~ /–/ && split(rg, p, "–") == 2 && p[1] != p[2]) t = t " (" rg ")"
         if (failed > 0) t = t " **" failed " failed**"
         xf = (!isr && !isl && fl > 0) ? sprintf("%.2f", s / fl) : ""
@@ -358,7 +360,7 @@ report() {
         xr = (isr && rr > 0) ? sprintf("%.2f", s / rr) : ""
         szs = (sz != "") ? sprintf("%.0f", sz / 1e6) : ""
         r = (n ~ /pgkeep/) ? sprintf("%.0f", rss / 1024) : ""
-        gsub(/\|/, "\\|", n); printf "| `%s` | %s | %s | %s | %s | %s | %s |\n", n, t, xf, xc, xr, szs, r
+        gsub(/\|/, "\\|", n); printf "| `%s` | %s | %s | %s | %s | %s | %s | %.2f |\n", n, t, xf, xc, xr, szs, r, cpu
       }'
     done < <(awk -F'\t' '!seen[$1]++ {print $1}' "$results")
     echo
