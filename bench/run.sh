@@ -316,15 +316,15 @@ stat_of() { # NAME FIELD(3=secs,4=rss) -> median over successful runs
 range_of() {
   awk -F'\t' -v n="$1" '$1==n && $5=="ok" {print $3}' "$results" | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {if (NR) printf "%s–%s", lo, hi}'
 }
+ratio_of() { # NAME REF: median over repetitions of NAME's time / REF's time in the same repetition
+  awk -F'\t' -v n="$1" -v ref="$2" '$5 == "ok" && $1 == ref {r[$2] = $3} $5 == "ok" && $1 == n {t[$2] = $3}
+    END {for (k in t) if ((k in r) && r[k] > 0) print t[k] / r[k]}' "$results" | median
+}
 failed_of() { awk -F'\t' -v n="$1" '$1==n && $5=="failed"' "$results" | wc -l; }
 size_median() { [ -f "$work/sizes.txt" ] && awk -F'\t' -v n="$1" '$1==n {print $3}' "$work/sizes.txt" | median; }
 
 report() {
   local db_bytes=$1 load_start=$2 load_end=$3 rows=$4
-  local floor fc restore_ref
-  floor=$(stat_of "pg_dump -Fc -Z0 > /dev/null (floor)" 3)
-  fc=$(stat_of "pg_dump -Fc -f FILE" 3)
-  restore_ref=$(stat_of "pg_restore -d (from pg_dump -Fc file)" 3)
   local file="$out_dir/latest.md"
   {
     echo "### pgkeep benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -333,7 +333,7 @@ report() {
     echo "- Dataset: $(awk -v b="$db_bytes" 'BEGIN {printf "%.2f GB", b/1e9}') on disk ($rows, jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key)"
     machine
     echo "- Load average (1/5/15 min) at start: $load_start, at end: $load_end"
-    echo "- Median of $reps alternating repetitions (range in brackets); ratios of medians; size: the output on disk; peak RSS: the largest process of the command (the JVM for pgkeep); client CPU: user+sys of the command's processes (pg_dump, zstd, the JVM...), not the server's"
+    echo "- Times: median of $reps alternating repetitions (range in brackets); ratios: median over repetitions of the ratio within a repetition (robust to load that drifts between repetitions); size: the output on disk; peak RSS: the largest process of the command (the JVM for pgkeep); client CPU: user+sys of the command's processes (pg_dump, zstd, the JVM...), not the server's"
     echo
     echo "| command | time (s) | × floor | × \`pg_dump -Fc\` | × \`pg_restore -d\` | size (MB) | peak RSS (MB) | client CPU (s) |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -351,13 +351,17 @@ report() {
       local is_restore=0 is_list=0
       case "$name" in *restore*) is_restore=1 ;; esac
       case "$name" in *list*) is_list=1 ;; esac
-      awk -v n="$name" -v s="$secs" -v rg="$(range_of "$name")" -v fl="$floor" -v fc="$fc" -v rr="$restore_ref" \
+      local rf rc rr
+      rf=$(ratio_of "$name" "pg_dump -Fc -Z0 > /dev/null (floor)")
+      rc=$(ratio_of "$name" "pg_dump -Fc -f FILE")
+      rr=$(ratio_of "$name" "pg_restore -d (from pg_dump -Fc file)")
+      awk -v n="$name" -v s="$secs" -v rg="$(range_of "$name")" -v fl="$rf" -v fc="$rc" -v rr="$rr" \
           -v sz="$size" -v rss="$rss" -v cpu="$cpu" -v isr=$is_restore -v isl=$is_list -v failed="$failed" 'BEGIN {
         t = sprintf("%.2f", s); if (rg ~ /–/ && split(rg, p, "–") == 2 && p[1] != p[2]) t = t " (" rg ")"
         if (failed > 0) t = t " **" failed " failed**"
-        xf = (!isr && !isl && fl > 0) ? sprintf("%.2f", s / fl) : ""
-        xc = (!isr && !isl && fc > 0) ? sprintf("%.2f", s / fc) : ""
-        xr = (isr && rr > 0) ? sprintf("%.2f", s / rr) : ""
+        xf = (!isr && !isl && fl > 0) ? sprintf("%.2f", fl) : ""
+        xc = (!isr && !isl && fc > 0) ? sprintf("%.2f", fc) : ""
+        xr = (isr && rr > 0) ? sprintf("%.2f", rr) : ""
         szs = (sz != "") ? sprintf("%.0f", sz / 1e6) : ""
         r = (n ~ /pgkeep/) ? sprintf("%.0f", rss / 1024) : ""
         gsub(/\|/, "\\|", n); printf "| `%s` | %s | %s | %s | %s | %s | %s | %.2f |\n", n, t, xf, xc, xr, szs, r, cpu
