@@ -70,6 +70,7 @@ s3_pid=""
 cleanup() {
   if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; fi
   if [ "$own_cluster" = 1 ]; then as_pg "$PG_BIN/pg_ctl" -D "$work/pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [ -d "$work/gnupg" ]; then gpgconf --homedir "$work/gnupg" --kill gpg-agent >/dev/null 2>&1 || true; fi
   if [ "$keep" = 0 ]; then rm -rf "$work"; else log "kept $work"; fi
 }
 trap cleanup EXIT
@@ -114,6 +115,7 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 # measure NAME COMMAND: runs COMMAND (a shell string) under GNU time; records wall seconds and peak RSS (KiB)
 measure() {
   local name=$1 cmd=$2 rep=${3:-0}
+  sync # start every measurement with no dirty pages left by the previous one (restores, output files)
   if /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" bash -c "$cmd" >"$work/cmd.out" 2>"$work/cmd.err"; then
     local secs rss user sys
     read -r secs rss user sys <"$work/time.txt"
