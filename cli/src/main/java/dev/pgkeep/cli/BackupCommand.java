@@ -6,6 +6,7 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
+import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,9 +56,11 @@ final class BackupCommand extends CliCommand {
     @Override
     public Integer call() {
         DatabaseConnection database = env.database(db);
-        BackupService service = service(env.storage(common.repo), database, Repositories.encryptor(encryptTo))
+        StorageAdapter storage = env.storage(common.repo);
+        BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
                 .codec(Codec.of(compression, level))
                 .build();
+        progress("Backing up " + database.describe() + " to " + storage.describe() + " ...");
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)
                         .withActor(System.getProperty("user.name"), null))

@@ -20,6 +20,14 @@ abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
         this.env = environment;
     }
 
+    /** Says what is starting on stderr, only when a person watches a terminal and no JSON was asked for. */
+    void progress(String message) {
+        if (!common.json && System.console() != null) {
+            env.err().println(message);
+            env.err().flush();
+        }
+    }
+
     /** A service builder for this command's repository and tools. */
     BackupServiceBuilder service(StorageAdapter storage, @Nullable DatabaseConnection database, Encryptor encryptor) {
         env.slackWebhook(common.slackWebhook);

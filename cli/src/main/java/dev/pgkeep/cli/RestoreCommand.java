@@ -113,6 +113,7 @@ final class RestoreCommand extends CliCommand {
         BackupService service =
                 service(storage, null, Repositories.decryptor(decryption, env)).build();
 
+        progress("Restoring into " + target.describe() + " (checksum first) ...");
         RestoreResult result = service.restore(RestoreRequest.builder(from, target)
                 .createDatabase(create)
                 .jobs(jobs)

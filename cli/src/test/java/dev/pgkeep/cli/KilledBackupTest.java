@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -42,24 +43,7 @@ class KilledBackupTest {
     @Test
     void aBackupProcessKilledMidWriteLeavesNothingListed(PostgresServer pg, @TempDir Path dir) throws Exception {
         Path repo = dir.resolve("r");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.pgkeep.cli.PgkeepCommand",
-                "backup",
-                "--db",
-                pg.urlWithoutPassword(source),
-                "--repo",
-                repo.toString(),
-                "--compression",
-                "none");
-        pb.environment().put("PGPASSWORD", pg.password());
-        pb.environment().put("PGKEEP_PG_BIN", pg.binDir().toString());
-        pb.redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile());
-        Process backup = pb.start();
+        Process backup = CliProcess.backup(pg, source, repo.toString(), dir, Map.of());
 
         Path partial = awaitPartialFile(repo, backup, Duration.ofSeconds(60));
         backup.destroyForcibly();

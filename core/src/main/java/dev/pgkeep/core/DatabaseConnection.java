@@ -1,5 +1,6 @@
 package dev.pgkeep.core;
 
+import dev.pgkeep.core.internal.CredentialRedactor;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ public record DatabaseConnection(
         } else if (url.startsWith("postgres://")) {
             rest = url.substring("postgres://".length());
         } else {
-            throw new BadInputException("Not a PostgreSQL URL: '" + redact(url)
+            throw new BadInputException("Not a PostgreSQL URL: '" + CredentialRedactor.redact(url)
                     + "'. Use postgresql://user@host:port/dbname or jdbc:postgresql://host:port/dbname.");
         }
         String query = "";
@@ -94,8 +95,8 @@ public record DatabaseConnection(
                 try {
                     port = Integer.parseInt(portText);
                 } catch (NumberFormatException e) {
-                    throw new BadInputException(
-                            "Invalid port '" + portText + "' in database URL '" + redact(url) + "'.");
+                    throw new BadInputException("Invalid port '" + portText + "' in database URL '"
+                            + CredentialRedactor.redact(url) + "'.");
                 }
             }
             if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
@@ -121,9 +122,9 @@ public record DatabaseConnection(
         }
         String database = decode(path);
         if (database.isEmpty()) {
-            throw new BadInputException(
-                    "The database URL '" + redact(url) + "' names no database; add it after the" + " host, e.g. "
-                            + (jdbc ? "jdbc:postgresql://localhost:5432/mydb" : "postgresql://localhost/mydb"));
+            throw new BadInputException("The database URL '" + CredentialRedactor.redact(url)
+                    + "' names no database; add it after the" + " host, e.g. "
+                    + (jdbc ? "jdbc:postgresql://localhost:5432/mydb" : "postgresql://localhost/mydb"));
         }
         return new DatabaseConnection(
                 host, port, database, user, password == null ? null : Secret.of(password), params);
@@ -189,10 +190,5 @@ public record DatabaseConnection(
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    /** Removes a password from a URL before it goes into a message. */
-    public static String redact(String url) {
-        return url.replaceAll("(://[^:/@?]*:)[^@/?]*@", "$1******@").replaceAll("(?i)(password=)[^&]*", "$1******");
     }
 }

@@ -120,8 +120,11 @@ final class ArchiveStaging {
                     manifest.id().value(),
                     size,
                     temporary,
-                    () -> codec.decompress(encryptor.decrypt(Files.newInputStream(storedFile))));
-            if (!plainFile) {
+                    () -> codec.decompress(decrypt(manifest, Files.newInputStream(storedFile))));
+            // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
+            // before pg_restore starts, so that someone able to rewrite object and manifest alike still cannot get a
+            // partly applied restore
+            if (!plainFile && manifest.encryption() == null) {
                 return streaming;
             }
             Path plain = newTempFile("plain", temporary);
@@ -142,6 +145,19 @@ final class ArchiveStaging {
         } catch (RuntimeException e) {
             deleteAll(temporary);
             throw e;
+        }
+    }
+
+    /** Decrypts a stored object, naming the backup when the key does not fit. */
+    private InputStream decrypt(BackupManifest manifest, InputStream stored) throws IOException {
+        try {
+            return encryptor.decrypt(stored);
+        } catch (BadInputException e) {
+            stored.close();
+            throw new BadInputException("Backup " + manifest.id() + ": " + e.getMessage(), e);
+        } catch (IntegrityException e) {
+            stored.close();
+            throw new IntegrityException("Backup " + manifest.id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -400,29 +416,47 @@ final class ArchiveStaging {
 
     /** Copies the decoded archive into pg_restore; a decoding failure kills pg_restore at once. */
     private static void feed(InputStream in, RunningProcess process, AtomicReference<@Nullable IOException> failure) {
+        try {
+            pump(in, process.stdin(), null);
+        } catch (IOException e) {
+            failure.set(e);
+            process.kill();
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end, passing every byte to {@code inspector} and to {@code toProcess} for as long as the
+     * process reads them (pg_restore --list stops after the table of contents, a failing pg_restore stops early; its
+     * exit code tells why). Only failures to read {@code in}, that is to decode the archive, are thrown.
+     */
+    private static void pump(InputStream in, OutputStream toProcess, @Nullable ArchiveInspector inspector)
+            throws IOException {
         byte[] buffer = new byte[BUFFER];
-        OutputStream out = process.stdin();
         boolean pipeOpen = true;
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (inspector != null) {
+                    inspector.update(buffer, 0, n);
+                } else if (!pipeOpen) {
+                    break; // nothing left to feed and nothing to inspect
+                }
                 if (pipeOpen) {
                     try {
-                        out.write(buffer, 0, n);
+                        toProcess.write(buffer, 0, n);
                     } catch (IOException e) {
-                        pipeOpen = false; // pg_restore stopped reading (it failed); its exit code tells why
-                        break;
+                        pipeOpen = false;
                     }
                 }
             }
-        } catch (IOException e) {
-            failure.set(e);
-            process.kill();
+            if (inspector != null) {
+                inspector.finish();
+            }
         } finally {
             try {
-                out.close();
+                toProcess.close();
             } catch (IOException e) {
-                // pg_restore is gone
+                // the process is gone already
             }
         }
     }
@@ -435,31 +469,11 @@ final class ArchiveStaging {
         PgTools.StreamCollector stdout = PgTools.StreamCollector.start(process.stdout(), Integer.MAX_VALUE, "list");
         PgTools.StreamCollector stderr = PgTools.StreamCollector.start(process.stderr(), 16 * 1024, "list-err");
         ArchiveInspector inspector = new ArchiveInspector();
-        OutputStream toList = process.stdin();
-        boolean pipeOpen = true;
-        byte[] buffer = new byte[BUFFER];
         try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                inspector.update(buffer, 0, n);
-                if (pipeOpen) {
-                    try {
-                        toList.write(buffer, 0, n);
-                    } catch (IOException e) {
-                        pipeOpen = false; // --list stops reading after the table of contents
-                    }
-                }
-            }
-            inspector.finish();
+            pump(in, process.stdin(), inspector);
         } catch (IOException e) {
             process.kill();
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage() + ".", e);
-        } finally {
-            try {
-                toList.close();
-            } catch (IOException e) {
-                // already gone
-            }
         }
         int exit;
         try {

@@ -16,6 +16,7 @@ final class DecryptingInputStream extends InputStream {
     private final InputStream decrypted;
     private final PGPEncryptedData encrypted;
     private final SourceInputStream source;
+    private final byte[] single = new byte[1];
     private boolean verified;
     private boolean closed;
 
@@ -33,9 +34,8 @@ final class DecryptingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        int n = read(single, 0, 1);
+        return n < 0 ? -1 : single[0] & 0xff;
     }
 
     @Override
@@ -53,7 +53,7 @@ final class DecryptingInputStream extends InputStream {
         try {
             n = plaintext.read(b, off, len);
         } catch (IOException | RuntimeException e) {
-            throw failure(e);
+            throw translate(e);
         }
         if (n < 0) {
             verify();
@@ -75,13 +75,16 @@ final class DecryptingInputStream extends InputStream {
                                 + " damaged after it was written; do not restore from it");
             }
         } catch (PGPException | IOException | RuntimeException e) {
-            throw failure(e);
+            throw translate(e);
         }
         verified = true;
     }
 
-    /** Failures of the storage stream stay I/O errors; anything that breaks inside the message is an integrity failure. */
-    private IOException failure(Exception e) throws IOException {
+    /**
+     * Failures of the storage stream stay I/O errors (returned, for the caller to throw); anything that breaks inside
+     * the message is an integrity failure.
+     */
+    private IOException translate(Exception e) {
         IOException sourceFailure = source.failure();
         if (sourceFailure != null) {
             return sourceFailure;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
@@ -21,7 +22,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
  * @param keyId the id a message's recipient packet names, as {@code gpg --list-packets} shows it
  * @param fingerprint the primary key's fingerprint
  */
-record DecryptionKey(long keyId, String fingerprint, PGPPrivateKey privateKey, String source) {
+record DecryptionKey(
+        long keyId, String fingerprint, PGPPrivateKey privateKey, OpenPGPCertificate certificate, String source) {
 
     @Override
     public String toString() {
@@ -34,10 +36,21 @@ record DecryptionKey(long keyId, String fingerprint, PGPPrivateKey privateKey, S
      * passphrase fails at start-up rather than after a download.
      */
     static List<DecryptionKey> read(byte[] keyData, String source, Secret passphrase) {
-        List<OpenPGPKey> keys;
+        List<OpenPGPKey> keys = new ArrayList<>();
         try {
-            keys = new OpenPGPKeyReader().parseKeys(keyData);
+            for (OpenPGPCertificate certificate : new OpenPGPKeyReader().parseKeysOrCertificates(keyData)) {
+                if (!(certificate instanceof OpenPGPKey key)) {
+                    String fingerprint = Recipient.fingerprint(certificate.getFingerprint());
+                    throw new BadInputException(source + " holds the public key " + fingerprint + ", not its secret"
+                            + " key; export the secret key with: gpg --export-secret-keys --armor " + fingerprint
+                            + " > secret.asc");
+                }
+                keys.add(key);
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof BadInputException bad) {
+                throw bad;
+            }
             throw new BadInputException(
                     "cannot read an OpenPGP secret key from " + source + " (" + e.getMessage()
                             + "); export it with: gpg --export-secret-keys --armor KEYID > " + source,
@@ -60,7 +73,11 @@ record DecryptionKey(long keyId, String fingerprint, PGPPrivateKey privateKey, S
                         continue;
                     }
                     unlocked.add(new DecryptionKey(
-                            secretKey.getKeyID(), fingerprint, unlock(secretKey, chars, fingerprint, source), source));
+                            secretKey.getKeyID(),
+                            fingerprint,
+                            unlock(secretKey, chars, fingerprint, source),
+                            key.toCertificate(),
+                            source));
                 }
             }
         } finally {

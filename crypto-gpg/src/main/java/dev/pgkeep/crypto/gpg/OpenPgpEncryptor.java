@@ -38,6 +38,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p>Public keys are checked when the encryptor is built: an expired, revoked or sign-only key fails then, not in
  * the middle of a backup. Secret keys are unlocked when it is built too, so a wrong passphrase fails before any
  * download. Decryption picks the secret key named by the message, so several keys (old and new, after a rotation)
- * can be given at once. Instances are immutable and thread-safe.
+ * can be given at once. An encryptor built with secret keys only encrypts (the safety backup taken before a restore)
+ * to those keys' own public halves. Instances are immutable and thread-safe.
  */
 public final class OpenPgpEncryptor implements Encryptor {
 
@@ -70,16 +72,38 @@ public final class OpenPgpEncryptor implements Encryptor {
     private static final int PACKET_BUFFER_SIZE = 1 << 16;
 
     private final List<Recipient> recipients;
+    // Why the decryption keys' own public keys cannot be encrypted to, when that is the fallback and it failed.
+    private final @Nullable String recipientProblem;
     private final Map<Long, DecryptionKey> decryptionKeys;
     private final List<String> decryptionKeySources;
     private final CipherEngine engine;
 
     private OpenPgpEncryptor(Builder builder, List<Recipient> recipients, List<DecryptionKey> keys) {
-        this.recipients = List.copyOf(recipients);
         this.decryptionKeys = keys.stream()
                 .collect(Collectors.toMap(DecryptionKey::keyId, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         this.decryptionKeySources = List.copyOf(builder.decryptionKeySources);
         this.engine = builder.engine;
+        if (!recipients.isEmpty()) {
+            this.recipients = List.copyOf(recipients);
+            this.recipientProblem = null;
+            return;
+        }
+        // Only secret keys: what this encryptor writes (the safety backup before a restore) goes to their public
+        // halves, so whoever restores can also restore that. An unusable one (expired) still decrypts.
+        Map<String, Recipient> own = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (DecryptionKey key : keys) {
+            if (own.containsKey(key.fingerprint())) {
+                continue;
+            }
+            try {
+                own.put(key.fingerprint(), Recipient.check(key.certificate(), key.source(), builder.clock.instant()));
+            } catch (BadInputException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        this.recipients = List.copyOf(own.values());
+        this.recipientProblem = problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     /** Starts an encryptor: give recipients to encrypt backups, decryption keys to restore them, or both. */
@@ -124,7 +148,11 @@ public final class OpenPgpEncryptor implements Encryptor {
     public OutputStream encrypt(OutputStream sink) throws IOException {
         if (recipients.isEmpty()) {
             throw new BadInputException(
-                    "no public key to encrypt to: backup needs --encrypt-to KEYFILE (or pgkeep.encryption.public-keys)");
+                    recipientProblem == null
+                            ? "no public key to encrypt to: backup needs --encrypt-to KEYFILE (or pgkeep.encryption.public-keys)"
+                            : "no public key to encrypt to (a safety backup before a restore is encrypted to the decryption"
+                                    + " key, but " + recipientProblem
+                                    + "); restore with --no-safety-backup, or fix the key");
         }
         PGPEncryptedDataGenerator encryptedGenerator =
                 new PGPEncryptedDataGenerator(engine.dataEncryptor(SymmetricKeyAlgorithmTags.AES_256));
@@ -202,7 +230,7 @@ public final class OpenPgpEncryptor implements Encryptor {
                 InputStream decrypted;
                 try {
                     decrypted = publicKeyData.getDataStream(engine.decryptorFactory(key.privateKey()));
-                } catch (PGPException e) {
+                } catch (PGPException | RuntimeException e) {
                     if (keyId == 0L) {
                         continue;
                     }
@@ -259,7 +287,10 @@ public final class OpenPgpEncryptor implements Encryptor {
                 .collect(Collectors.joining(", "));
     }
 
-    /** Type {@value #TYPE} and the primary-key fingerprints of the recipients (empty for a decrypt-only one). */
+    /**
+     * Type {@value #TYPE} and the primary-key fingerprints of the recipients: the public keys given, or when none was
+     * given, the decryption keys' own public keys.
+     */
     @Override
     public BackupManifest.Encryption describe() {
         return new BackupManifest.Encryption(

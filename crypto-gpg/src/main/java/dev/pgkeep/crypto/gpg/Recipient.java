@@ -2,6 +2,7 @@ package dev.pgkeep.crypto.gpg;
 
 import dev.pgkeep.core.BadInputException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,12 +12,17 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
 import org.bouncycastle.util.encoders.Hex;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One certificate (public key) a backup is encrypted to, already checked to be usable for encryption now.
@@ -27,6 +33,11 @@ import org.jspecify.annotations.Nullable;
 record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    private static final Logger log = LoggerFactory.getLogger(OpenPgpEncryptor.class);
+    // Warn this long before a key expires, so it is extended before backups start failing at start-up.
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+    private static final Set<Integer> WEAK_HASHES =
+            Set.of(HashAlgorithmTags.MD5, HashAlgorithmTags.SHA1, HashAlgorithmTags.RIPEMD160);
 
     /**
      * Reads every certificate in a public key file (armored or binary, one key or a key ring) and checks it.
@@ -49,23 +60,39 @@ record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
         }
         List<Recipient> recipients = new ArrayList<>();
         for (OpenPGPCertificate certificate : certificates) {
+            if (certificate instanceof OpenPGPKey) {
+                String fingerprint = fingerprint(certificate.getFingerprint());
+                // A secret key on the application host would let anyone who takes the host read every backup.
+                throw new BadInputException(source + " holds the SECRET key " + fingerprint
+                        + "; give pgkeep only the public key (gpg --export --armor " + fingerprint
+                        + " > public.asc) and keep the secret key off the application host");
+            }
             recipients.add(check(certificate, source, now));
         }
         return recipients;
     }
 
-    private static Recipient check(OpenPGPCertificate certificate, String source, Instant now) {
+    /**
+     * Checks that a certificate can be encrypted to at {@code now}.
+     *
+     * @throws BadInputException saying why not and what to do
+     */
+    static Recipient check(OpenPGPCertificate certificate, String source, Instant now) {
         String fingerprint = fingerprint(certificate.getFingerprint());
-        if (certificate instanceof OpenPGPKey) {
-            // A secret key on the application host would let anyone who takes the host read every backup.
-            throw new BadInputException(source + " holds the SECRET key " + fingerprint
-                    + "; give pgkeep only the public key (gpg --export --armor " + fingerprint + " > public.asc) and"
-                    + " keep the secret key off the application host");
-        }
         Date when = Date.from(now);
         String unusable = unusableReason(certificate, when);
         if (unusable != null) {
             throw new BadInputException("public key " + fingerprint + " in " + source + " " + unusable);
+        }
+        Date expiry = certificate.getExpirationTime(when);
+        if (expiry != null && expiry.toInstant().isBefore(now.plus(EXPIRY_WARNING))) {
+            log.warn(
+                    "Public key {} in {} expires on {}; extend it (gpg --quick-set-expire {} 2y '*') and deploy the"
+                            + " exported key, or pgkeep will refuse it from then on",
+                    fingerprint,
+                    source,
+                    DAY.format(expiry.toInstant()),
+                    fingerprint);
         }
         PGPPublicKey newest = certificate.getEncryptionKeys(when).stream()
                 .map(OpenPGPCertificate.OpenPGPComponentKey::getPGPPublicKey)
@@ -89,10 +116,21 @@ record Recipient(String fingerprint, PGPPublicKey encryptionKey) {
             return null;
         }
         boolean hasEncryptionAlgorithm = false;
+        boolean weakSelfSignature = false;
         Iterator<PGPPublicKey> keys = certificate.getPGPPublicKeyRing().getPublicKeys();
         while (keys.hasNext()) {
             PGPPublicKey key = keys.next();
             hasEncryptionAlgorithm |= key.isEncryptionKey();
+            Iterator<PGPSignature> signatures = key.getSignatures();
+            while (signatures.hasNext()) {
+                weakSelfSignature |= WEAK_HASHES.contains(signatures.next().getHashAlgorithm());
+            }
+        }
+        if (weakSelfSignature) {
+            // gpg 2.2 still accepts SHA-1 self-signatures; BouncyCastle's policy (rightly) does not.
+            return "is self-signed with SHA-1 (or an older hash), which is no longer accepted; re-sign it with"
+                    + " SHA-256 (gpg --cert-digest-algo SHA256 --quick-set-expire " + fingerprint + " 2y, then the"
+                    + " same command followed by '*' for the subkeys), export it again and pass the new file";
         }
         if (hasEncryptionAlgorithm) {
             return "has no valid encryption subkey (each one is expired, revoked or not flagged for encryption);"

@@ -11,6 +11,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.RestoreRequest;
+import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
@@ -91,6 +92,37 @@ class EncryptedBackupTest {
     }
 
     @Test
+    void theSafetyBackupBeforeARestoreIsEncryptedToTheRestoringKey() {
+        Path repository = work.resolve("repo");
+        BackupId backup =
+                service(repository, keyA.encryptOnly()).backup(request()).id();
+        String target = PostgresServer.uniqueDatabaseName("crypto_safety");
+        SampleDatabase.create(pg, target);
+        pg.psql(target, "INSERT INTO public.empty_table VALUES (7, 'previous contents')");
+        DatabaseFingerprint previous = DatabaseFingerprint.of(pg, target);
+        BackupService restores = service(repository, keyA.decryptOnly());
+
+        RestoreResult result =
+                restores.restore(RestoreRequest.builder(new RestoreSource.ById(backup), pg.connection(target))
+                        .force(true)
+                        .build());
+
+        assertThat(sourceFingerprint.diff(DatabaseFingerprint.of(pg, target))).isEmpty();
+        BackupId safetyId = result.safetyBackupId();
+        assertThat(safetyId).isNotNull();
+        assertThat(restores.get(safetyId).orElseThrow().encryption())
+                .isEqualTo(new BackupManifest.Encryption("openpgp", List.of(keyA.fingerprint())));
+        String restoredBack = PostgresServer.uniqueDatabaseName("crypto_safety_back");
+        restores.restore(RestoreRequest.builder(new RestoreSource.ById(safetyId), pg.connection(restoredBack))
+                .createDatabase(true)
+                .safetyBackup(false)
+                .build());
+        assertThat(previous.diff(DatabaseFingerprint.of(pg, restoredBack))).isEmpty();
+        pg.dropDatabase(target);
+        pg.dropDatabase(restoredBack);
+    }
+
+    @Test
     void theWrongSecretKeyFailsClearlyAndCreatesNothing() {
         Path repository = work.resolve("repo");
         BackupId afterRotation =
@@ -144,8 +176,7 @@ class EncryptedBackupTest {
         GnuPg gpg = GnuPg.withHome(work.resolve("gnupg"));
         try {
             String passphrase = "recovery passphrase";
-            String fingerprint =
-                    gpg.generateKey("Recovery <recovery@pgkeep.test>", "ed25519", "cv25519", passphrase, null);
+            String fingerprint = gpg.generateKey("Recovery <recovery@pgkeep.test>", "ed25519", "cv25519", passphrase);
             Path publicKey = gpg.exportPublic(fingerprint, work.resolve("recovery.asc"), true);
             Path repository = work.resolve("repo");
             BackupService service = service(

@@ -84,47 +84,47 @@ final class GnuPg {
         return result;
     }
 
+    /** Runs {@code gpg --encrypt} of {@code input} to one recipient (trusted as is), with extra options. */
+    Path encrypt(Path input, Path output, String recipient, String... options)
+            throws IOException, InterruptedException {
+        return encrypt(new byte[0], input, output, recipient, options);
+    }
+
+    /** As {@link #encrypt(Path, Path, String, String...)}, with {@code stdin} for a signing key's passphrase. */
+    Path encrypt(byte[] stdin, Path input, Path output, String recipient, String... options)
+            throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of("--trust-model", "always"));
+        arguments.addAll(List.of(options));
+        arguments.addAll(
+                List.of("--output", output.toString(), "--recipient", recipient, "--encrypt", input.toString()));
+        ok(stdin, arguments.toArray(String[]::new));
+        return output;
+    }
+
     /**
-     * Generates a key with the given primary algorithm and an encryption subkey, both valid for a year from
-     * {@code fakedTime} (or now when null), and returns its fingerprint.
+     * Generates a key with the given primary algorithm and an encryption subkey (none when null), both valid for a
+     * year, and returns its fingerprint.
+     *
+     * @param options extra gpg options for both steps, e.g. {@code --faked-system-time 20200101T000000}
      */
     String generateKey(
-            String userId,
-            String primary,
-            @Nullable String encryptionSubkey,
-            String passphrase,
-            @Nullable String fakedTime)
+            String userId, String primary, @Nullable String encryptionSubkey, String passphrase, String... options)
             throws IOException, InterruptedException {
-        byte[] secret = (passphrase + "\n").getBytes(StandardCharsets.UTF_8);
-        List<String> time = fakedTime == null ? List.of() : List.of("--faked-system-time", fakedTime);
-        List<String> generate = new ArrayList<>(time);
-        generate.addAll(List.of(
-                "--pinentry-mode",
-                "loopback",
-                "--passphrase-fd",
-                "0",
-                "--quick-gen-key",
-                userId,
-                primary,
-                "sign,cert",
-                "1y"));
-        ok(secret, generate.toArray(String[]::new));
+        withPassphrase(passphrase, options, "--quick-gen-key", userId, primary, "sign,cert", "1y");
         String fingerprint = fingerprint(userId);
         if (encryptionSubkey != null) {
-            List<String> add = new ArrayList<>(time);
-            add.addAll(List.of(
-                    "--pinentry-mode",
-                    "loopback",
-                    "--passphrase-fd",
-                    "0",
-                    "--quick-add-key",
-                    fingerprint,
-                    encryptionSubkey,
-                    "encr",
-                    "1y"));
-            ok(secret, add.toArray(String[]::new));
+            withPassphrase(passphrase, options, "--quick-add-key", fingerprint, encryptionSubkey, "encr", "1y");
         }
         return fingerprint;
+    }
+
+    /** Runs a key-editing command that needs the key's passphrase (given on descriptor 0). */
+    Result withPassphrase(String passphrase, String[] options, String... command)
+            throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of(options));
+        arguments.addAll(List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0"));
+        arguments.addAll(List.of(command));
+        return ok((passphrase + "\n").getBytes(StandardCharsets.UTF_8), arguments.toArray(String[]::new));
     }
 
     String fingerprint(String userId) throws IOException, InterruptedException {

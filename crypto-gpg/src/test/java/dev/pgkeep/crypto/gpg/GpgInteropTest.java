@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.Secret;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -48,8 +54,8 @@ class GpgInteropTest {
                 "SKIPPED: no gpg binary on the PATH, so the gpg interoperability tests cannot run; install GnuPG"
                         + " (apt-get install gnupg) to run them");
         gpg = GnuPg.withHome(directory.resolve("gnupg"));
-        curveKey = gpg.generateKey("Ops Curve <curve@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE, null);
-        rsaKey = gpg.generateKey("Ops RSA <rsa@pgkeep.test>", "rsa2048", "rsa2048", PASSPHRASE, null);
+        curveKey = gpg.generateKey("Ops Curve <curve@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE);
+        rsaKey = gpg.generateKey("Ops RSA <rsa@pgkeep.test>", "rsa2048", "rsa2048", PASSPHRASE);
         curvePublic = gpg.exportPublic(curveKey, directory.resolve("curve.pub.asc"), true);
         curveSecret = gpg.exportSecret(curveKey, PASSPHRASE, directory.resolve("curve.sec.asc"));
         rsaPublicBinary = gpg.exportPublic(rsaKey, directory.resolve("rsa.pub.gpg"), false);
@@ -116,16 +122,7 @@ class GpgInteropTest {
         byte[] plaintext = "pg_dump output, compressible ".repeat(50_000).getBytes(StandardCharsets.UTF_8);
         Path input = Files.write(work.resolve("plain.bin"), plaintext);
         Path encrypted = work.resolve("from-gpg.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--output",
-                encrypted.toString(),
-                "--recipient",
-                curveKey,
-                "--encrypt",
-                input.toString());
+        gpg.encrypt(input, encrypted, curveKey);
 
         assertThat(decryptWithPgkeep(encrypted, curveSecret)).isEqualTo(plaintext);
     }
@@ -136,55 +133,48 @@ class GpgInteropTest {
         Path input = Files.write(work.resolve("plain.bin"), plaintext);
         Path armored = work.resolve("armored.asc");
         Path signed = work.resolve("signed.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--armor",
-                "--compress-algo",
-                "none",
-                "--output",
-                armored.toString(),
-                "--recipient",
-                rsaKey,
-                "--encrypt",
-                input.toString());
-        gpg.ok(
+        gpg.encrypt(input, armored, rsaKey, "--armor", "--compress-algo", "none");
+        gpg.encrypt(
                 (PASSPHRASE + "\n").getBytes(StandardCharsets.UTF_8),
-                "--trust-model",
-                "always",
+                input,
+                signed,
+                curveKey,
                 "--pinentry-mode",
                 "loopback",
                 "--passphrase-fd",
                 "0",
                 "--local-user",
                 curveKey,
-                "--output",
-                signed.toString(),
-                "--recipient",
-                curveKey,
-                "--sign",
-                "--encrypt",
-                input.toString());
+                "--sign");
 
         assertThat(decryptWithPgkeep(armored, rsaSecret)).isEqualTo(plaintext);
         assertThat(decryptWithPgkeep(signed, curveSecret)).isEqualTo(plaintext);
     }
 
     @Test
+    void pgkeepFindsItsKeyWhenGpgHidTheRecipient() throws Exception {
+        byte[] plaintext = bytes(10_000, 5);
+        Path input = Files.write(work.resolve("plain.bin"), plaintext);
+        Path encrypted = work.resolve("hidden.gpg");
+        gpg.encrypt(input, encrypted, curveKey, "--throw-keyids");
+        OpenPgpEncryptor rsaThenCurve = OpenPgpEncryptor.builder()
+                .decryptionKey(rsaSecret, Secret.of(PASSPHRASE))
+                .decryptionKey(curveSecret, Secret.of(PASSPHRASE))
+                .build();
+
+        try (var in = rsaThenCurve.decrypt(Files.newInputStream(encrypted))) {
+            assertThat(in.readAllBytes()).isEqualTo(plaintext);
+        }
+        assertThatThrownBy(() -> decryptWithPgkeep(encrypted, rsaSecret))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("(hidden recipient)");
+    }
+
+    @Test
     void aGpgMessageToAnotherKeyNamesTheKeyIds() throws Exception {
         Path input = Files.write(work.resolve("plain.bin"), bytes(1000, 4));
         Path encrypted = work.resolve("to-rsa.gpg");
-        gpg.ok(
-                new byte[0],
-                "--trust-model",
-                "always",
-                "--output",
-                encrypted.toString(),
-                "--recipient",
-                rsaKey,
-                "--encrypt",
-                input.toString());
+        gpg.encrypt(input, encrypted, rsaKey);
         String rsaEncryptionSubkey = subkeyId(rsaKey);
 
         assertThatThrownBy(() -> decryptWithPgkeep(encrypted, curveSecret))
@@ -195,11 +185,16 @@ class GpgInteropTest {
 
     @Test
     void expiredRevokedAndSignOnlyGpgKeysAreRejectedWhenTheEncryptorIsBuilt() throws Exception {
-        String expired =
-                gpg.generateKey("Expired <expired@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE, "20200101T000000");
-        String revoked = gpg.generateKey("Revoked <revoked@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE, null);
+        String expired = gpg.generateKey(
+                "Expired <expired@pgkeep.test>",
+                "ed25519",
+                "cv25519",
+                PASSPHRASE,
+                "--faked-system-time",
+                "20200101T000000");
+        String revoked = gpg.generateKey("Revoked <revoked@pgkeep.test>", "ed25519", "cv25519", PASSPHRASE);
         gpg.revoke(revoked);
-        String signOnly = gpg.generateKey("Signer <signer@pgkeep.test>", "ed25519", null, PASSPHRASE, null);
+        String signOnly = gpg.generateKey("Signer <signer@pgkeep.test>", "ed25519", null, PASSPHRASE);
 
         assertThatThrownBy(() -> encryptorFor(expired))
                 .isInstanceOf(BadInputException.class)
@@ -213,6 +208,72 @@ class GpgInteropTest {
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(signOnly)
                 .hasMessageContaining("can only sign");
+    }
+
+    @Test
+    void aKeySelfSignedWithSha1IsRejectedWithTheGpgCommandThatRepairsIt() throws Exception {
+        String sha1 = gpg.generateKey(
+                "Old SHA-1 <sha1@pgkeep.test>", "rsa2048", "rsa2048", PASSPHRASE, "--cert-digest-algo", "SHA1");
+
+        assertThatThrownBy(() -> encryptorFor(sha1))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(sha1)
+                .hasMessageContaining("SHA-1")
+                .hasMessageContaining("--cert-digest-algo SHA256 --quick-set-expire " + sha1);
+
+        // The repair the message gives: re-sign the primary key and the subkeys with SHA-256.
+        String[] sha256 = {"--cert-digest-algo", "SHA256"};
+        gpg.withPassphrase(PASSPHRASE, sha256, "--quick-set-expire", sha1, "1y");
+        gpg.withPassphrase(PASSPHRASE, sha256, "--quick-set-expire", sha1, "1y", "*");
+        assertThat(encryptorFor(sha1).describe().recipients()).containsExactly(sha1);
+    }
+
+    @Test
+    void aKeyCloseToItsExpiryIsAcceptedWithAWarningAndRefusedOnceExpired() throws Exception {
+        Instant now = Instant.now();
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            OpenPgpEncryptor.builder()
+                    .recipient(curvePublic)
+                    .clock(Clock.fixed(now.plus(Duration.ofDays(350)), ZoneOffset.UTC))
+                    .build();
+        } finally {
+            System.setErr(originalErr);
+        }
+
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .contains("WARN")
+                .contains("Public key " + curveKey)
+                .contains("expires on");
+        assertThatThrownBy(() -> OpenPgpEncryptor.builder()
+                        .recipient(curvePublic)
+                        .clock(Clock.fixed(now.plus(Duration.ofDays(400)), ZoneOffset.UTC))
+                        .build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("expired on");
+    }
+
+    @Test
+    void anExpiredSecretKeyStillDecryptsButCannotEncryptASafetyBackup() throws Exception {
+        byte[] plaintext = bytes(5000, 6);
+        Path encrypted = write(
+                work.resolve("old-backup.pgp"),
+                OpenPgpEncryptor.builder().recipient(curvePublic).build(),
+                plaintext);
+        OpenPgpEncryptor afterExpiry = OpenPgpEncryptor.builder()
+                .decryptionKey(curveSecret, Secret.of(PASSPHRASE))
+                .clock(Clock.fixed(Instant.now().plus(Duration.ofDays(400)), ZoneOffset.UTC))
+                .build();
+
+        try (var in = afterExpiry.decrypt(Files.newInputStream(encrypted))) {
+            assertThat(in.readAllBytes()).isEqualTo(plaintext);
+        }
+        assertThatThrownBy(() -> afterExpiry.encrypt(new ByteArrayOutputStream()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("expired on")
+                .hasMessageContaining("--no-safety-backup");
     }
 
     private OpenPgpEncryptor encryptorFor(String fingerprint) throws Exception {

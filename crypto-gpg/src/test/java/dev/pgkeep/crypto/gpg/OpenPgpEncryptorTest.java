@@ -127,10 +127,14 @@ class OpenPgpEncryptorTest {
     }
 
     @Test
-    void aDecryptOnlyEncryptorSaysThatBackupNeedsAPublicKey() {
-        assertThatThrownBy(() -> oldKey.decryptOnly().encrypt(new ByteArrayOutputStream()))
-                .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("--encrypt-to");
+    void aDecryptOnlyEncryptorEncryptsToItsOwnPublicKeys() throws IOException {
+        byte[] safetyBackup = bytes(5000, 10);
+
+        byte[] ciphertext = encrypt(oldKey.decryptOnly(), safetyBackup);
+
+        assertThat(oldKey.decryptOnly().describe().recipients()).containsExactly(oldKey.fingerprint());
+        assertThat(decrypt(oldKey.decryptOnly(), ciphertext)).isEqualTo(safetyBackup);
+        assertThatThrownBy(() -> decrypt(newKey.decryptOnly(), ciphertext)).isInstanceOf(BadInputException.class);
     }
 
     @Test
@@ -152,6 +156,17 @@ class OpenPgpEncryptorTest {
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("SECRET key")
                 .hasMessageContaining("gpg --export --armor");
+    }
+
+    @Test
+    void aPublicKeyGivenAsDecryptionKeyIsExplained() {
+        assertThatThrownBy(() -> OpenPgpEncryptor.builder()
+                        .decryptionKey(oldKey.publicKey(), oldKey.passphrase())
+                        .build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(oldKey.publicKey().toString())
+                .hasMessageContaining("holds the public key " + oldKey.fingerprint() + ", not its secret key")
+                .hasMessageContaining("gpg --export-secret-keys");
     }
 
     @Test

@@ -38,6 +38,14 @@ final class S3Failures {
             };
             return new IOException(what + "; " + next + ".", e);
         }
+        if (e instanceof SdkClientException
+                && String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+            return new IOException(
+                    action + " " + location + " failed: no AWS credentials found; set AWS_ACCESS_KEY_ID and "
+                            + "AWS_SECRET_ACCESS_KEY, name a profile (profile=NAME in the URI or AWS_PROFILE), or run "
+                            + "with an instance, task or web-identity role.",
+                    e);
+        }
         if (e instanceof SdkClientException) {
             return new IOException(
                     action + " " + location + " failed before the store answered: " + e.getMessage()

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +73,7 @@ final class S3ObjectWrite implements PendingObject {
         this.objectKey = objectKey;
         this.location = "s3://" + options.bucket() + "/" + objectKey;
         this.metadata = metadata;
-        this.partSize = (int) Math.min(options.partSize(), Integer.MAX_VALUE - 8);
+        this.partSize = Math.toIntExact(options.partSize());
         this.slots = new Semaphore(options.maxPartsInFlight());
         this.buffer = new byte[Math.min(FIRST_BUFFER, partSize)];
     }
@@ -109,22 +110,34 @@ final class S3ObjectWrite implements PendingObject {
         if (committed) {
             return;
         }
-        stopUploader();
-        release();
-        if (uploadId != null) {
-            try {
-                s3.abortMultipartUpload(
-                        b -> b.bucket(options.bucket()).key(objectKey).uploadId(uploadId));
-                log.debug("Aborted multipart upload {} of {}", uploadId, location);
-            } catch (NoSuchUploadException e) {
-                // already aborted, e.g. by removeIncompleteWrites from another instance
-            } catch (SdkException e) {
-                throw new IOException(
-                        "Could not abort the multipart upload of " + location + " (" + e.getMessage() + "); its parts "
-                                + "stay stored until the repository's cleanup (removeIncompleteWrites) or a bucket "
-                                + "lifecycle rule removes them.",
-                        e);
+        // a cancelled backup closes on an interrupted thread; the SDK would refuse the abort call then
+        boolean interrupted = Thread.interrupted();
+        try {
+            stopUploader();
+            release();
+            if (uploadId != null) {
+                abortMultipartUpload();
             }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void abortMultipartUpload() throws IOException {
+        try {
+            s3.abortMultipartUpload(
+                    b -> b.bucket(options.bucket()).key(objectKey).uploadId(uploadId));
+            log.debug("Aborted multipart upload {} of {}", uploadId, location);
+        } catch (NoSuchUploadException e) {
+            // already aborted, e.g. by removeIncompleteWrites from another instance
+        } catch (SdkException e) {
+            throw new IOException(
+                    "Could not abort the multipart upload of " + location + " (" + e.getMessage() + "); its parts "
+                            + "stay stored until the repository's cleanup (removeIncompleteWrites) or a bucket "
+                            + "lifecycle rule removes them.",
+                    e);
         }
     }
 
@@ -292,29 +305,43 @@ final class S3ObjectWrite implements PendingObject {
 
     private ExecutorService uploader() {
         if (uploader == null) {
-            uploader = Executors.newFixedThreadPool(options.maxPartsInFlight(), task -> {
-                Thread thread = new Thread(task, "pgkeep-s3-upload-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    options.maxPartsInFlight(),
+                    options.maxPartsInFlight(),
+                    30,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    task -> {
+                        Thread thread = new Thread(task, "pgkeep-s3-upload-" + threads.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            pool.allowCoreThreadTimeOut(true); // a write its caller never closes does not keep threads forever
+            uploader = pool;
         }
         return uploader;
     }
 
     /** Cancels running part uploads and waits until they have stopped, so an abort really removes every part. */
-    private void stopUploader() throws IOException {
+    private void stopUploader() {
         if (uploader == null) {
             return;
         }
         parts.forEach(part -> part.cancel(true));
         uploader.shutdownNow();
-        try {
-            if (!uploader.awaitTermination(2, TimeUnit.MINUTES)) {
-                log.warn("Part uploads of {} did not stop within 2 minutes; aborting anyway", location);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (!uploader.awaitTermination(2, TimeUnit.MINUTES)) {
+                    log.warn("Part uploads of {} did not stop within 2 minutes; aborting anyway", location);
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // finish stopping first: an abort while parts still upload can leave parts
             }
-        } catch (InterruptedException e) {
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while cancelling the upload of " + location);
         }
     }
 

@@ -60,7 +60,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
     }
 
     /** Builds a client from {@code options} ({@link S3StorageOptions#buildClient()}); {@link #close()} closes it. */
-    public static S3StorageAdapter create(S3StorageOptions options) {
+    public static S3StorageAdapter fromOptions(S3StorageOptions options) {
         return new S3StorageAdapter(options.buildClient(), options, true);
     }
 
@@ -69,7 +69,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
      * builds a client with the SDK's default credentials chain; {@link #close()} closes it.
      */
     public static S3StorageAdapter fromUri(String uri) {
-        return create(S3StorageOptions.fromUri(uri));
+        return fromOptions(S3StorageOptions.fromUri(uri));
     }
 
     public S3StorageOptions options() {
@@ -238,7 +238,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
         return options.describe();
     }
 
-    /** Closes the client when this adapter built it ({@link #create}, {@link #fromUri}). */
+    /** Closes the client when this adapter built it ({@link #fromOptions}, {@link #fromUri}). */
     @Override
     public void close() {
         if (ownsClient) {

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *     (MinIO and most self-hosted stores need it)
  * @param profile the named profile of {@code ~/.aws/credentials} to use; {@code null} for the default chain
  * @param credentialsProvider credentials for a client built from these options; {@code null} for the default chain
- * @param partSize bytes per multipart part (5 MiB to 5 GiB, default 16 MiB); objects smaller than this go up in one
+ * @param partSize bytes per multipart part (5 MiB to 1 GiB, default 16 MiB); objects smaller than this go up in one
  *     PUT; an object can have at most 10,000 parts
  * @param maxPartsInFlight how many parts upload at once (default 4); memory used by one upload is at most {@code
  *     partSize * (maxPartsInFlight + 1)}
@@ -79,8 +79,8 @@ public record S3StorageOptions(
     /** S3's smallest part (except the last one). */
     public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
-    /** S3's largest part. */
-    public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+    /** The largest part: S3 allows 5 GiB, but each part in flight is a buffer in the heap. */
+    public static final long MAX_PART_SIZE = 1024L * 1024 * 1024;
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.\\-_]{1,254}");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
@@ -92,7 +92,7 @@ public record S3StorageOptions(
         }
         prefix = normalizePrefix(prefix);
         if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
-            throw new BadInputException("S3 part size must be between 5 MiB and 5 GiB, not " + partSize + " bytes.");
+            throw new BadInputException("S3 part size must be between 5 MiB and 1 GiB, not " + partSize + " bytes.");
         }
         if (maxPartsInFlight < 1 || maxPartsInFlight > 64) {
             throw new BadInputException("S3 parts in flight must be between 1 and 64, not " + maxPartsInFlight + ".");

@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 import org.jclouds.http.HttpResponse;
 import org.jclouds.http.HttpResponseException;
@@ -23,6 +25,7 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int status = 500;
     private volatile boolean failCompletion;
+    private volatile String failPutsEndingWith = "\0never";
     final AtomicInteger partAttempts = new AtomicInteger();
     final AtomicInteger failedPartAttempts = new AtomicInteger();
 
@@ -40,7 +43,13 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
         this.failCompletion = fail;
     }
 
+    /** Single-request uploads of objects whose name ends with {@code suffix} fail with HTTP 500. */
+    void failPutsEndingWith(String suffix) {
+        this.failPutsEndingWith = suffix;
+    }
+
     void reset() {
+        failPutsEndingWith("\0never");
         failParts(Integer.MAX_VALUE, 0, 500);
         failCompletion(false);
         partAttempts.set(0);
@@ -56,6 +65,20 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
             throw injected();
         }
         return super.uploadMultipartPart(mpu, partNumber, payload);
+    }
+
+    @Override
+    public String putBlob(String container, Blob blob, PutOptions options) {
+        if (blob.getMetadata().getName().endsWith(failPutsEndingWith)) {
+            drain(blob.getPayload());
+            throw injected();
+        }
+        return super.putBlob(container, blob, options);
+    }
+
+    @Override
+    public String putBlob(String container, Blob blob) {
+        return putBlob(container, blob, PutOptions.NONE);
     }
 
     @Override

@@ -49,7 +49,7 @@ class S3FaultTest {
         String prefix = S3Fixture.uniquePrefix();
         faults.get().failParts(2, Integer.MAX_VALUE, 500);
         S3StorageAdapter storage =
-                S3StorageAdapter.create(s3.options(prefix).maxAttempts(3).build());
+                S3StorageAdapter.fromOptions(s3.options(prefix).maxAttempts(3).build());
         try (storage) {
             PendingObject pending = storage.create("db/20261125T020000Z-eeee/dump.pgc");
             try (pending) {
@@ -75,7 +75,7 @@ class S3FaultTest {
         String prefix = S3Fixture.uniquePrefix();
         faults.get().failParts(2, 2, 503);
         try (S3StorageAdapter storage =
-                S3StorageAdapter.create(s3.options(prefix).build())) {
+                S3StorageAdapter.fromOptions(s3.options(prefix).build())) {
             try (PendingObject pending = storage.create("db/20261125T020000Z-ffff/dump.pgc")) {
                 S3Fixture.writeBytes(pending.output(), 12, 12L * MIB);
                 pending.commit();
@@ -93,7 +93,7 @@ class S3FaultTest {
         String prefix = S3Fixture.uniquePrefix();
         faults.get().failCompletion(true);
         try (S3StorageAdapter storage =
-                S3StorageAdapter.create(s3.options(prefix).maxAttempts(2).build())) {
+                S3StorageAdapter.fromOptions(s3.options(prefix).maxAttempts(2).build())) {
             PendingObject pending = storage.create("db/20261125T020000Z-abab/dump.pgc");
             try (pending) {
                 S3Fixture.writeBytes(pending.output(), 13, 11L * MIB);

@@ -119,7 +119,7 @@ final class S3Fixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         client.close();
         server.close();
     }

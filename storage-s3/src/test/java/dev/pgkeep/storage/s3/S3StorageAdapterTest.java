@@ -24,8 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -204,6 +206,26 @@ class S3StorageAdapterTest {
     }
 
     @Test
+    void aCancelledWriteOnAnInterruptedThreadStillAbortsItsUpload() throws IOException {
+        String prefix = S3Fixture.uniquePrefix();
+        S3StorageAdapter storage = adapter(prefix);
+        PendingObject pending = storage.create("db/20261125T020000Z-1111/dump.pgc");
+        S3Fixture.writeBytes(pending.output(), 2, 16L * MIB);
+        assertThat(s3.openUploads(prefix)).hasSize(1);
+        Thread.currentThread().interrupt(); // how a cancelled backup thread arrives at close()
+        try {
+            pending.close();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("interrupt status kept")
+                    .isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(s3.openUploads(prefix)).isEmpty();
+        assertThat(storage.list("")).isEmpty();
+    }
+
+    @Test
     void commitReplacesAnExistingObject() throws IOException {
         S3StorageAdapter storage = adapter(S3Fixture.uniquePrefix());
         for (String text : List.of("first", "second")) {
@@ -314,7 +336,7 @@ class S3StorageAdapterTest {
                         AwsBasicCredentials.create(s3.server.accessKey(), "not-the-secret-0123456789")))
                 .maxAttempts(1)
                 .build();
-        try (S3StorageAdapter storage = S3StorageAdapter.create(wrongSecret)) {
+        try (S3StorageAdapter storage = S3StorageAdapter.fromOptions(wrongSecret)) {
             assertThat(storage.describe())
                     .isEqualTo("s3://pgkeep-test/" + wrongSecret.prefix() + " at " + s3.server.endpoint());
             assertThat(wrongSecret.toString()).doesNotContain("not-the-secret").doesNotContain(s3.server.accessKey());
@@ -329,6 +351,21 @@ class S3StorageAdapterTest {
             assertThatThrownBy(storage::ensureReachable)
                     .hasMessageContaining("is not usable")
                     .hasMessageNotContaining("not-the-secret");
+        }
+    }
+
+    @Test
+    void missingCredentialsSayHowToProvideThem() {
+        // what the SDK's default chain throws on a machine with no credentials at all
+        AwsCredentialsProvider none = () -> {
+            throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+        };
+        try (S3StorageAdapter storage = S3StorageAdapter.fromOptions(
+                s3.options(S3Fixture.uniquePrefix()).credentialsProvider(none).build())) {
+            assertThatThrownBy(() -> storage.list(""))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no AWS credentials found")
+                    .hasMessageContaining("AWS_ACCESS_KEY_ID");
         }
     }
 

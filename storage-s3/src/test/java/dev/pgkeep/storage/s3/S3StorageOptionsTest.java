@@ -73,7 +73,9 @@ class S3StorageOptionsTest {
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3:///prefix")).hasMessageContaining("bucket");
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://Bad_Bucket!")).isInstanceOf(BadInputException.class);
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?part-size=1MiB"))
-                .hasMessageContaining("between 5 MiB and 5 GiB");
+                .hasMessageContaining("between 5 MiB and 1 GiB");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?part-size=2GiB"))
+                .hasMessageContaining("between 5 MiB and 1 GiB");
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?sse=rot13"))
                 .hasMessageContaining("AES256");
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?kms-key-id=abc"))
