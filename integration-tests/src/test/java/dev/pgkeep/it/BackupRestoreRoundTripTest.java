@@ -90,7 +90,7 @@ class BackupRestoreRoundTripTest {
         assertThat(m.label()).isEqualTo("nightly");
         assertThat(m.trigger()).isEqualTo(Trigger.TEST);
         assertThat(m.server()).startsWith(String.valueOf(pg.serverMajorVersion()));
-        assertThat(m.compression()).isEqualTo(new BackupManifest.Compression("zstd", 3));
+        assertThat(m.compression()).isEqualTo(new BackupManifest.Compression("zstd", Codec.DEFAULT_ZSTD_LEVEL));
         assertThat(m.encryption()).isNull();
         // row counts come from the archive itself and match the database
         List<BackupManifest.TableRows> tables = m.tables();

@@ -1,0 +1,434 @@
+#!/usr/bin/env bash
+# The pgkeep benchmark: pgkeep backup/restore against pg_dump/pg_restore on one deterministic dataset, same run,
+# alternating, medians. Prints one Markdown table (also written to bench/out/). See docs/performance.md.
+#
+#   bench/run.sh                      # ~1 GB dataset, 3 repetitions, on a throwaway local cluster
+#   bench/run.sh --size-mb 250 --reps 5
+#   bench/run.sh --scaling            # 0.25, 0.5 and 1 GB: time and peak RSS of backup and restore
+#   bench/run.sh --host H --port P --user U   # use an existing server (PGPASSWORD for the password)
+#
+# Environment: PGKEEP (the pgkeep command, default bin/pgkeep), PG_BIN (PostgreSQL's bin folder),
+# BENCH_OUT (where results go, default bench/out), BENCH_S3=0 (no S3 row), BENCH_S3_CP (class path holding
+# test-support and s3proxy; default: resolved with ./mvnw), BENCH_WARMUP=0 (no warm-up run).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+size_mb=1000
+reps=3
+scaling=0
+scaling_sizes="250 500 1000"
+host=""
+port=""
+user=""
+keep=0
+quick=0
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size-mb) size_mb=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    --scaling) scaling=1; shift ;;
+    --scaling-sizes) scaling=1; scaling_sizes=$2; shift 2 ;;
+    --host) host=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --user) user=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --quick) quick=1; shift ;; # skips the slow gzip rows (for tuning loops)
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+# ------------------------------------------------------------------ prerequisites
+die() { echo "bench: $*" >&2; exit 1; }
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_dump" ] || die "no PostgreSQL binaries found; install postgresql (Debian: apt-get install -y postgresql) or set PG_BIN."
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing; it measures peak memory. Install it: apt-get install -y time"
+/usr/bin/time -f %M true >/dev/null 2>&1 || die "/usr/bin/time is not GNU time (needs -f %M); apt-get install -y time"
+for tool in gzip zstd awk sort; do
+  command -v $tool >/dev/null || die "$tool is missing (Debian: apt-get install -y $tool)."
+done
+PGKEEP=${PGKEEP:-$here/bin/pgkeep}
+if [ "$PGKEEP" = "$here/bin/pgkeep" ]; then
+  ls "$here"/cli/target/pgkeep-cli-*-all.jar >/dev/null 2>&1 || "$here/bin/pgkeep" --version >/dev/null
+fi
+export PATH="$PG_BIN:$PATH"
+
+out_dir=${BENCH_OUT:-$here/bench/out}
+mkdir -p "$out_dir"
+work=$(mktemp -d "${TMPDIR:-/tmp}/pgkeep-bench.XXXXXX")
+chmod 755 "$work"
+results=$work/results.txt
+: >"$results"
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+# ------------------------------------------------------------------ the server
+own_cluster=0
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+s3_pid=""
+cleanup() {
+  if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; fi
+  if [ "$own_cluster" = 1 ]; then as_pg "$PG_BIN/pg_ctl" -D "$work/pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [ -d "$work/gnupg" ]; then gpgconf --homedir "$work/gnupg" --kill gpg-agent >/dev/null 2>&1 || true; fi
+  if [ "$keep" = 0 ]; then rm -rf "$work"; else log "kept $work"; fi
+}
+trap cleanup EXIT
+
+if [ -z "$host" ]; then
+  own_cluster=1
+  host=127.0.0.1
+  user=postgres
+  port=${port:-$((20000 + RANDOM % 20000))}
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || die "running as root, but there is no 'postgres' OS user to run initdb as (useradd --system postgres)."
+    mkdir -p "$work/pgdata" && chown postgres "$work/pgdata"
+  fi
+  log "initdb in $work/pgdata (port $port)"
+  as_pg "$PG_BIN/initdb" -D "$work/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$work/initdb.log" 2>&1 \
+    || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+  # tuned for a throwaway benchmark server: durability off (fsync=off), so generation is fast; reads are unaffected
+  cat >>"$work/pgdata/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$work/pgdata'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+shared_buffers = 512MB
+maintenance_work_mem = 256MB
+autovacuum = off
+EOF
+  as_pg "$PG_BIN/pg_ctl" -D "$work/pgdata" -l "$work/pgdata/server.log" -w start >/dev/null \
+    || { cat "$work/pgdata/server.log" >&2; die "the benchmark server did not start"; }
+fi
+[ -n "$port" ] && [ -n "$user" ] || die "with --host, give --port and --user too"
+export PGHOST=$host PGPORT=$port PGUSER=$user PGOPTIONS="-c client_min_messages=warning"
+base_url="postgresql://$user@$host:$port"
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+
+# ------------------------------------------------------------------ measurement
+# measure NAME COMMAND: runs COMMAND (a shell string) under GNU time; records wall seconds and peak RSS (KiB)
+measure() {
+  local name=$1 cmd=$2 rep=${3:-0}
+  sync # start every measurement with no dirty pages left by the previous one (restores, output files)
+  if /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" bash -c "$cmd" >"$work/cmd.out" 2>"$work/cmd.err"; then
+    local secs rss user sys
+    read -r secs rss user sys <"$work/time.txt"
+    printf '%s\t%s\t%s\t%s\tok\t%s\n' "$name" "$rep" "$secs" "$rss" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" >>"$results"
+  else
+    log "FAILED: $name: $(tail -n 5 "$work/cmd.err")"
+    printf '%s\t%s\t0\t0\tfailed\t0\n' "$name" "$rep" >>"$results"
+  fi
+}
+size_of() { # NAME PATH: records the bytes of a file or folder
+  local bytes
+  bytes=$(du -sb "$2" | cut -f1)
+  printf '%s\tsize\t%s\n' "$1" "$bytes" >>"$work/sizes.txt"
+}
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+drop_db() { psql_q -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" >/dev/null; }
+
+create_dataset() { # DBNAME SIZE_MB
+  local db=$1 mb=$2
+  local events=$((mb * 1500)) customers=$((mb * 215))
+  [ "$customers" -ge 100 ] || customers=100
+  drop_db "$db"
+  psql_q -d postgres -c "CREATE DATABASE \"$db\"" >/dev/null
+  log "generating $db: $events events, $customers customers"
+  local t0=$SECONDS
+  psql_q -d "$db" -v events=$events -v customers=$customers -f "$here/bench/dataset.sql" >/dev/null
+  log "generated $db in $((SECONDS - t0)) s: $(psql_q -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+}
+
+machine() {
+  local cpu
+  cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+  echo "- Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
+  echo "- PostgreSQL: $(psql_q -d postgres -c 'SHOW server_version') (server), $("$PG_BIN/pg_dump" --version)"
+  echo "- JDK: $(java -version 2>&1 | head -n 1)${PGKEEP_JAVA_OPTS:+, PGKEEP_JAVA_OPTS=$PGKEEP_JAVA_OPTS}"
+  echo "- Server: $([ "$own_cluster" = 1 ] && echo "throwaway local cluster (fsync=off, shared_buffers=512MB)" || echo "$host:$port")"
+}
+
+# ------------------------------------------------------------------ the main run
+main_run() {
+  local db=pgkeep_bench
+  local load_start
+  load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+  create_dataset $db "$size_mb"
+  local db_bytes
+  db_bytes=$(psql_q -d $db -c "SELECT pg_database_size(current_database())")
+  local url="$base_url/$db"
+  local f="$work/files"
+  mkdir -p "$f"
+  local dump_conn="-h $host -p $port -U $user"
+  local zstd_default
+  zstd_default=$("$PGKEEP" backup --help | grep -o 'zstd default [0-9]*' | grep -o '[0-9]*$' || echo '?')
+
+  warm_up
+  optional_setup
+  # a reference archive for the pg_restore rows, made once
+  pg_dump $dump_conn -Fc -f "$f/ref.dump" $db
+  local r
+  for r in $(seq 1 "$reps"); do
+    log "repetition $r of $reps"
+    rm -rf "$f"/out* "$work"/repo-*
+    measure "pg_dump -Fc -Z0 > /dev/null (floor)" "pg_dump $dump_conn -Fc -Z0 $db > /dev/null" "$r"
+    measure "pgkeep backup (zstd level $zstd_default, the default)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd' --json" "$r"
+    size_of "pgkeep backup (zstd level $zstd_default, the default)" "$work/repo-zstd/$db"
+    measure "pg_dump -Fc -f FILE" "pg_dump $dump_conn -Fc -f '$f/out.dump' $db" "$r"
+    size_of "pg_dump -Fc -f FILE" "$f/out.dump"
+    local level
+    for level in 1 3; do
+      measure "pg_dump -Fc -Z0 | zstd -$level" "pg_dump $dump_conn -Fc -Z0 $db | zstd -q -$level > '$f/out.zst$level'" "$r"
+      size_of "pg_dump -Fc -Z0 | zstd -$level" "$f/out.zst$level"
+      [ "$level" = "$zstd_default" ] && continue
+      measure "pgkeep backup --level $level" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd$level' --level $level --json" "$r"
+      size_of "pgkeep backup --level $level" "$work/repo-zstd$level/$db"
+    done
+    measure "pg_dump -Fd -j 2 -Z0 (parallel floor)" "rm -rf '$f/outdir' && pg_dump $dump_conn -Fd -j 2 -Z0 -f '$f/outdir' $db" "$r"
+    if [ -n "$gpg_key" ]; then
+      measure "pgkeep backup --encrypt-to KEY (OpenPGP)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-pgp' --encrypt-to '$gpg_key' --json" "$r"
+      size_of "pgkeep backup --encrypt-to KEY (OpenPGP)" "$work/repo-pgp/$db"
+    fi
+    if [ -n "$s3_endpoint" ]; then
+      measure "pgkeep backup to S3 (s3proxy on loopback)" "\"$PGKEEP\" backup --db '$url' --repo 's3://bench/rep$r?endpoint=$s3_endpoint&path-style=true&region=us-east-1' --json" "$r"
+      size_of "pgkeep backup to S3 (s3proxy on loopback)" "$work/s3data/bench/rep$r"
+      rm -rf "$work/s3data/bench/rep$r"
+    fi
+    if [ "$quick" = 0 ]; then
+      measure "pg_dump -Fc -Z0 | gzip -6" "pg_dump $dump_conn -Fc -Z0 $db | gzip -6 > '$f/out.gz'" "$r"
+      size_of "pg_dump -Fc -Z0 | gzip -6" "$f/out.gz"
+      measure "pgkeep backup --compression gzip" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-gzip' --compression gzip --json" "$r"
+      size_of "pgkeep backup --compression gzip" "$work/repo-gzip/$db"
+    fi
+    rm -rf "$f"/out*
+
+    drop_db restored
+    measure "pg_restore -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -d restored '$f/ref.dump'" "$r"
+    drop_db restored
+    measure "pgkeep restore (zstd, checksum first)" "\"$PGKEEP\" restore --repo '$work/repo-zstd' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json" "$r"
+    drop_db restored
+    measure "pg_restore -j 2 -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -j 2 -d restored '$f/ref.dump'" "$r"
+    drop_db restored
+    measure "pgkeep restore --jobs 2" "\"$PGKEEP\" restore --repo '$work/repo-zstd' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --jobs 2 --json" "$r"
+    drop_db restored
+  done
+
+  log "small heap: -Xmx64m"
+  rm -rf "$work/repo-small"
+  measure "pgkeep backup, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" backup --db '$url' --repo '$work/repo-small' --json" 1
+  measure "pgkeep restore, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" restore --repo '$work/repo-small' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json" 1
+  drop_db restored
+
+  log "pgkeep list on 100 backups"
+  list_run
+
+  local load_end
+  load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+  report "$db_bytes" "$load_start" "$load_end" "$(psql_q -d $db -c "SELECT (SELECT count(*) FROM app.events) || ' events, ' || (SELECT count(*) FROM shop.customers) || ' customers'")"
+  drop_db $db
+}
+
+gpg_key=""
+s3_endpoint=""
+optional_setup() { # OpenPGP and S3 rows, when this build has those modules
+  if "$PGKEEP" backup --help 2>/dev/null | grep -q -- '--encrypt-to' && command -v gpg >/dev/null; then
+    mkdir -p "$work/gnupg" && chmod 700 "$work/gnupg"
+    if gpg --batch --homedir "$work/gnupg" --passphrase '' --pinentry-mode loopback \
+        --quick-gen-key 'pgkeep bench <bench@pgkeep.dev>' future-default default never >/dev/null 2>&1 \
+        && gpg --batch --homedir "$work/gnupg" --armor --export bench@pgkeep.dev >"$work/bench.pub.asc" 2>/dev/null; then
+      gpg_key=$work/bench.pub.asc
+    else
+      log "gpg could not make a key; the OpenPGP row is skipped"
+    fi
+  fi
+  if [ "${BENCH_S3:-1}" = 1 ] && [ -d "$here/storage-s3/src/main/java" ] && "$PGKEEP" backup --help >/dev/null 2>&1; then
+    local cp=${BENCH_S3_CP:-}
+    if [ -z "$cp" ]; then
+      log "resolving s3proxy's class path (test-support) for the S3 endpoint"
+      (cd "$here" && ./mvnw -B -q -pl test-support -am dependency:build-classpath -Dmdep.includeScope=runtime \
+          -Dmdep.outputFile="$work/s3.cp" >"$work/s3-mvn.log" 2>&1) || true
+      [ -s "$work/s3.cp" ] && cp="$here/test-support/target/classes:$(cat "$work/s3.cp")"
+    fi
+    if [ -n "$cp" ]; then
+      java -cp "$cp" "$here/bench/S3Endpoint.java" "$work/s3data" >"$work/s3.out" 2>"$work/s3.err" &
+      s3_pid=$!
+      local i
+      for i in $(seq 1 120); do [ -s "$work/s3.out" ] && break; sleep 0.5; done
+      if [ -s "$work/s3.out" ]; then
+        local ak sk
+        read -r s3_endpoint ak sk <"$work/s3.out"
+        export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_REGION=us-east-1
+      else
+        log "the S3 endpoint (s3proxy) did not start: $(tail -n 3 "$work/s3.err"); the S3 row is skipped"
+      fi
+    else
+      log "no class path for s3proxy (see $work/s3-mvn.log); the S3 row is skipped"
+    fi
+  fi
+}
+
+warm_up() { # one backup and restore of a tiny database: the JVM's files are cached and bin/pgkeep's CDS archive made
+  [ "${BENCH_WARMUP:-1}" = 1 ] || return 0
+  local db=pgkeep_warmup
+  drop_db $db
+  psql_q -d postgres -c "CREATE DATABASE $db" >/dev/null
+  psql_q -d $db -c "CREATE TABLE t (id int PRIMARY KEY, v jsonb); INSERT INTO t SELECT i, jsonb_build_object('i', i) FROM generate_series(1, 100) i" >/dev/null
+  rm -rf "$work/repo-warmup"
+  "$PGKEEP" backup --db "$base_url/$db" --repo "$work/repo-warmup" --json >/dev/null
+  drop_db restored
+  "$PGKEEP" restore --repo "$work/repo-warmup" --latest --db "$base_url/restored" --create --no-safety-backup --json >/dev/null
+  drop_db restored
+  drop_db $db
+}
+
+list_run() { # a repository of 100 backups: one real one of a small database, 99 copies under other ids
+  local db=pgkeep_list repo=$work/repo-list
+  drop_db $db
+  psql_q -d postgres -c "CREATE DATABASE $db" >/dev/null
+  psql_q -d $db -c "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 1000) i" >/dev/null
+  rm -rf "$repo"
+  "$PGKEEP" backup --db "$base_url/$db" --repo "$repo" --json >/dev/null
+  local first id i
+  first=$(ls "$repo/$db" | head -n 1)
+  for i in $(seq 1 99); do
+    id=$(printf '20250101T%06dZ-%04x' "$i" "$i")
+    cp -r "$repo/$db/$first" "$repo/$db/$id"
+    sed -i "s/$first/$id/g" "$repo/$db/$id/manifest.json"
+  done
+  local n
+  n=$("$PGKEEP" list --repo "$repo" | grep -c "$db" || true)
+  [ "$n" -ge 100 ] || log "pgkeep list shows $n lines for $db, expected 100"
+  for i in $(seq 1 "$reps"); do
+    measure "pgkeep list (100 backups)" "\"$PGKEEP\" list --repo '$repo'" "$i"
+  done
+  drop_db $db
+}
+
+# ------------------------------------------------------------------ the report
+stat_of() { # NAME FIELD(3=secs,4=rss) -> median over successful runs
+  awk -F'\t' -v n="$1" -v k="$2" '$1==n && $5=="ok" {print $k}' "$results" | median
+}
+range_of() {
+  awk -F'\t' -v n="$1" '$1==n && $5=="ok" {print $3}' "$results" | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {if (NR) printf "%s–%s", lo, hi}'
+}
+ratio_of() { # NAME REF: median over repetitions of NAME's time / REF's time in the same repetition
+  awk -F'\t' -v n="$1" -v ref="$2" '$5 == "ok" && $1 == ref {r[$2] = $3} $5 == "ok" && $1 == n {t[$2] = $3}
+    END {for (k in t) if ((k in r) && r[k] > 0) print t[k] / r[k]}' "$results" | median
+}
+failed_of() { awk -F'\t' -v n="$1" '$1==n && $5=="failed"' "$results" | wc -l; }
+size_median() { [ -f "$work/sizes.txt" ] && awk -F'\t' -v n="$1" '$1==n {print $3}' "$work/sizes.txt" | median; }
+
+report() {
+  local db_bytes=$1 load_start=$2 load_end=$3 rows=$4
+  local file="$out_dir/latest.md"
+  {
+    echo "### pgkeep benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "- Command: \`bench/run.sh --size-mb $size_mb --reps $reps$([ "$quick" = 1 ] && echo " --quick")\`"
+    echo "- Dataset: $(awk -v b="$db_bytes" 'BEGIN {printf "%.2f GB", b/1e9}') on disk ($rows, jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key)"
+    machine
+    echo "- Load average (1/5/15 min) at start: $load_start, at end: $load_end"
+    echo "- Times: median of $reps alternating repetitions (range in brackets); ratios: median over repetitions of the ratio within a repetition (robust to load that drifts between repetitions); size: the output on disk; peak RSS: the largest process of the command (the JVM for pgkeep); client CPU: user+sys of the command's processes (pg_dump, zstd, the JVM...), not the server's"
+    echo
+    echo "| command | time (s) | × floor | × \`pg_dump -Fc\` | × \`pg_restore -d\` | size (MB) | peak RSS (MB) | client CPU (s) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    local name secs rss size failed cpu
+    while IFS= read -r name; do
+      secs=$(stat_of "$name" 3)
+      failed=$(failed_of "$name")
+      if [ -z "$secs" ]; then
+        echo "| $name | failed | | | | | | |"
+        continue
+      fi
+      rss=$(stat_of "$name" 4)
+      cpu=$(stat_of "$name" 6)
+      size=$(size_median "$name" || true)
+      local is_restore=0 is_list=0
+      case "$name" in *restore*) is_restore=1 ;; esac
+      case "$name" in *list*) is_list=1 ;; esac
+      local rf rc rr
+      rf=$(ratio_of "$name" "pg_dump -Fc -Z0 > /dev/null (floor)")
+      rc=$(ratio_of "$name" "pg_dump -Fc -f FILE")
+      rr=$(ratio_of "$name" "pg_restore -d (from pg_dump -Fc file)")
+      awk -v n="$name" -v s="$secs" -v rg="$(range_of "$name")" -v fl="$rf" -v fc="$rc" -v rr="$rr" \
+          -v sz="$size" -v rss="$rss" -v cpu="$cpu" -v isr=$is_restore -v isl=$is_list -v failed="$failed" 'BEGIN {
+        t = sprintf("%.2f", s); if (rg ~ /–/ && split(rg, p, "–") == 2 && p[1] != p[2]) t = t " (" rg ")"
+        if (failed > 0) t = t " **" failed " failed**"
+        xf = (!isr && !isl && fl > 0) ? sprintf("%.2f", fl) : ""
+        xc = (!isr && !isl && fc > 0) ? sprintf("%.2f", fc) : ""
+        xr = (isr && rr > 0) ? sprintf("%.2f", rr) : ""
+        szs = (sz != "") ? sprintf("%.0f", sz / 1e6) : ""
+        r = (n ~ /pgkeep/) ? sprintf("%.0f", rss / 1024) : ""
+        gsub(/\|/, "\\|", n); printf "| `%s` | %s | %s | %s | %s | %s | %s | %.2f |\n", n, t, xf, xc, xr, szs, r, cpu
+      }'
+    done < <(awk -F'\t' '!seen[$1]++ {print $1}' "$results")
+    echo
+    [ -n "$gpg_key" ] && [ -n "$s3_endpoint" ] || echo "Rows not measured here: $(modules_note)."
+  } | tee "$file"
+  log "table written to $file"
+}
+
+modules_note() {
+  local notes=()
+  [ -n "$gpg_key" ] || notes+=("pgkeep backup with OpenPGP (no --encrypt-to in this build, or no gpg)")
+  [ -n "$s3_endpoint" ] || notes+=("pgkeep backup to S3 (no storage-s3 module, BENCH_S3=0, or s3proxy did not start)")
+  (IFS=';'; echo "${notes[*]}" | sed 's/;/; /g')
+}
+
+# ------------------------------------------------------------------ the scaling run
+scaling_run() {
+  local file="$out_dir/scaling.md" mb db url
+  rm -f "$results"; : >"$results"
+  local rows=()
+  warm_up
+  for mb in $scaling_sizes; do
+    db=pgkeep_scale_$mb
+    url="$base_url/$db"
+    create_dataset $db "$mb"
+    local bytes
+    bytes=$(psql_q -d $db -c "SELECT pg_database_size(current_database())")
+    local r
+    for r in $(seq 1 "$reps"); do
+      rm -rf "$work/repo-scale"
+      measure "floor $mb" "pg_dump -h $host -p $port -U $user -Fc -Z0 $db > /dev/null" "$r"
+      measure "backup $mb" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-scale' --json" "$r"
+      drop_db restored
+      measure "restore $mb" "\"$PGKEEP\" restore --repo '$work/repo-scale' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json" "$r"
+      drop_db restored
+    done
+    drop_db $db
+    rows+=("$mb|$bytes")
+  done
+  {
+    echo "### pgkeep scaling run, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "- Command: \`bench/run.sh --scaling --reps $reps\` (sizes: $scaling_sizes MB); median of $reps; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    machine
+    echo
+    echo "| dataset (GB on disk) | floor (s) | backup (s) | backup s/GB | backup × floor | restore (s) | restore s/GB | backup peak RSS (MB) | restore peak RSS (MB) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local row
+    for row in "${rows[@]}"; do
+      mb=${row%%|*}
+      local b=${row##*|}
+      awk -v gb="$(awk -v b="$b" 'BEGIN {print b/1e9}')" -v fl="$(stat_of "floor $mb" 3)" -v bk="$(stat_of "backup $mb" 3)" \
+          -v rs="$(stat_of "restore $mb" 3)" -v bm="$(stat_of "backup $mb" 4)" -v rm="$(stat_of "restore $mb" 4)" 'BEGIN {
+        printf "| %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.0f | %.0f |\n", gb, fl, bk, bk / gb, bk / fl, rs, rs / gb, bm / 1024, rm / 1024
+      }'
+    done
+  } | tee "$file"
+  log "table written to $file"
+}
+
+if [ "$scaling" = 1 ]; then
+  scaling_run
+else
+  main_run
+fi
