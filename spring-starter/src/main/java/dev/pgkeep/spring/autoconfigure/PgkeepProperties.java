@@ -202,7 +202,7 @@ public class PgkeepProperties {
         /** Codec of new backups: zstd, gzip or none. */
         private String codec = "zstd";
 
-        /** Compression level; defaults to the codec's default (zstd 3, gzip 6). */
+        /** Compression level; defaults to the codec's default (zstd 2, gzip 6). */
         private @Nullable Integer level;
 
         public String getCodec() {

@@ -78,7 +78,7 @@ class PgkeepAutoConfigurationTest {
             assertThat(primary.user()).isEqualTo("postgres");
             assertThat(primary.password()).isNotNull();
             assertThat(context.getBean(Codec.class).name()).isEqualTo("zstd");
-            assertThat(context.getBean(Codec.class).level()).isEqualTo(3);
+            assertThat(context.getBean(Codec.class).level()).isEqualTo(Codec.DEFAULT_ZSTD_LEVEL);
             assertThat(context).hasSingleBean(ScheduledBackups.class);
             assertThat(context.getBean(ScheduledBackups.class).isRunning()).isTrue();
             assertThat(context).hasSingleBean(PgkeepHealthIndicator.class);
