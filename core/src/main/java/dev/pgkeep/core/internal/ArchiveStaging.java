@@ -250,21 +250,16 @@ final class ArchiveStaging {
     }
 
     /** A stored object proven by checksum, decoded on the fly into pg_restore's stdin. */
-    private final class StreamingStaged implements Staged {
-        private final String name;
+    /** What both kinds of staged archive keep: a name for messages, the stored size, the temporary files. */
+    private abstract static class BaseStaged implements Staged {
+        final String name;
         private final long storedBytes;
         private final List<Path> temporary;
-        private final Opener opener;
 
-        StreamingStaged(String name, long storedBytes, List<Path> temporary, Opener opener) {
+        BaseStaged(String name, long storedBytes, List<Path> temporary) {
             this.name = name;
             this.storedBytes = storedBytes;
             this.temporary = temporary;
-            this.opener = opener;
-        }
-
-        InputStream open() throws IOException {
-            return opener.open();
         }
 
         @Override
@@ -275,6 +270,24 @@ final class ArchiveStaging {
         @Override
         public String describe() {
             return name;
+        }
+
+        @Override
+        public void close() {
+            deleteAll(temporary);
+        }
+    }
+
+    private final class StreamingStaged extends BaseStaged {
+        private final Opener opener;
+
+        StreamingStaged(String name, long storedBytes, List<Path> temporary, Opener opener) {
+            super(name, storedBytes, temporary);
+            this.opener = opener;
+        }
+
+        InputStream open() throws IOException {
+            return opener.open();
         }
 
         @Override
@@ -301,35 +314,15 @@ final class ArchiveStaging {
                 throw new IntegrityException("Backup " + name + " cannot be decoded: " + e.getMessage(), e);
             }
         }
-
-        @Override
-        public void close() {
-            deleteAll(temporary);
-        }
     }
 
     /** A decoded archive on local disk: allows {@code pg_restore --jobs}. */
-    private final class FileStaged implements Staged {
-        private final String name;
-        private final long storedBytes;
+    private final class FileStaged extends BaseStaged {
         private final Path plain;
-        private final List<Path> temporary;
 
         FileStaged(String name, long storedBytes, Path plain, List<Path> temporary) {
-            this.name = name;
-            this.storedBytes = storedBytes;
+            super(name, storedBytes, temporary);
             this.plain = plain;
-            this.temporary = temporary;
-        }
-
-        @Override
-        public long storedBytes() {
-            return storedBytes;
-        }
-
-        @Override
-        public String describe() {
-            return name;
         }
 
         @Override
@@ -344,11 +337,6 @@ final class ArchiveStaging {
             } catch (IOException e) {
                 throw new IntegrityException(name + " cannot be read: " + e.getMessage(), e);
             }
-        }
-
-        @Override
-        public void close() {
-            deleteAll(temporary);
         }
     }
 
