@@ -1,5 +1,6 @@
 package dev.pgkeep.core.internal;
 
+import dev.pgkeep.core.ArchiveFormat;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;

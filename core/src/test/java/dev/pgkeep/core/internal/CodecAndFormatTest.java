@@ -3,6 +3,7 @@ package dev.pgkeep.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pgkeep.core.ArchiveFormat;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.spi.Codec;
 import java.io.ByteArrayInputStream;

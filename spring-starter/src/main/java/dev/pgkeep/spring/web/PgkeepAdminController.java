@@ -1,5 +1,6 @@
 package dev.pgkeep.spring.web;
 
+import dev.pgkeep.core.ArchiveFormat;
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupNotFoundException;
@@ -11,7 +12,6 @@ import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
-import dev.pgkeep.core.internal.ArchiveFormat;
 import dev.pgkeep.spring.autoconfigure.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.Job;
 import dev.pgkeep.spring.jobs.PgkeepJobs;

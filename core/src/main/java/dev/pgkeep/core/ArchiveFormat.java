@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core;
 
 import java.util.Arrays;
 import java.util.Optional;
