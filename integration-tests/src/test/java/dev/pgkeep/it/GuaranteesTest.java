@@ -177,6 +177,7 @@ class GuaranteesTest {
                 .hasMessageContaining("password authentication failed")
                 .hasMessageContaining(source)
                 .hasMessageNotContaining("not-it");
+        assertThat(fx.events).last().extracting(BackupEvent::errorCode).isEqualTo(BackupEvent.ERROR_FAILED);
         assertThat(fx.storage.list("")).isEmpty();
     }
 
@@ -305,6 +306,10 @@ class GuaranteesTest {
                     .hasMessageContaining(source)
                     .hasMessageContaining("already running");
             assertThat(otherInstance.tryAcquire(pg.connection(source))).isEmpty();
+            assertThat(fx.events)
+                    .filteredOn(e -> e.phase() == BackupEvent.Phase.FAILED)
+                    .extracting(BackupEvent::errorCode)
+                    .containsExactly(BackupEvent.ERROR_IN_PROGRESS);
         } finally {
             held.get().close();
         }

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Fields, in this order; those marked optional are left out when unknown: {@code schemaVersion} (int),
  * {@code type} (e.g. {@code backup.succeeded}), {@code operation}, {@code phase}, {@code at} (ISO-8601 UTC, milliseconds),
  * {@code trigger}, and optionally {@code database}, {@code backupId}, {@code actor}, {@code clientAddress},
- * {@code durationMs}, {@code storedBytes}, {@code dumpBytes}, {@code count}, {@code error}, {@code label},
+ * {@code durationMs}, {@code storedBytes}, {@code dumpBytes}, {@code count}, {@code error}, {@code errorCode}, {@code label},
  * {@code sha256}, {@code encrypted}. The error is redacted ({@link CredentialRedactor}) and cut to
  * {@value #MAX_ERROR_CHARS} characters.
  */
@@ -66,6 +66,9 @@ public final class AuditEventJson {
         }
         if (event.error() != null) {
             node.put("error", CredentialRedactor.firstLines(event.error(), MAX_ERROR_LINES, MAX_ERROR_CHARS));
+        }
+        if (event.errorCode() != null) {
+            node.put("errorCode", event.errorCode());
         }
         BackupManifest manifest = event.manifest();
         if (manifest != null) {

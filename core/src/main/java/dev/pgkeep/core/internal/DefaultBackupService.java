@@ -746,25 +746,30 @@ public final class DefaultBackupService implements BackupService {
 
         <T> T run(Supplier<T> body) {
             Instant started = clock.instant();
-            emit(Phase.STARTED, null, null);
+            emit(Phase.STARTED, null, null, null);
             try {
                 T result = body.get();
-                emit(Phase.SUCCEEDED, Duration.between(started, clock.instant()).toMillis(), null);
+                emit(Phase.SUCCEEDED, Duration.between(started, clock.instant()).toMillis(), null, null);
                 return result;
             } catch (UncheckedIOException e) {
                 PgkeepException wrapped = new PgkeepException(e.getMessage(), e);
-                emit(Phase.FAILED, Duration.between(started, clock.instant()).toMillis(), wrapped.getMessage());
+                fail(started, wrapped);
                 throw wrapped;
             } catch (RuntimeException e) {
-                emit(
-                        Phase.FAILED,
-                        Duration.between(started, clock.instant()).toMillis(),
-                        String.valueOf(e.getMessage()));
+                fail(started, e);
                 throw e;
             }
         }
 
-        private void emit(Phase phase, @Nullable Long durationMs, @Nullable String error) {
+        private void fail(Instant started, RuntimeException e) {
+            emit(
+                    Phase.FAILED,
+                    Duration.between(started, clock.instant()).toMillis(),
+                    String.valueOf(e.getMessage()),
+                    errorCode(e));
+        }
+
+        private void emit(Phase phase, @Nullable Long durationMs, @Nullable String error, @Nullable String code) {
             BackupEvent event = new BackupEvent(
                     operation,
                     phase,
@@ -779,7 +784,8 @@ public final class DefaultBackupService implements BackupService {
                     phase == Phase.STARTED ? null : dumpBytes,
                     phase == Phase.SUCCEEDED ? count : null,
                     error,
-                    phase == Phase.STARTED ? null : manifest);
+                    phase == Phase.STARTED ? null : manifest,
+                    code);
             for (AuditSink sink : sinks) {
                 try {
                     sink.onEvent(event);
@@ -788,6 +794,21 @@ public final class DefaultBackupService implements BackupService {
                 }
             }
         }
+    }
+
+    private static String errorCode(RuntimeException e) {
+        if (e instanceof BackupInProgressException) {
+            return BackupEvent.ERROR_IN_PROGRESS;
+        }
+        if (!(e instanceof PgkeepException pe)) {
+            return BackupEvent.ERROR_FAILED;
+        }
+        return switch (pe.kind()) {
+            case FAILED -> BackupEvent.ERROR_FAILED;
+            case BAD_INPUT -> BackupEvent.ERROR_BAD_INPUT;
+            case REFUSED -> BackupEvent.ERROR_REFUSED;
+            case INTEGRITY -> BackupEvent.ERROR_INTEGRITY;
+        };
     }
 
     private static String toolVersion() {

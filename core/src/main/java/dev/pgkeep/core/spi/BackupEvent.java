@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param count number of backups deleted (prune), otherwise {@code null}
  * @param error the failure message (first lines), for failed operations
  * @param manifest the manifest written (backup succeeded) or read, when there is one
+ * @param errorCode what kind of failure, for failed operations: one of the {@code ERROR_*} constants, stable for
+ *     code to act on (the message is for people)
  */
 public record BackupEvent(
         Operation operation,
@@ -35,7 +37,53 @@ public record BackupEvent(
         @Nullable Long dumpBytes,
         @Nullable Integer count,
         @Nullable String error,
-        @Nullable BackupManifest manifest) {
+        @Nullable BackupManifest manifest,
+        @Nullable String errorCode) {
+
+    /** Another backup of the database was running (another process or instance held the lock). */
+    public static final String ERROR_IN_PROGRESS = "in-progress";
+    /** The operation failed (pg_dump, pg_restore, storage). */
+    public static final String ERROR_FAILED = "failed";
+    /** The request could not be carried out as given (unknown backup, bad id or option). */
+    public static final String ERROR_BAD_INPUT = "bad-input";
+    /** A safety guard refused; nothing was changed. */
+    public static final String ERROR_REFUSED = "refused";
+    /** A checksum, OpenPGP integrity or archive check failed; nothing was changed. */
+    public static final String ERROR_INTEGRITY = "integrity";
+
+    /** An event without an error code (every phase but FAILED, or a failure of unknown kind). */
+    public BackupEvent(
+            Operation operation,
+            Phase phase,
+            Instant at,
+            @Nullable String database,
+            @Nullable String backupId,
+            Trigger trigger,
+            @Nullable String actor,
+            @Nullable String clientAddress,
+            @Nullable Long durationMs,
+            @Nullable Long storedBytes,
+            @Nullable Long dumpBytes,
+            @Nullable Integer count,
+            @Nullable String error,
+            @Nullable BackupManifest manifest) {
+        this(
+                operation,
+                phase,
+                at,
+                database,
+                backupId,
+                trigger,
+                actor,
+                clientAddress,
+                durationMs,
+                storedBytes,
+                dumpBytes,
+                count,
+                error,
+                manifest,
+                error == null ? null : ERROR_FAILED);
+    }
 
     public enum Operation {
         BACKUP,

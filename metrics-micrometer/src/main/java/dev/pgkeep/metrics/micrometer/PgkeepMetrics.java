@@ -61,7 +61,7 @@ import org.jspecify.annotations.Nullable;
  *       that backup is now, computed at each scrape; +Inf while the database has none, so an age alert fires for a
  *       database whose backups only ever failed;
  *   <li>{@value #BACKUP_LAST_FAILED} gauge [{@code pgkeep_backup_last_failed}]: 1 when the most recent backup of the
- *       database failed, 0 when it succeeded;
+ *       database failed, 0 when it succeeded (a caller refused because a backup was already running is neither);
  *   <li>{@value #BACKUP_LAST_FAILURE} gauge, epoch seconds [{@code pgkeep_backup_last_failure_seconds}]: when the
  *       most recent failure seen by this process happened; NaN when none (failures are not stored, so a restart
  *       forgets them). Compare it with {@value #BACKUP_LAST_SUCCESS} across instances;
@@ -185,6 +185,9 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
             }
             case FAILED -> {
                 state.finished();
+                if (BackupEvent.ERROR_IN_PROGRESS.equals(event.errorCode())) {
+                    return; // refused because a backup was already running: that one's outcome is what counts
+                }
                 recordDuration(BACKUP_DURATION, "Time taken by backups", event, state.startedAt());
                 state.failed(event.at());
             }

@@ -101,6 +101,37 @@ class PgkeepMetricsTest {
     }
 
     @Test
+    void aCallerRefusedBecauseABackupWasRunningIsNotAFailure() {
+        metrics.onEvent(succeeded("shop", T0, 1000, 10, 20));
+        Instant later = T0.plusSeconds(60);
+        metrics.onEvent(event(Operation.BACKUP, Phase.STARTED, later, "shop"));
+        BackupEvent refused = event(Operation.BACKUP, Phase.FAILED, later, "shop");
+        metrics.onEvent(new BackupEvent(
+                refused.operation(),
+                refused.phase(),
+                refused.at(),
+                refused.database(),
+                null,
+                refused.trigger(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "A backup of database 'shop' is already running",
+                null,
+                BackupEvent.ERROR_IN_PROGRESS));
+
+        assertThat(gauge(BACKUP_LAST_FAILED, "shop")).isZero();
+        assertThat(gauge(BACKUP_IN_PROGRESS, "shop")).isZero();
+        assertThat(registry.find(BACKUP_DURATION)
+                        .tag(TAG_OUTCOME, OUTCOME_FAILURE)
+                        .timer())
+                .isNull();
+    }
+
+    @Test
     void aDatabaseWhoseBackupsOnlyFailedIsInfinitelyStale() {
         metrics.onEvent(event(Operation.BACKUP, Phase.FAILED, T0, "ledger"));
 

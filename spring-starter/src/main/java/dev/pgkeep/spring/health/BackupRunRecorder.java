@@ -34,7 +34,7 @@ public final class BackupRunRecorder implements AuditSink {
             case SUCCEEDED -> lastRuns.put(event.database(), new LastRun(true, event.at(), event.backupId()));
             case FAILED -> {
                 // another instance holding the lock is not a failed run: its backup will be the fresh one
-                if (event.error() == null || !event.error().contains("already running")) {
+                if (!BackupEvent.ERROR_IN_PROGRESS.equals(event.errorCode())) {
                     lastRuns.put(event.database(), new LastRun(false, event.at(), event.backupId()));
                 }
             }
