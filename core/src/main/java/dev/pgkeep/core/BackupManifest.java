@@ -13,7 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param dumpBytes size of the pg_dump archive before compression and encryption
  * @param storedBytes size of the stored object
  * @param sha256 hex SHA-256 of the stored object
+ * @param pgDumpVersion version of the pg_dump that wrote the archive, e.g. {@code 17.12}
+ * @param pgDumpPath the pg_dump program used (chosen per server major, see {@link PostgresTools})
  * @param tables row counts per table as pg_dump wrote them; {@code null} when the archive could not be inspected
+ * @param proof how the archive was proven readable before this manifest was written; {@code null} in manifests of
+ *     pgkeep versions that did not record it
  */
 public record BackupManifest(
         int formatVersion,
@@ -26,6 +30,7 @@ public record BackupManifest(
         long durationMs,
         @Nullable String server,
         @Nullable String pgDumpVersion,
+        @Nullable String pgDumpPath,
         String format,
         Compression compression,
         @Nullable Encryption encryption,
@@ -34,6 +39,7 @@ public record BackupManifest(
         long storedBytes,
         String sha256,
         @Nullable List<TableRows> tables,
+        @Nullable Proof proof,
         Tool tool,
         @Nullable Verification verification) {
 
@@ -61,6 +67,22 @@ public record BackupManifest(
     /** Rows of one table in the archive. */
     public record TableRows(String schema, String name, long rows) {}
 
+    /**
+     * How the archive was proven readable when it was written.
+     *
+     * @param method {@value #INSPECTOR}: pgkeep's archive inspector read the table of contents and found every data
+     *     block (row counts come from it), and {@code pg_restore --list} read the table of contents; otherwise the
+     *     inspector could not read the archive (see {@code detail}), the manifest carries no row counts, and
+     *     pg_restore alone vouches for it: {@value #PG_RESTORE_READ} when it read every data block
+     *     ({@code pg_restore --file=/dev/null}), {@value #PG_RESTORE_LIST} when it read the table of contents
+     * @param detail why the inspector could not read the archive; {@code null} with {@value #INSPECTOR}
+     */
+    public record Proof(String method, @Nullable String detail) {
+        public static final String INSPECTOR = "archive-inspector";
+        public static final String PG_RESTORE_READ = "pg_restore-read";
+        public static final String PG_RESTORE_LIST = "pg_restore-list";
+    }
+
     /** The program that wrote the backup. */
     public record Tool(String name, String version) {}
 
@@ -84,6 +106,7 @@ public record BackupManifest(
                 durationMs,
                 server,
                 pgDumpVersion,
+                pgDumpPath,
                 format,
                 compression,
                 encryption,
@@ -92,6 +115,7 @@ public record BackupManifest(
                 storedBytes,
                 sha256,
                 tables,
+                proof,
                 tool,
                 newVerification);
     }

@@ -73,4 +73,11 @@ public interface BackupService {
 
     /** The database backed up when a request names none, if one was configured. */
     Optional<DatabaseConnection> defaultDatabase();
+
+    /**
+     * The PostgreSQL client tools found and, when {@code server} is given, its version and the tools pgkeep uses for
+     * it (those of its major, else the nearest newer). Never fails for missing tools or an unreachable server; the
+     * report's {@link PostgresTools#problem()} says what is wrong.
+     */
+    PostgresTools tools(@Nullable DatabaseConnection server);
 }

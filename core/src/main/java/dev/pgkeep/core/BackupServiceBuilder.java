@@ -25,7 +25,7 @@ public final class BackupServiceBuilder {
     private Codec codec = Codec.defaultCodec();
     private final List<AuditSink> auditSinks = new ArrayList<>();
     private ProcessRunner processRunner = ProcessRunner.local();
-    private @Nullable Path toolsDirectory;
+    private List<Path> toolsDirectories = List.of();
     private @Nullable BackupLock lock;
     private @Nullable Path tempDirectory;
     private Clock clock = Clock.systemUTC();
@@ -69,11 +69,19 @@ public final class BackupServiceBuilder {
     }
 
     /**
-     * Where pg_dump, pg_restore and psql live. Default: {@code PGKEEP_PG_BIN}, then the newest
-     * {@code /usr/lib/postgresql/<major>/bin}, then {@code PATH}.
+     * Where pg_dump, pg_restore and psql live: one folder, or {@code null} for the default, which is the folders in
+     * {@code PGKEEP_PG_BIN} (separated by {@code :}), else every standard place ({@code /usr/lib/postgresql/<major>/bin},
+     * {@code /usr/pgsql-<major>/bin}, Homebrew's {@code postgresql@<major>}, {@code PATH}). For each server pgkeep
+     * uses the tools of its major, else of the nearest newer major.
      */
     public BackupServiceBuilder toolsDirectory(@Nullable Path value) {
-        this.toolsDirectory = value;
+        this.toolsDirectories = value == null ? List.of() : List.of(value);
+        return this;
+    }
+
+    /** Several tools folders, e.g. one per installed PostgreSQL major; empty for the default (see above). */
+    public BackupServiceBuilder toolsDirectories(List<Path> value) {
+        this.toolsDirectories = List.copyOf(value);
         return this;
     }
 
@@ -119,7 +127,7 @@ public final class BackupServiceBuilder {
         if (storage == null) {
             throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
         }
-        PgTools tools = PgTools.locate(toolsDirectory, processRunner);
+        PgTools tools = PgTools.locate(toolsDirectories, processRunner);
         BackupLock effectiveLock = lock != null ? lock : new PostgresAdvisoryLock(tools);
         Path temp = tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
         return new DefaultBackupService(

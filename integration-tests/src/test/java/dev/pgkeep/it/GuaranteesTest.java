@@ -120,6 +120,7 @@ class GuaranteesTest {
                 .manifest();
         Path dump = dir.resolve("repo").resolve(source).resolve(m.id().value()).resolve(m.dumpObject());
         Hashes.flipByte(dump, m.storedBytes() / 2);
+        fx.commands.clear(); // the backup itself ran pg_restore --list on its archive
 
         String target = PostgresServer.uniqueDatabaseName("g2_target");
         pg.createDatabase(target);

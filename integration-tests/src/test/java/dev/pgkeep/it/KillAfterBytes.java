@@ -4,16 +4,13 @@ import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.concurrent.TimeUnit;
 
 /** A process whose stdout is cut and which is killed (SIGKILL) once {@code limit} bytes have been read from it. */
-final class KillAfterBytes implements RunningProcess {
-    private final RunningProcess delegate;
+final class KillAfterBytes extends DelegatingProcess {
     private final InputStream stdout;
 
     KillAfterBytes(RunningProcess delegate, long limit) {
-        this.delegate = delegate;
+        super(delegate);
         this.stdout = new FilterInputStream(delegate.stdout()) {
             private long read;
 
@@ -33,37 +30,7 @@ final class KillAfterBytes implements RunningProcess {
     }
 
     @Override
-    public OutputStream stdin() {
-        return delegate.stdin();
-    }
-
-    @Override
     public InputStream stdout() {
         return stdout;
-    }
-
-    @Override
-    public InputStream stderr() {
-        return delegate.stderr();
-    }
-
-    @Override
-    public int waitFor() throws InterruptedException {
-        return delegate.waitFor();
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return delegate.waitFor(timeout, unit);
-    }
-
-    @Override
-    public void kill() {
-        delegate.kill();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return delegate.isAlive();
     }
 }

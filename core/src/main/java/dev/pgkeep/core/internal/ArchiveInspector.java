@@ -15,17 +15,35 @@ import org.jspecify.annotations.Nullable;
  * a block boundary with every announced data block present. This gives the manifest exact row counts taken from the
  * very snapshot pg_dump used, at the cost of one byte scan, and catches truncated archives.
  *
- * <p>Only uncompressed archives ({@code pg_dump -Fc -Z0}) carry readable rows; the layout follows
- * {@code pg_backup_archiver.c} and {@code pg_backup_custom.c} (archive versions 1.12 to 1.16, PostgreSQL 9.0 to 17+).
- * When anything does not parse, the inspector stops inspecting and reports {@link #parsed()} false; callers then
- * store no row counts rather than wrong ones.
+ * <p>The layout follows {@code pg_backup_archiver.c} and {@code pg_backup_custom.c} for archive versions 1.12 to 1.16
+ * (pg_dump 9.0 to 18). The inspector is an extra check, never the authority: its {@link #verdict()} is
+ * {@link Verdict#DAMAGED} only when the bytes prove that part of the archive is missing, and
+ * {@link Verdict#UNREADABLE} whenever the archive is something it does not fully understand (a newer archive
+ * version, a field or a count it does not expect); callers then store no row counts and let {@code pg_restore} judge
+ * the archive. No input makes it throw.
  */
 public final class ArchiveInspector {
     private static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
+    /** Archive versions this inspector knows the layout of: 1.12 (pg_dump 9.0) to 1.16 (pg_dump 17 and 18). */
+    static final int OLDEST_MINOR = 12;
+
+    static final int NEWEST_MINOR = 16;
     private static final int BLK_DATA = 1;
     private static final int BLK_BLOBS = 3;
     private static final byte[] COPY_END = "\\.\n\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAX_HEADER_BYTES = 256 * 1024 * 1024;
+    private static final int FIRST_HEADER_ATTEMPT = 64 * 1024;
+    /** Bytes of header and table of contents held in memory at most; a larger catalog is left to pg_restore. */
+    static final int MAX_HEADER_BYTES = 256 * 1024 * 1024;
+
+    /** What the bytes seen say about the archive. */
+    public enum Verdict {
+        /** Every table of contents entry that announced data has its block, and the stream ended on a boundary. */
+        COMPLETE,
+        /** Provably incomplete or not an archive at all: empty, no PGDMP magic, or cut inside a data block. */
+        DAMAGED,
+        /** Beyond what the inspector understands; it says nothing either way (see {@link #problem()}). */
+        UNREADABLE
+    }
 
     private enum State {
         HEADER,
@@ -34,7 +52,7 @@ public final class ArchiveInspector {
         CHUNK_LENGTH,
         CHUNK_DATA,
         BLOB_OID,
-        FAILED
+        GAVE_UP
     }
 
     private record TocEntry(
@@ -44,58 +62,55 @@ public final class ArchiveInspector {
             @Nullable String namespace,
             @Nullable String tag) {}
 
-    private State state = State.HEADER;
-    private @Nullable String failure;
-    private byte[] header = new byte[64 * 1024];
-    private int headerLength;
-    private int nextHeaderAttempt = 64 * 1024;
+    /** What the header and table of contents say; built whole by one parse attempt, kept only when it succeeds. */
+    private record Header(
+            int archiveVersion,
+            int intSize,
+            int compression,
+            @Nullable String databaseName,
+            @Nullable String serverVersion,
+            @Nullable String dumpVersion,
+            Map<Integer, TocEntry> toc,
+            int expectedDataBlocks) {}
 
-    private int archiveVersion;
-    private int intSize;
-    private int compression;
-    private @Nullable String databaseName;
-    private @Nullable String serverVersion;
-    private @Nullable String dumpVersion;
-    private final Map<Integer, TocEntry> toc = new HashMap<>();
+    private State state = State.HEADER;
+    private @Nullable String gaveUpBecause;
+    private byte[] headerBytes = new byte[FIRST_HEADER_ATTEMPT];
+    private int headerLength;
+    private int nextHeaderAttempt = FIRST_HEADER_ATTEMPT;
+    private @Nullable Header header;
+    private byte @Nullable [] unparsedHeader;
+
     private final Map<Integer, long[]> rowsByDumpId = new HashMap<>();
-    private int expectedDataBlocks;
     private int seenDataBlocks;
 
     private final byte[] intBuffer = new byte[9];
     private int intFill;
+    private int intSize;
     private int blockType;
     private long @Nullable [] currentRows;
-    private boolean inBlob;
     private long chunkRemaining;
     private final byte[] tail = new byte[COPY_END.length];
-    private long bytesSeen;
 
     /** Feeds the next bytes of the archive. */
     public void update(byte[] data, int offset, int length) {
-        bytesSeen += length;
+        try {
+            consume(data, offset, length);
+        } catch (RuntimeException e) {
+            // a limitation of the inspector must never fail the stream it watches
+            giveUp("inspector error " + e);
+        }
+    }
+
+    private void consume(byte[] data, int offset, int length) {
         int pos = offset;
         int end = offset + length;
-        while (pos < end && state != State.FAILED) {
+        while (pos < end && state != State.GAVE_UP) {
             switch (state) {
-                case HEADER -> {
-                    pos = bufferHeader(data, pos, end);
-                }
+                case HEADER -> pos = bufferHeader(data, pos, end);
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(chunkRemaining, end - pos);
-                    long[] rows = currentRows;
-                    if (rows != null) {
-                        long lines = 0;
-                        for (int i = pos; i < pos + n; i++) {
-                            if (data[i] == '\n') {
-                                lines++;
-                            }
-                        }
-                        rows[0] += lines;
-                        for (int i = Math.max(pos, pos + n - COPY_END.length); i < pos + n; i++) {
-                            System.arraycopy(tail, 1, tail, 0, tail.length - 1);
-                            tail[tail.length - 1] = data[i];
-                        }
-                    }
+                    countRows(data, pos, n);
                     pos += n;
                     chunkRemaining -= n;
                     if (chunkRemaining == 0) {
@@ -105,7 +120,7 @@ public final class ArchiveInspector {
                 case BLOCK_TYPE -> {
                     blockType = data[pos++] & 0xff;
                     if (blockType != BLK_DATA && blockType != BLK_BLOBS) {
-                        fail("unknown block type " + blockType);
+                        giveUp("unknown block type " + blockType);
                     } else {
                         state = State.BLOCK_ID;
                         intFill = 0;
@@ -116,11 +131,36 @@ public final class ArchiveInspector {
         }
     }
 
+    private void countRows(byte[] data, int pos, int n) {
+        long[] rows = currentRows;
+        if (rows == null) {
+            return;
+        }
+        long lines = 0;
+        for (int i = pos; i < pos + n; i++) {
+            if (data[i] == '\n') {
+                lines++;
+            }
+        }
+        rows[0] += lines;
+        for (int i = Math.max(pos, pos + n - COPY_END.length); i < pos + n; i++) {
+            System.arraycopy(tail, 1, tail, 0, tail.length - 1);
+            tail[tail.length - 1] = data[i];
+        }
+    }
+
     /** Signals the end of the stream (a small archive may not have been parsed yet). */
     public void finish() {
-        if (state == State.HEADER && headerLength > 0) {
-            nextHeaderAttempt = headerLength;
-            tryParseHeader();
+        try {
+            if (state == State.HEADER && headerLength > 0) {
+                if (startsWithMagic(headerBytes, headerLength)) {
+                    tryParseHeader(true);
+                } else {
+                    state = State.GAVE_UP; // a few bytes, not an archive
+                }
+            }
+        } catch (RuntimeException e) {
+            giveUp("inspector error " + e);
         }
     }
 
@@ -134,17 +174,18 @@ public final class ArchiveInspector {
     }
 
     private void onInt(long value) {
+        Header h = header;
         switch (state) {
             case BLOCK_ID -> {
-                TocEntry entry = toc.get((int) value);
+                TocEntry entry = h == null ? null : h.toc().get((int) value);
                 if (entry == null || !entry.hasData()) {
-                    fail("data block for unknown entry " + value);
+                    giveUp("a data block for table of contents entry " + value + ", which announced none");
                     return;
                 }
                 seenDataBlocks++;
                 if (blockType == BLK_DATA) {
                     Arrays.fill(tail, (byte) 0);
-                    currentRows = "TABLE DATA".equals(entry.desc())
+                    currentRows = "TABLE DATA".equals(entry.desc()) && h.compression() == 0
                             ? rowsByDumpId.computeIfAbsent(entry.dumpId(), k -> new long[1])
                             : null;
                     state = State.CHUNK_LENGTH;
@@ -155,7 +196,7 @@ public final class ArchiveInspector {
             }
             case CHUNK_LENGTH -> {
                 if (value < 0) {
-                    fail("negative chunk length");
+                    giveUp("a negative chunk length");
                 } else if (value == 0) {
                     if (blockType == BLK_DATA) {
                         long[] rows = currentRows;
@@ -172,86 +213,108 @@ public final class ArchiveInspector {
                 }
             }
             case BLOB_OID -> state = value == 0 ? State.BLOCK_TYPE : State.CHUNK_LENGTH;
-            default -> fail("unexpected integer in state " + state);
+            default -> giveUp("an integer in state " + state);
         }
     }
 
     private int bufferHeader(byte[] data, int pos, int end) {
         int n = end - pos;
-        if (headerLength + n > header.length) {
-            if (headerLength + n > MAX_HEADER_BYTES) {
-                fail("table of contents larger than " + MAX_HEADER_BYTES + " bytes");
-                return end;
-            }
-            byte[] bigger = new byte[Math.max(header.length * 2, headerLength + n)];
-            System.arraycopy(header, 0, bigger, 0, headerLength);
-            header = bigger;
+        if ((long) headerLength + n > MAX_HEADER_BYTES) {
+            giveUp("a table of contents larger than " + MAX_HEADER_BYTES + " bytes");
+            unparsedHeader = null; // it lacks this chunk, and is too large to hand on anyway
+            return end;
         }
-        System.arraycopy(data, pos, header, headerLength, n);
+        if (headerLength + n > headerBytes.length) {
+            byte[] bigger = new byte
+                    [(int) Math.min(MAX_HEADER_BYTES, Math.max(headerBytes.length * 2L, (long) headerLength + n))];
+            System.arraycopy(headerBytes, 0, bigger, 0, headerLength);
+            headerBytes = bigger;
+        }
+        System.arraycopy(data, pos, headerBytes, headerLength, n);
         headerLength += n;
+        if (headerLength >= MAGIC.length && !startsWithMagic(headerBytes, headerLength)) {
+            state = State.GAVE_UP; // not an archive: verdict() says DAMAGED, nothing more to read
+            headerBytes = new byte[0];
+            return end;
+        }
         if (headerLength >= nextHeaderAttempt) {
-            tryParseHeader();
+            tryParseHeader(false);
         }
         return end;
     }
 
-    /** Parses the header and table of contents if all of it has arrived; then replays the rest as data. */
-    private void tryParseHeader() {
-        HeaderReader reader = new HeaderReader(header, headerLength);
+    /**
+     * Parses the header and table of contents if all of it has arrived, then replays the bytes after it as data. A
+     * failed attempt leaves no trace: every attempt parses from the first byte into a fresh {@link Header}.
+     */
+    private void tryParseHeader(boolean atEnd) {
+        HeaderReader reader = new HeaderReader(headerBytes, headerLength);
+        Header parsed;
         try {
-            parseHeaderAndToc(reader);
+            parsed = parseHeaderAndToc(reader);
         } catch (NeedMoreBytes e) {
-            nextHeaderAttempt = Math.max(nextHeaderAttempt * 2, headerLength + 1);
+            if (atEnd) {
+                giveUp("the archive ends inside its table of contents");
+            } else {
+                // doubling keeps the re-parses of a large table of contents linear in its size overall
+                nextHeaderAttempt =
+                        (int) Math.min(MAX_HEADER_BYTES, Math.max(nextHeaderAttempt * 2L, (long) headerLength + 1));
+            }
             return;
-        } catch (RuntimeException e) {
-            fail("unreadable header: " + e.getMessage());
+        } catch (UnexpectedArchive e) {
+            giveUp(e.getMessage());
             return;
         }
-        byte[] rest = header;
+        header = parsed;
+        intSize = parsed.intSize();
+        byte[] rest = headerBytes;
         int restOffset = reader.pos;
         int restLength = headerLength - reader.pos;
-        header = new byte[0];
+        headerBytes = new byte[0];
         headerLength = 0;
         state = State.BLOCK_TYPE;
-        long before = bytesSeen;
-        update(rest, restOffset, restLength);
-        bytesSeen = before;
+        consume(rest, restOffset, restLength);
     }
 
-    private void parseHeaderAndToc(HeaderReader r) {
+    private static Header parseHeaderAndToc(HeaderReader r) {
         for (byte b : MAGIC) {
             if (r.readByte() != b) {
-                throw new IllegalStateException("not a pg_dump custom-format archive (no PGDMP magic)");
+                throw new UnexpectedArchive("no PGDMP magic");
             }
         }
         int major = r.readByte();
         int minor = r.readByte();
         int rev = r.readByte();
-        archiveVersion = (major << 16) | (minor << 8) | rev;
-        if (major != 1 || minor < 12) {
-            throw new IllegalStateException("unsupported archive version " + major + "." + minor);
+        if (major != 1 || minor < OLDEST_MINOR || minor > NEWEST_MINOR) {
+            throw new UnexpectedArchive("archive version " + major + "." + minor + "." + rev
+                    + ", which this pgkeep does not know (it reads 1." + OLDEST_MINOR + " to 1." + NEWEST_MINOR + ")");
         }
-        intSize = r.readByte();
-        r.intSize = intSize;
+        int intSize = r.readByte();
         int offSize = r.readByte();
+        if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 8) {
+            throw new UnexpectedArchive(
+                    "integer size " + intSize + " and offset size " + offSize + " (this pgkeep reads 1 to 8 bytes)");
+        }
+        r.intSize = intSize;
         int format = r.readByte();
         if (format != 1) {
-            throw new IllegalStateException("not the custom format (format " + format + ")");
+            throw new UnexpectedArchive("archive format " + format + ", not the custom format (1)");
         }
-        if (minor >= 15) {
-            compression = r.readByte();
-        } else {
-            compression = (int) r.readInt();
-        }
+        int compression = minor >= 15 ? r.readByte() : (int) r.readInt();
         for (int i = 0; i < 7; i++) {
             r.readInt(); // creation time
         }
-        databaseName = r.readStr();
-        serverVersion = r.readStr();
-        dumpVersion = r.readStr();
+        String databaseName = r.readStr();
+        String serverVersion = r.readStr();
+        String dumpVersion = r.readStr();
         long count = r.readInt();
+        if (count < 0) {
+            throw new UnexpectedArchive("a negative table of contents count " + count);
+        }
+        Map<Integer, TocEntry> toc = new HashMap<>();
+        int expectedDataBlocks = 0;
         for (long i = 0; i < count; i++) {
-            int dumpId = (int) r.readInt();
+            long dumpId = r.readInt();
             boolean hasData = r.readInt() != 0;
             r.readStr(); // tableoid
             r.readStr(); // oid
@@ -274,70 +337,119 @@ public final class ArchiveInspector {
             while (r.readStr() != null) {
                 // dependencies, terminated by a null string
             }
-            r.readByte(); // offset flag
+            r.readByte(); // data state (pg_backup_custom.c, _WriteExtraToc)
             r.skip(offSize); // data offset
-            toc.put(dumpId, new TocEntry(dumpId, hasData, desc == null ? "" : desc, namespace, tag));
+            if (dumpId <= 0 || dumpId > Integer.MAX_VALUE) {
+                throw new UnexpectedArchive("table of contents entry id " + dumpId);
+            }
+            if (toc.put((int) dumpId, new TocEntry((int) dumpId, hasData, desc == null ? "" : desc, namespace, tag))
+                    != null) {
+                throw new UnexpectedArchive("table of contents entry " + dumpId + " twice");
+            }
             if (hasData) {
                 expectedDataBlocks++;
             }
         }
+        return new Header(
+                (major << 16) | (minor << 8) | rev,
+                intSize,
+                compression,
+                databaseName,
+                serverVersion,
+                dumpVersion,
+                toc,
+                expectedDataBlocks);
     }
 
-    private void fail(String reason) {
-        if (state != State.FAILED) {
-            failure = reason;
-            state = State.FAILED;
-            header = new byte[0];
+    private void giveUp(@Nullable String reason) {
+        if (state != State.GAVE_UP) {
+            gaveUpBecause = reason;
+            if (state == State.HEADER) {
+                unparsedHeader = Arrays.copyOf(headerBytes, headerLength);
+            }
+            state = State.GAVE_UP;
+            headerBytes = new byte[0];
+            headerLength = 0;
         }
     }
 
-    /** Whether the header and table of contents were read (only then are the other answers meaningful). */
+    /**
+     * When the inspector gave up before it understood the header, every byte seen so far (once; later calls answer
+     * {@code null}), so that another reader can still be given the whole archive; else {@code null}.
+     */
+    byte @Nullable [] takeUnparsedHeader() {
+        byte[] bytes = unparsedHeader;
+        unparsedHeader = null;
+        return bytes;
+    }
+
+    /** What the bytes seen say; meaningful after {@link #finish()}. */
+    public Verdict verdict() {
+        if (state == State.HEADER) {
+            return headerLength == 0 ? Verdict.DAMAGED : Verdict.UNREADABLE;
+        }
+        if (state == State.GAVE_UP) {
+            return gaveUpBecause == null ? Verdict.DAMAGED : Verdict.UNREADABLE;
+        }
+        if (state != State.BLOCK_TYPE) {
+            return Verdict.DAMAGED; // cut inside a data block of an archive version whose blocks it knows
+        }
+        return seenDataBlocks == expectedDataBlocks() ? Verdict.COMPLETE : Verdict.UNREADABLE;
+    }
+
+    /** Whether the archive ended cleanly with every data block present. */
+    public boolean complete() {
+        return verdict() == Verdict.COMPLETE;
+    }
+
+    /** Whether the header and table of contents were read. */
     public boolean parsed() {
-        return state != State.HEADER && state != State.FAILED;
+        return header != null;
     }
 
     /** Whether the bytes seen so far start like a pg_dump custom-format archive. */
     public boolean looksLikeArchive() {
-        return parsed() || (headerLength >= MAGIC.length && startsWithMagic(header, headerLength));
+        return header != null
+                || (headerLength >= MAGIC.length && startsWithMagic(headerBytes, headerLength))
+                || (state == State.GAVE_UP && gaveUpBecause != null);
     }
 
-    /**
-     * Whether the archive ended cleanly: on a block boundary, with a data block for every table of contents entry
-     * that announced one. Only meaningful when {@link #parsed()}.
-     */
-    public boolean complete() {
-        return state == State.BLOCK_TYPE && seenDataBlocks == expectedDataBlocks;
-    }
-
-    /** Why inspection stopped, or why the archive is incomplete; {@code null} when all is well. */
+    /** Why the archive is not {@link Verdict#COMPLETE}; {@code null} when it is. */
     public @Nullable String problem() {
-        if (failure != null) {
-            return failure;
-        }
         if (state == State.HEADER) {
-            return headerLength == 0 ? "the archive is empty" : "the archive ends inside its table of contents";
+            return headerLength == 0 ? "the archive is empty" : "the stream ended before the table of contents did";
+        }
+        if (state == State.GAVE_UP) {
+            return gaveUpBecause == null ? "it is not a pg_dump custom-format archive (no PGDMP magic)" : gaveUpBecause;
         }
         if (state != State.BLOCK_TYPE) {
             return "the archive ends in the middle of a data block";
         }
-        if (seenDataBlocks != expectedDataBlocks) {
-            return "the archive holds " + seenDataBlocks + " of " + expectedDataBlocks + " data blocks";
+        if (seenDataBlocks != expectedDataBlocks()) {
+            return "the archive holds " + seenDataBlocks + " of " + expectedDataBlocks() + " data blocks";
         }
         return null;
     }
 
-    /** Whether the archive's data is uncompressed, so rows could be counted. */
-    public boolean uncompressed() {
-        return parsed() && compression == 0;
+    private int expectedDataBlocks() {
+        Header h = header;
+        return h == null ? 0 : h.expectedDataBlocks();
     }
 
-    /** Rows per table, sorted by schema and name; {@code null} unless the archive parsed, is complete and uncompressed. */
+    /** Whether the archive's data is uncompressed, so rows could be counted. */
+    public boolean uncompressed() {
+        Header h = header;
+        return h != null && h.compression() == 0;
+    }
+
+    /** Rows per table, sorted by schema and name; {@code null} unless the archive is complete and uncompressed. */
     public @Nullable List<TableRows> tables() {
-        if (!uncompressed() || !complete()) {
+        Header h = header;
+        if (h == null || !uncompressed() || !complete()) {
             return null;
         }
         List<TableRows> tables = new ArrayList<>();
-        for (TocEntry entry : toc.values()) {
+        for (TocEntry entry : h.toc().values()) {
             if ("TABLE DATA".equals(entry.desc()) && entry.hasData()) {
                 long[] rows = rowsByDumpId.get(entry.dumpId());
                 tables.add(new TableRows(
@@ -354,23 +466,29 @@ public final class ArchiveInspector {
 
     /** Number of entries in the table of contents (what {@code pg_restore --list} lists). */
     public int tocEntries() {
-        return toc.size();
+        Header h = header;
+        return h == null ? 0 : h.toc().size();
     }
 
     public @Nullable String databaseName() {
-        return databaseName;
+        Header h = header;
+        return h == null ? null : h.databaseName();
     }
 
     public @Nullable String serverVersion() {
-        return serverVersion;
+        Header h = header;
+        return h == null ? null : h.serverVersion();
     }
 
     public @Nullable String dumpVersion() {
-        return dumpVersion;
+        Header h = header;
+        return h == null ? null : h.dumpVersion();
     }
 
+    /** {@code (major << 16) | (minor << 8) | revision}, e.g. {@code 0x010e00} for 1.14; 0 before the header. */
     public int archiveVersion() {
-        return archiveVersion;
+        Header h = header;
+        return h == null ? 0 : h.archiveVersion();
     }
 
     static boolean startsWithMagic(byte[] data, int length) {
@@ -394,9 +512,17 @@ public final class ArchiveInspector {
         return negative ? -value : value;
     }
 
+    /** The header bytes so far end before the table of contents does. */
     private static final class NeedMoreBytes extends RuntimeException {
         NeedMoreBytes() {
             super(null, null, false, false);
+        }
+    }
+
+    /** The header says something this inspector does not understand. */
+    private static final class UnexpectedArchive extends RuntimeException {
+        UnexpectedArchive(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -441,10 +567,10 @@ public final class ArchiveInspector {
             if (len < 0) {
                 return null;
             }
-            if (len > Integer.MAX_VALUE) {
-                throw new IllegalStateException("string too long");
-            }
-            if (pos + len > length) {
+            if (len > length - pos) {
+                if (len > MAX_HEADER_BYTES) {
+                    throw new UnexpectedArchive("a string of " + len + " bytes in the table of contents");
+                }
                 throw new NeedMoreBytes();
             }
             String s = new String(data, pos, (int) len, StandardCharsets.UTF_8);

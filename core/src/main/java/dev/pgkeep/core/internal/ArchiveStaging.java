@@ -8,7 +8,6 @@ import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
-import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -22,10 +21,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,8 +54,13 @@ final class ArchiveStaging {
 
         String describe();
 
+        /**
+         * The major version of the pg_dump that wrote the archive (pg_restore must be as new); 0 when unknown.
+         */
+        int dumpMajor();
+
         /** Runs pg_restore into {@code target} with {@code options}; fails with pg_restore's message. */
-        void restoreInto(DatabaseConnection target, List<String> options);
+        void restoreInto(RestoreTarget target, List<String> options);
 
         /**
          * Decodes the whole archive through {@code pg_restore --list} and the archive inspector; fails with an
@@ -72,6 +73,12 @@ final class ArchiveStaging {
         @Override
         void close();
     }
+
+    /**
+     * Where a restore goes and with which tools: {@code tools} are of the target server's major or newer (and as new
+     * as the archive's pg_dump).
+     */
+    record RestoreTarget(DatabaseConnection database, PgTools tools, int serverMajor) {}
 
     // ---------------------------------------------------------------- stored backups
 
@@ -117,9 +124,11 @@ final class ArchiveStaging {
                         + " ('pgkeep list').");
             }
             Path storedFile = stored;
+            int dumpMajor = manifest.pgDumpVersion() == null ? 0 : PgTools.major(manifest.pgDumpVersion());
             StreamingStaged streaming = new StreamingStaged(
                     manifest.id().value(),
                     size,
+                    dumpMajor,
                     temporary,
                     () -> codec.decompress(decrypt(manifest, Files.newInputStream(storedFile))));
             // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
@@ -133,7 +142,7 @@ final class ArchiveStaging {
                     OutputStream out = Files.newOutputStream(plain)) {
                 in.transferTo(out);
             }
-            return new FileStaged(manifest.id().value(), size, plain, temporary);
+            return new FileStaged(manifest.id().value(), size, dumpMajor, plain, temporary);
         } catch (NoSuchFileException e) {
             deleteAll(temporary);
             throw new IntegrityException(
@@ -189,10 +198,12 @@ final class ArchiveStaging {
                 }
                 inspector.finish();
             }
-            if (inspector.parsed() && !inspector.complete()) {
+            if (inspector.verdict() == ArchiveInspector.Verdict.DAMAGED) {
                 throw new IntegrityException(file + " is a damaged pg_dump archive: " + inspector.problem() + ".");
             }
-            FileStaged staged = new FileStaged(file.getFileName().toString(), size, plain, temporary);
+            String dumpVersion = inspector.dumpVersion();
+            int dumpMajor = dumpVersion == null ? 0 : PgTools.major(dumpVersion);
+            FileStaged staged = new FileStaged(file.getFileName().toString(), size, dumpMajor, plain, temporary);
             staged.checkArchive(null);
             return staged;
         } catch (IntegrityException | BadInputException e) {
@@ -250,17 +261,23 @@ final class ArchiveStaging {
         InputStream open() throws IOException;
     }
 
-    /** A stored object proven by checksum, decoded on the fly into pg_restore's stdin. */
     /** What both kinds of staged archive keep: a name for messages, the stored size, the temporary files. */
     private abstract static class BaseStaged implements Staged {
         final String name;
         private final long storedBytes;
+        private final int dumpMajor;
         private final List<Path> temporary;
 
-        BaseStaged(String name, long storedBytes, List<Path> temporary) {
+        BaseStaged(String name, long storedBytes, int dumpMajor, List<Path> temporary) {
             this.name = name;
             this.storedBytes = storedBytes;
+            this.dumpMajor = dumpMajor;
             this.temporary = temporary;
+        }
+
+        @Override
+        public int dumpMajor() {
+            return dumpMajor;
         }
 
         @Override
@@ -279,11 +296,12 @@ final class ArchiveStaging {
         }
     }
 
+    /** A stored object proven by checksum, decoded on the fly into pg_restore's stdin. */
     private final class StreamingStaged extends BaseStaged {
         private final Opener opener;
 
-        StreamingStaged(String name, long storedBytes, List<Path> temporary, Opener opener) {
-            super(name, storedBytes, temporary);
+        StreamingStaged(String name, long storedBytes, int dumpMajor, List<Path> temporary, Opener opener) {
+            super(name, storedBytes, dumpMajor, temporary);
             this.opener = opener;
         }
 
@@ -292,7 +310,7 @@ final class ArchiveStaging {
         }
 
         @Override
-        public void restoreInto(DatabaseConnection target, List<String> options) {
+        public void restoreInto(RestoreTarget target, List<String> options) {
             // open (and so decrypt the session key) before pg_restore starts: a wrong key fails with nothing touched
             try (InputStream in = new BufferedInputStream(opener.open(), BUFFER)) {
                 in.mark(8);
@@ -309,11 +327,7 @@ final class ArchiveStaging {
 
         @Override
         public int checkArchive(@Nullable List<BackupManifest.TableRows> expected) {
-            try (InputStream in = opener.open()) {
-                return listAndInspect(in, name, expected);
-            } catch (IOException e) {
-                throw new IntegrityException("Backup " + name + " cannot be decoded: " + e.getMessage(), e);
-            }
+            return listAndInspect(opener, "Backup " + name, expected);
         }
     }
 
@@ -321,183 +335,93 @@ final class ArchiveStaging {
     private final class FileStaged extends BaseStaged {
         private final Path plain;
 
-        FileStaged(String name, long storedBytes, Path plain, List<Path> temporary) {
-            super(name, storedBytes, temporary);
+        FileStaged(String name, long storedBytes, int dumpMajor, Path plain, List<Path> temporary) {
+            super(name, storedBytes, dumpMajor, temporary);
             this.plain = plain;
         }
 
         @Override
-        public void restoreInto(DatabaseConnection target, List<String> options) {
+        public void restoreInto(RestoreTarget target, List<String> options) {
             runPgRestore(target, options, plain, null, name);
         }
 
         @Override
         public int checkArchive(@Nullable List<BackupManifest.TableRows> expected) {
-            try (InputStream in = Files.newInputStream(plain)) {
-                return listAndInspect(in, name, expected);
-            } catch (IOException e) {
-                throw new IntegrityException(name + " cannot be read: " + e.getMessage(), e);
-            }
+            return listAndInspect(() -> Files.newInputStream(plain), name, expected);
         }
     }
 
-    private void runPgRestore(
-            DatabaseConnection target,
-            List<String> options,
-            @Nullable Path file,
-            @Nullable InputStream stdin,
-            String name) {
-        List<String> command = new ArrayList<>(List.of(
-                tools.program("pg_restore"),
-                "--exit-on-error",
-                "--no-password",
-                "--dbname=" + conninfoDbname(target.database())));
-        command.addAll(options);
-        if (file != null) {
-            command.add(file.toString());
-        }
-        Map<String, String> env = target.libpqEnvironment();
-        RunningProcess process;
-        try {
-            process = tools.runner().start(command, env, null);
-        } catch (IOException e) {
-            throw new PgkeepException(
-                    "Cannot start pg_restore (" + tools.program("pg_restore") + "): " + e.getMessage(), e);
-        }
-        PgTools.StreamCollector stderr = PgTools.StreamCollector.start(process.stderr(), 16 * 1024, "pg_restore-err");
-        PgTools.StreamCollector.start(process.stdout(), 16 * 1024, "pg_restore-out");
-        AtomicReference<@Nullable IOException> feedFailure = new AtomicReference<>();
-        Thread feeder = null;
-        if (stdin != null) {
-            feeder = new Thread(() -> feed(stdin, process, feedFailure), "pgkeep-restore-feed");
-            feeder.setDaemon(true);
-            feeder.start();
-        } else {
-            try {
-                process.stdin().close();
-            } catch (IOException e) {
-                // pg_restore reads from its file argument
-            }
-        }
-        int exit;
-        try {
-            exit = process.waitFor();
-            if (feeder != null) {
-                feeder.join();
-            }
-        } catch (InterruptedException e) {
-            process.kill();
-            Thread.currentThread().interrupt();
-            throw new PgkeepException("Restore of " + name + " into " + target.database() + " was interrupted.", e);
-        }
-        IOException decodeFailure = feedFailure.get();
-        if (decodeFailure != null) {
-            throw new IntegrityException(
-                    "Restore of " + name + " into " + target.database() + " stopped: the"
-                            + " archive could not be decoded (" + decodeFailure.getMessage() + ").",
-                    decodeFailure);
-        }
-        if (exit != 0) {
-            throw new PgkeepException("pg_restore of " + name + " into " + target.describe() + " failed (exit code "
-                    + exit + "): " + PgTools.tail(stderr.text()));
-        }
+    private static void runPgRestore(
+            RestoreTarget target, List<String> options, @Nullable Path file, @Nullable InputStream stdin, String name) {
+        PgRestoreRun.run(target, options, file, stdin, name);
     }
 
-    /** Copies the decoded archive into pg_restore; a decoding failure kills pg_restore at once. */
-    private static void feed(InputStream in, RunningProcess process, AtomicReference<@Nullable IOException> failure) {
-        try {
-            pump(in, process.stdin(), null);
-        } catch (IOException e) {
-            failure.set(e);
-            process.kill();
+    /**
+     * Reads {@code in} to its end, passing every byte to {@code inspector} and to {@code check} (which drops what
+     * pg_restore no longer reads). Only failures to read {@code in}, that is to decode the archive, are thrown.
+     */
+    private static void pump(InputStream in, PgRestoreCheck check, @Nullable ArchiveInspector inspector)
+            throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (inspector != null) {
+                inspector.update(buffer, 0, n);
+            }
+            check.write(buffer, 0, n);
+        }
+        if (inspector != null) {
+            inspector.finish();
         }
     }
 
     /**
-     * Reads {@code in} to its end, passing every byte to {@code inspector} and to {@code toProcess} for as long as the
-     * process reads them (pg_restore --list stops after the table of contents, a failing pg_restore stops early; its
-     * exit code tells why). Only failures to read {@code in}, that is to decode the archive, are thrown.
+     * Streams the archive through {@code pg_restore --list} and the inspector, reading it to the very end. When the
+     * inspector cannot read the archive, a second pass through {@code pg_restore --file=/dev/null} reads every data
+     * block instead, so that a damaged archive is still caught.
+     *
+     * @return the number of table-of-contents entries
      */
-    private static void pump(InputStream in, OutputStream toProcess, @Nullable ArchiveInspector inspector)
-            throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        boolean pipeOpen = true;
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (inspector != null) {
-                    inspector.update(buffer, 0, n);
-                } else if (!pipeOpen) {
-                    break; // nothing left to feed and nothing to inspect
-                }
-                if (pipeOpen) {
-                    try {
-                        toProcess.write(buffer, 0, n);
-                    } catch (IOException e) {
-                        pipeOpen = false;
-                    }
-                }
-            }
-            if (inspector != null) {
-                inspector.finish();
-            }
-        } finally {
-            try {
-                toProcess.close();
-            } catch (IOException e) {
-                // the process is gone already
+    private int listAndInspect(Opener opener, String name, @Nullable List<BackupManifest.TableRows> expected) {
+        ArchiveInspector inspector = new ArchiveInspector();
+        PgRestoreCheck.Result list = checkWith(opener, name, PgRestoreCheck.LIST, inspector);
+        if (inspector.verdict() == ArchiveInspector.Verdict.DAMAGED) {
+            throw new IntegrityException(name + " is damaged: " + inspector.problem() + ".");
+        }
+        if (!list.ok()) {
+            throw new IntegrityException(name + " is not a readable pg_dump archive: " + list.message());
+        }
+        if (inspector.verdict() == ArchiveInspector.Verdict.UNREADABLE) {
+            PgRestoreCheck.Result all = checkWith(opener, name, PgRestoreCheck.READ_ALL, null);
+            if (!all.ok()) {
+                throw new IntegrityException(name + " is damaged: " + all.message());
             }
         }
+        List<BackupManifest.TableRows> actual = inspector.tables();
+        if (expected != null && actual != null && !actual.equals(expected)) {
+            throw new IntegrityException(name + " holds other row counts than its manifest records.");
+        }
+        return list.entries();
     }
 
-    /** Streams the archive through {@code pg_restore --list} and the inspector, reading it to the very end. */
-    private int listAndInspect(InputStream in, String name, @Nullable List<BackupManifest.TableRows> expected)
-            throws IOException {
-        List<String> command = List.of(tools.program("pg_restore"), "--list");
-        RunningProcess process = tools.runner().start(command, Map.of(), null);
-        PgTools.StreamCollector stdout = PgTools.StreamCollector.start(process.stdout(), Integer.MAX_VALUE, "list");
-        PgTools.StreamCollector stderr = PgTools.StreamCollector.start(process.stderr(), 16 * 1024, "list-err");
-        ArchiveInspector inspector = new ArchiveInspector();
-        try {
-            pump(in, process.stdin(), inspector);
-        } catch (IOException e) {
-            process.kill();
-            throw new IntegrityException(name + " cannot be decoded: " + e.getMessage() + ".", e);
-        }
-        int exit;
-        try {
-            exit = process.waitFor();
+    private PgRestoreCheck.Result checkWith(
+            Opener opener, String name, List<String> options, @Nullable ArchiveInspector inspector) {
+        try (PgRestoreCheck check = PgRestoreCheck.start(tools, options)) {
+            try (InputStream in = opener.open()) {
+                pump(in, check, inspector);
+            } catch (IOException e) {
+                throw new IntegrityException(name + " cannot be decoded: " + e.getMessage() + ".", e);
+            }
+            PgRestoreCheck.Result result = check.finish();
+            if (!result.ran()) {
+                throw new PgkeepException("Cannot check " + name + ": " + result.message()
+                        + ". Install the PostgreSQL client tools (pg_restore).");
+            }
+            return result;
         } catch (InterruptedException e) {
-            process.kill();
             Thread.currentThread().interrupt();
             throw new PgkeepException("Interrupted while checking " + name, e);
         }
-        if (exit != 0) {
-            throw new IntegrityException(name + " is not a readable pg_dump archive: pg_restore --list said: "
-                    + PgTools.tail(stderr.text()));
-        }
-        if (!inspector.parsed() || !inspector.complete()) {
-            throw new IntegrityException(name + " is damaged: "
-                    + Objects.requireNonNullElse(inspector.problem(), "its structure could not be read") + ".");
-        }
-        if (expected != null) {
-            List<BackupManifest.TableRows> actual = inspector.tables();
-            if (actual != null && !actual.equals(expected)) {
-                throw new IntegrityException(name + " holds other row counts than its manifest records.");
-            }
-        }
-        int entries = 0;
-        for (String line : stdout.text().split("\n")) {
-            if (!line.isBlank() && !line.startsWith(";")) {
-                entries++;
-            }
-        }
-        return entries;
-    }
-
-    /** {@code dbname='...'} for pg_restore's --dbname, so a name containing '=' is not taken as a conninfo. */
-    private static String conninfoDbname(String database) {
-        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     // ---------------------------------------------------------------- files

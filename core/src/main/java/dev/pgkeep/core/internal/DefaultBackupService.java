@@ -11,6 +11,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreResult;
@@ -128,20 +129,25 @@ public final class DefaultBackupService implements BackupService {
 
     /** Connects once (through psql) to learn the server version, with libpq's own message when that fails. */
     private String connect(DatabaseConnection db) {
-        String serverVersion;
         try {
-            serverVersion = tools.serverVersion(db);
+            return tools.serverVersion(db);
         } catch (PgkeepException e) {
             throw new PgkeepException(
                     "Cannot back up database '" + db.database() + "': " + e.getMessage() + hintFor(e.getMessage()), e);
         }
-        tools.requireDumpCompatible(serverVersion, "pg_dump");
-        return serverVersion;
+    }
+
+    /** The tools of the server's own major, else the nearest newer one; fails naming every version found. */
+    private PgTools toolsForServer(DatabaseConnection db, String serverVersion) {
+        return tools.forServer(
+                PgTools.major(serverVersion), "PostgreSQL " + serverVersion + " (" + db.describe() + ")");
     }
 
     private BackupManifest runBackup(
             DatabaseConnection db, String serverVersion, BackupRequest request, EventContext ctx) {
-        String pgDumpVersion = tools.toolVersion("pg_dump");
+        PgTools dumpTools = toolsForServer(db, serverVersion);
+        String pgDump = dumpTools.program("pg_dump");
+        String pgDumpVersion = dumpTools.installation().version();
         removeIncompleteWrites();
 
         Instant started = clock.instant();
@@ -150,26 +156,29 @@ public final class DefaultBackupService implements BackupService {
         String dumpObject = RepositoryLayout.DUMP_BASE + codec.fileSuffix() + encryptor.fileSuffix();
         String dumpKey = RepositoryLayout.dumpKey(db.database(), id, dumpObject);
 
-        List<String> command = List.of(tools.program("pg_dump"), "--format=custom", "--compress=0", "--no-password");
-        RunningProcess pgDump;
+        List<String> command = List.of(pgDump, "--format=custom", "--compress=0", "--no-password");
+        RunningProcess pgDumpProcess;
         try {
-            pgDump = tools.runner().start(command, db.libpqEnvironment(), null);
+            pgDumpProcess = dumpTools.runner().start(command, db.libpqEnvironment(), null);
         } catch (IOException e) {
-            throw new PgkeepException("Cannot start pg_dump (" + tools.program("pg_dump") + "): " + e.getMessage(), e);
+            throw new PgkeepException("Cannot start pg_dump (" + pgDump + "): " + e.getMessage(), e);
         }
-        PgTools.StreamCollector stderr = PgTools.StreamCollector.start(pgDump.stderr(), 16 * 1024, "pg_dump-stderr");
+        PgTools.StreamCollector stderr =
+                PgTools.StreamCollector.start(pgDumpProcess.stderr(), 16 * 1024, "pg_dump-stderr");
         DumpStream.Outcome outcome;
-        try (StorageAdapter.PendingObject object = storage.create(dumpKey)) {
+        BackupManifest.Proof proof;
+        try (StorageAdapter.PendingObject object = storage.create(dumpKey);
+                DumpChecks checks = new DumpChecks(dumpTools)) {
             try {
-                pgDump.stdin().close();
-                outcome = DumpStream.run(pgDump, codec, encryptor, object.output());
-                int exit = pgDump.waitFor();
+                pgDumpProcess.stdin().close();
+                outcome = DumpStream.run(pgDumpProcess, codec, encryptor, object.output(), checks);
+                int exit = pgDumpProcess.waitFor();
                 if (exit != 0) {
                     throw new PgkeepException("pg_dump of " + db.describe() + " failed (exit code " + exit + "): "
                             + PgTools.tail(stderr.text()) + hintFor(stderr.text()));
                 }
             } catch (IOException e) {
-                pgDump.kill();
+                pgDumpProcess.kill();
                 String said = stderr.text().strip();
                 throw new PgkeepException(
                         "Backup of " + db.describe() + " failed while streaming to "
@@ -177,34 +186,19 @@ public final class DefaultBackupService implements BackupService {
                                 + (said.isEmpty() ? "" : "; pg_dump said: " + PgTools.tail(said)),
                         e);
             }
-            ArchiveInspector inspector = outcome.inspector();
-            if (outcome.dumpBytes() == 0 || !inspector.looksLikeArchive()) {
-                throw new PgkeepException("pg_dump of " + db.describe() + " produced "
-                        + (outcome.dumpBytes() == 0 ? "no output" : "something that is not a custom-format archive")
-                        + "; nothing was stored.");
-            }
-            if (inspector.parsed() && !inspector.complete()) {
-                throw new PgkeepException("pg_dump of " + db.describe() + " produced a truncated archive ("
-                        + inspector.problem() + "); nothing was stored.");
-            }
-            if (!inspector.parsed()) {
-                log.warn(
-                        "Could not inspect the archive of {} ({}); the manifest will carry no row counts",
-                        db.database(),
-                        inspector.problem());
-            }
+            proof = checks.prove(db, outcome.dumpBytes());
             object.commit();
         } catch (IOException e) {
             throw new PgkeepException(
                     "Cannot store the backup of " + db.describe() + " in " + storage.describe() + ": " + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
-            pgDump.kill();
+            pgDumpProcess.kill();
             Thread.currentThread().interrupt();
             throw new PgkeepException("Backup of " + db.describe() + " was interrupted; nothing was stored.", e);
         } finally {
-            if (pgDump.isAlive()) {
-                pgDump.kill();
+            if (pgDumpProcess.isAlive()) {
+                pgDumpProcess.kill();
             }
         }
 
@@ -220,6 +214,7 @@ public final class DefaultBackupService implements BackupService {
                 Duration.between(started, completed).toMillis(),
                 serverVersion,
                 pgDumpVersion,
+                pgDump,
                 "custom",
                 new BackupManifest.Compression(codec.name(), codec.level()),
                 encryptor.describe(),
@@ -228,6 +223,7 @@ public final class DefaultBackupService implements BackupService {
                 outcome.storedBytes(),
                 outcome.sha256(),
                 outcome.inspector().tables(),
+                proof,
                 new BackupManifest.Tool(TOOL_NAME, TOOL_VERSION),
                 null);
         writeManifest(manifest);
@@ -318,6 +314,7 @@ public final class DefaultBackupService implements BackupService {
                 ? staging.stageStored(manifest, request.jobs() > 1)
                 : staging.stageFile(((RestoreSource.LocalFile) request.source()).path())) {
             ctx.storedBytes = archive.storedBytes();
+            ArchiveStaging.RestoreTarget restoreTarget = restoreTarget(target, state.serverVersion(), archive);
             BackupId safetyId = null;
             if (state.userTables() > 0 && request.safetyBackup()) {
                 log.info("Taking a safety backup of {} before restoring over it", targetName);
@@ -331,7 +328,7 @@ public final class DefaultBackupService implements BackupService {
                 created = true;
             }
             try {
-                archive.restoreInto(target, restoreOptions(request, created));
+                archive.restoreInto(restoreTarget, restoreOptions(request, created));
             } catch (RuntimeException e) {
                 if (created) {
                     dropDatabaseQuietly(target);
@@ -352,6 +349,19 @@ public final class DefaultBackupService implements BackupService {
                     archive.storedBytes(),
                     safetyId);
         }
+    }
+
+    /**
+     * The tools for restoring {@code archive} into a server of {@code serverVersion}: of its major, else the nearest
+     * newer, and never older than the pg_dump that wrote the archive (pg_restore reads no newer archive versions).
+     */
+    private ArchiveStaging.RestoreTarget restoreTarget(
+            DatabaseConnection target, String serverVersion, ArchiveStaging.Staged archive) {
+        int serverMajor = PgTools.major(serverVersion);
+        int needed = Math.max(serverMajor, archive.dumpMajor());
+        String forWhat = "PostgreSQL " + serverVersion + " (" + target.describe() + ")"
+                + (needed > serverMajor ? " and an archive written by pg_dump " + archive.dumpMajor() : "");
+        return new ArchiveStaging.RestoreTarget(target, tools.forServer(needed, forWhat), serverMajor);
     }
 
     private List<String> restoreOptions(RestoreRequest request, boolean created) {
@@ -411,21 +421,25 @@ public final class DefaultBackupService implements BackupService {
                 + "; say which one with --source NAME.");
     }
 
-    private record TargetState(boolean exists, int userTables) {}
+    private record TargetState(boolean exists, int userTables, String serverVersion) {}
 
     private TargetState inspectTarget(DatabaseConnection target) {
         DatabaseConnection maintenance = maintenanceConnection(target);
-        String exists = tools.psqlValue(
-                maintenance, "SELECT count(*) FROM pg_database WHERE datname = " + SqlText.literal(target.database()));
-        if ("0".equals(exists)) {
-            return new TargetState(false, 0);
+        String[] existsAndVersion = tools.psqlValue(
+                        maintenance,
+                        "SELECT count(*), current_setting('server_version') FROM pg_database WHERE datname = "
+                                + SqlText.literal(target.database()))
+                .split("\t");
+        String serverVersion = existsAndVersion.length > 1 ? existsAndVersion[1].strip() : "";
+        if ("0".equals(existsAndVersion[0])) {
+            return new TargetState(false, 0, serverVersion);
         }
         String tables = tools.psqlValue(
                 target,
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid ="
                         + " c.relnamespace WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog',"
                         + " 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'");
-        return new TargetState(true, Integer.parseInt(tables));
+        return new TargetState(true, Integer.parseInt(tables), serverVersion);
     }
 
     private static DatabaseConnection maintenanceConnection(DatabaseConnection target) {
@@ -554,10 +568,12 @@ public final class DefaultBackupService implements BackupService {
         String scratchName =
                 "pgkeep_verify_" + manifest.id().value().toLowerCase().replace('-', '_');
         DatabaseConnection scratch = server.withDatabase(scratchName);
+        ArchiveStaging.RestoreTarget restoreTarget =
+                restoreTarget(scratch, tools.serverVersion(maintenanceConnection(scratch)), archive);
         dropDatabaseQuietly(scratch);
         createDatabase(scratch);
         try {
-            archive.restoreInto(scratch, List.of("--no-owner", "--no-privileges"));
+            archive.restoreInto(restoreTarget, List.of("--no-owner", "--no-privileges"));
             List<BackupManifest.TableRows> expected = manifest.tables();
             if (expected == null || expected.isEmpty()) {
                 return 0;
@@ -697,6 +713,33 @@ public final class DefaultBackupService implements BackupService {
     @Override
     public Optional<DatabaseConnection> defaultDatabase() {
         return Optional.ofNullable(database);
+    }
+
+    @Override
+    public PostgresTools tools(@Nullable DatabaseConnection server) {
+        List<PostgresTools.Installation> found;
+        try {
+            found = tools.installations();
+        } catch (PgkeepException e) {
+            return new PostgresTools(List.of(), null, null, null, e.getMessage());
+        }
+        if (server == null) {
+            return new PostgresTools(
+                    found, null, null, null, found.isEmpty() ? "no PostgreSQL client tools found" : null);
+        }
+        String serverVersion;
+        try {
+            serverVersion = tools.serverVersion(server);
+        } catch (PgkeepException e) {
+            return new PostgresTools(found, server.describe(), null, null, e.getMessage());
+        }
+        try {
+            PostgresTools.Installation chosen =
+                    toolsForServer(server, serverVersion).installation();
+            return new PostgresTools(found, server.describe(), serverVersion, chosen, null);
+        } catch (PgkeepException e) {
+            return new PostgresTools(found, server.describe(), serverVersion, null, e.getMessage());
+        }
     }
 
     public StorageAdapter storage() {

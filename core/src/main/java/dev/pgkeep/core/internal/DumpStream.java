@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The backup pipeline's streaming part: pg_dump's stdout → archive inspection and compression (one thread) →
+ * The backup pipeline's streaming part: pg_dump's stdout → archive inspection, the pg_restore check of the table of
+ * contents and compression (one thread) →
  * encryption, SHA-256 and byte count → storage (the calling thread). pg_dump itself is a third process, so all three
  * stages overlap; memory is bounded by the pipe's fixed buffers whatever the database size.
  */
@@ -28,10 +29,9 @@ final class DumpStream {
      * Streams {@code pgDump}'s archive into {@code storage}. Does not wait for pg_dump's exit; kills it when a stage
      * fails. {@code storage} is flushed, not closed.
      */
-    static Outcome run(RunningProcess pgDump, Codec codec, Encryptor encryptor, OutputStream storage)
+    static Outcome run(RunningProcess pgDump, Codec codec, Encryptor encryptor, OutputStream storage, DumpChecks checks)
             throws IOException, InterruptedException {
         BoundedPipe pipe = new BoundedPipe(PIPE_BUFFERS, PIPE_BUFFER_SIZE);
-        ArchiveInspector inspector = new ArchiveInspector();
         AtomicReference<@Nullable Throwable> producerFailure = new AtomicReference<>();
         long[] dumpBytes = new long[1];
         Thread producer = new Thread(
@@ -41,11 +41,11 @@ final class DumpStream {
                         byte[] buffer = new byte[READ_BUFFER];
                         int n;
                         while ((n = in.read(buffer)) >= 0) {
-                            inspector.update(buffer, 0, n);
+                            checks.update(buffer, 0, n);
                             compressed.write(buffer, 0, n);
                             dumpBytes[0] += n;
                         }
-                        inspector.finish();
+                        checks.finish();
                     } catch (Throwable t) {
                         producerFailure.set(t);
                         pipe.failProducer();
@@ -76,6 +76,6 @@ final class DumpStream {
         if (failure != null) {
             throw failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
         }
-        return new Outcome(dumpBytes[0], counted.count(), counted.sha256Hex(), inspector);
+        return new Outcome(dumpBytes[0], counted.count(), counted.sha256Hex(), checks.inspector());
     }
 }

@@ -2,8 +2,10 @@ package dev.pgkeep.core.internal;
 
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.spi.ProcessRunner;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,59 +13,147 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Finds the PostgreSQL client programs and runs the short ones (version checks, psql queries). */
+/**
+ * Finds the PostgreSQL client programs of every installed major and runs the short ones (version checks, psql
+ * queries). {@link #forServer(int)} picks, per server, the tools of the server's own major, else the nearest newer
+ * one: pg_dump refuses newer servers, and the tools of the same major write what that server understands.
+ */
 public final class PgTools {
+    private static final Logger log = LoggerFactory.getLogger(PgTools.class);
     private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+))?");
+    private static final Pattern TOOL_VERSION = Pattern.compile("\\) (\\d+(?:\\.\\d+)?)");
 
-    private final @Nullable Path binDir;
+    private final List<Path> folders;
     private final ProcessRunner runner;
+    private final PostgresTools.@Nullable Installation bound;
+    private final @Nullable String configuredFrom;
+    private volatile @Nullable List<PostgresTools.Installation> installations;
 
-    private PgTools(@Nullable Path binDir, ProcessRunner runner) {
-        this.binDir = binDir;
+    private PgTools(
+            List<Path> folders,
+            ProcessRunner runner,
+            PostgresTools.@Nullable Installation bound,
+            @Nullable String configuredFrom,
+            @Nullable List<PostgresTools.Installation> installations) {
+        this.folders = List.copyOf(folders);
         this.runner = runner;
+        this.bound = bound;
+        this.configuredFrom = configuredFrom;
+        this.installations = installations;
     }
 
     /**
-     * Uses {@code configured} when given, else {@code PGKEEP_PG_BIN}, else the newest
-     * {@code /usr/lib/postgresql/<major>/bin}, else whatever {@code PATH} finds.
+     * Uses the {@code configured} folders when given, else the folders in {@code PGKEEP_PG_BIN} (separated by
+     * {@code :}), else every standard place: Debian's {@code /usr/lib/postgresql/<major>/bin}, RHEL's
+     * {@code /usr/pgsql-<major>/bin}, Homebrew's {@code postgresql@<major>}, and the folder of the pg_dump on PATH.
+     * With none found, programs are run by bare name (for a {@link ProcessRunner} that runs them elsewhere).
      */
-    public static PgTools locate(@Nullable Path configured, ProcessRunner runner) {
-        if (configured != null) {
-            if (!Files.isExecutable(configured.resolve("pg_dump"))) {
-                throw new PgkeepException("No pg_dump in the configured tools folder " + configured
-                        + "; point pgkeep.tools.bin-dir (or PGKEEP_PG_BIN) at the folder holding pg_dump.");
-            }
-            return new PgTools(configured, runner);
+    public static PgTools locate(List<Path> configured, ProcessRunner runner) {
+        if (!configured.isEmpty()) {
+            return new PgTools(
+                    requireClientFolders(configured, "the configured tools folders"), runner, null, "", null);
         }
         String env = System.getenv("PGKEEP_PG_BIN");
         if (env != null && !env.isBlank()) {
-            return locate(Path.of(env), runner);
+            return new PgTools(
+                    requireClientFolders(splitPath(env), "PGKEEP_PG_BIN"), runner, null, "PGKEEP_PG_BIN", null);
         }
-        return new PgTools(newestDebianBin().orElse(null), runner);
+        return new PgTools(standardFolders(), runner, null, null, null);
     }
 
-    private static Optional<Path> newestDebianBin() {
-        Path base = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(base)) {
-            return Optional.empty();
+    /** {@link #locate(List, ProcessRunner)} for one folder or none. */
+    public static PgTools locate(@Nullable Path configured, ProcessRunner runner) {
+        return locate(configured == null ? List.of() : List.of(configured), runner);
+    }
+
+    /** A {@code :}-separated list of folders as paths (empty entries skipped). */
+    public static List<Path> splitPath(String folders) {
+        List<Path> paths = new ArrayList<>();
+        for (String part : folders.split(Pattern.quote(File.pathSeparator))) {
+            if (!part.isBlank()) {
+                paths.add(Path.of(part.strip()));
+            }
         }
-        try (Stream<Path> versions = Files.list(base)) {
-            return versions.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> Files.isExecutable(p.resolve("bin/pg_dump")))
-                    .max(Comparator.comparingInt(
-                            p -> Integer.parseInt(p.getFileName().toString())))
-                    .map(p -> p.resolve("bin"));
+        return paths;
+    }
+
+    private static List<Path> requireClientFolders(List<Path> folders, String source) {
+        List<Path> usable = folders.stream().filter(PgTools::hasClientTools).toList();
+        if (usable.isEmpty()) {
+            throw new PgkeepException("No pg_dump in " + source + " " + folders
+                    + "; point pgkeep.tools.bin-dir (or PGKEEP_PG_BIN) at the folder holding pg_dump,"
+                    + " several separated by ':'.");
+        }
+        for (Path f : folders) {
+            if (!usable.contains(f)) {
+                log.debug("Ignoring {} from {}: it holds no pg_dump", f, source);
+            }
+        }
+        return usable;
+    }
+
+    private static boolean hasClientTools(Path folder) {
+        return Files.isExecutable(folder.resolve("pg_dump"));
+    }
+
+    /** Every standard installation folder that holds pg_dump, by real path, once each. */
+    static List<Path> standardFolders() {
+        Set<Path> found = new LinkedHashSet<>();
+        addChildren(found, Path.of("/usr/lib/postgresql"), "\\d+", "bin");
+        addChildren(found, Path.of("/usr"), "pgsql-\\d+", "bin");
+        addChildren(found, Path.of("/opt/homebrew/opt"), "postgresql(@\\d+)?", "bin");
+        addChildren(found, Path.of("/usr/local/opt"), "postgresql(@\\d+)?", "bin");
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (Path dir : splitPath(path)) {
+                if (hasClientTools(dir)) {
+                    realFolderOf(dir.resolve("pg_dump")).ifPresent(found::add);
+                    break;
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    private static void addChildren(Set<Path> found, Path base, String namePattern, String bin) {
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(base)) {
+            children.filter(p -> p.getFileName().toString().matches(namePattern))
+                    .map(p -> p.resolve(bin))
+                    .filter(PgTools::hasClientTools)
+                    .sorted()
+                    .forEach(p -> realFolderOf(p.resolve("pg_dump")).ifPresent(found::add));
         } catch (IOException e) {
-            return Optional.empty();
+            log.debug("Cannot list {}: {}", base, e.toString());
+        }
+    }
+
+    private static Optional<Path> realFolderOf(Path program) {
+        try {
+            // Debian's /usr/bin/pg_dump is a wrapper script; the real folder keeps the tools of one version together
+            Path real = program.toRealPath();
+            if (real.getFileName().toString().equals("pg_wrapper")) {
+                return Optional.empty();
+            }
+            return Optional.of(real.getParent());
+        } catch (IOException e) {
+            return Optional.of(program.getParent());
         }
     }
 
@@ -71,20 +161,122 @@ public final class PgTools {
         return runner;
     }
 
-    /** The path (or bare name, resolved through PATH) of a PostgreSQL program. */
-    public String program(String name) {
-        return binDir == null ? name : binDir.resolve(name).toString();
+    /**
+     * Every installation found, oldest major first, each with its {@code pg_dump --version}; folders whose pg_dump
+     * does not answer are left out (with a warning).
+     */
+    public List<PostgresTools.Installation> installations() {
+        List<PostgresTools.Installation> known = installations;
+        if (known != null) {
+            return known;
+        }
+        List<PostgresTools.Installation> result = new ArrayList<>();
+        if (folders.isEmpty()) {
+            try {
+                result.add(installation(null));
+            } catch (PgkeepException e) {
+                log.debug("No pg_dump on PATH: {}", e.getMessage());
+            }
+        }
+        for (Path folder : folders) {
+            try {
+                result.add(installation(folder));
+            } catch (PgkeepException e) {
+                log.warn("Ignoring the PostgreSQL tools in {}: {}", folder, e.getMessage());
+            }
+        }
+        result.sort(Comparator.comparingInt(PostgresTools.Installation::major)
+                .thenComparing(PostgresTools.Installation::version));
+        known = List.copyOf(result);
+        installations = known;
+        return known;
     }
 
-    /** {@code pg_dump --version}'s number, e.g. {@code 15.18}. */
-    public String toolVersion(String name) {
-        Result result = run(List.of(program(name), "--version"), Map.of(), null, 30);
-        if (result.exitCode != 0) {
-            throw new PgkeepException(name + " --version failed: " + result.stderrTail());
+    private PostgresTools.Installation installation(@Nullable Path folder) {
+        String pgDump = folder == null ? "pg_dump" : folder.resolve("pg_dump").toString();
+        String version = versionOf(pgDump);
+        Set<String> programs = new LinkedHashSet<>();
+        for (String p : PostgresTools.CLIENT_PROGRAMS) {
+            if (folder == null || Files.isExecutable(folder.resolve(p))) {
+                programs.add(p);
+            }
         }
-        Matcher m = Pattern.compile("\\) (\\d+(?:\\.\\d+)?)").matcher(result.stdout);
+        return new PostgresTools.Installation(folder, version, major(version), Set.copyOf(programs));
+    }
+
+    /**
+     * The tools for a server (or an archive) of major {@code minMajor}: those of that very major, else of the
+     * nearest newer one. Fails naming what was needed and every version found.
+     */
+    public PgTools forServer(int minMajor, String forWhat) {
+        List<PostgresTools.Installation> all = installations();
+        PostgresTools.Installation chosen = all.stream()
+                .filter(i -> i.major() >= minMajor)
+                .findFirst()
+                .orElseThrow(() -> new PgkeepException(noToolsMessage(minMajor, forWhat, all)));
+        return new PgTools(folders, runner, chosen, configuredFrom, all);
+    }
+
+    private String noToolsMessage(int minMajor, String forWhat, List<PostgresTools.Installation> all) {
+        String found = all.isEmpty()
+                ? "none"
+                : all.stream()
+                        .map(i -> (i.binDir() == null ? "pg_dump" : i.binDir().resolve("pg_dump")) + " " + i.version())
+                        .collect(Collectors.joining(", "));
+        if (all.size() == 1 && all.get(0).major() < minMajor) {
+            PostgresTools.Installation only = all.get(0);
+            return "pg_dump " + only.version() + " ("
+                    + (only.binDir() == null ? "pg_dump" : only.binDir().resolve("pg_dump"))
+                    + ") is older than the server " + forWhat + "; install the PostgreSQL " + minMajor
+                    + " client tools or newer and add their folder to pgkeep.tools.bin-dir / PGKEEP_PG_BIN.";
+        }
+        return "No PostgreSQL client tools of major " + minMajor + " or newer for " + forWhat
+                + " (pg_dump and pg_restore must be of the server's major version or newer); found: " + found
+                + ". Install the PostgreSQL " + minMajor + " client tools (e.g. postgresql-client-" + minMajor
+                + ") and add their bin folder to pgkeep.tools.bin-dir / PGKEEP_PG_BIN (several separated by ':').";
+    }
+
+    /** The installation these tools are bound to by {@link #forServer}, else the newest one found. */
+    public PostgresTools.Installation installation() {
+        PostgresTools.@Nullable Installation chosen = bound;
+        if (chosen != null) {
+            return chosen;
+        }
+        List<PostgresTools.Installation> all = installations();
+        if (all.isEmpty()) {
+            throw new PgkeepException("No PostgreSQL client tools found (looked in "
+                    + (folders.isEmpty() ? "PATH" : folders.toString())
+                    + "). Install them (e.g. postgresql-client) or set pgkeep.tools.bin-dir / PGKEEP_PG_BIN.");
+        }
+        return all.get(all.size() - 1);
+    }
+
+    /** The path (or bare name, resolved through PATH) of a PostgreSQL program of {@link #installation()}. */
+    public String program(String name) {
+        PostgresTools.@Nullable Installation chosen = bound;
+        if (chosen == null) {
+            List<PostgresTools.Installation> all = installations();
+            if (all.isEmpty()) {
+                return folders.isEmpty() ? name : folders.get(0).resolve(name).toString();
+            }
+            chosen = all.get(all.size() - 1);
+        }
+        return chosen.program(name);
+    }
+
+    /** {@code <program> --version}'s number, e.g. {@code 15.18}. */
+    public String toolVersion(String name) {
+        return versionOf(program(name));
+    }
+
+    private String versionOf(String program) {
+        Result result = run(List.of(program, "--version"), Map.of(), null, 30);
+        if (result.exitCode != 0) {
+            throw new PgkeepException(program + " --version failed: " + result.stderrTail());
+        }
+        Matcher m = TOOL_VERSION.matcher(result.stdout);
         if (!m.find()) {
-            throw new PgkeepException("Cannot read the version of " + name + " from: " + result.stdout.strip());
+            throw new PgkeepException("Cannot read the version of " + program + " from: " + result.stdout.strip());
         }
         return m.group(1);
     }
@@ -104,19 +296,6 @@ public final class PgTools {
         return Integer.parseInt(m.group(1));
     }
 
-    /**
-     * Fails with a message naming both versions when pg_dump is older than the server (pg_dump refuses to dump a
-     * newer server, and a user should learn that before any backup runs).
-     */
-    public void requireDumpCompatible(String serverVersion, String tool) {
-        String toolVersion = toolVersion(tool);
-        if (major(toolVersion) < major(serverVersion)) {
-            throw new PgkeepException(tool + " " + toolVersion + " (" + program(tool) + ") is older than the server"
-                    + " (PostgreSQL " + serverVersion + "); install the PostgreSQL " + major(serverVersion)
-                    + " client tools or newer and point pgkeep.tools.bin-dir / PGKEEP_PG_BIN at them.");
-        }
-    }
-
     /** Runs one SQL statement through psql and returns the single value it prints (trimmed). */
     public String psqlValue(DatabaseConnection db, String sql) {
         Result result = psql(db, sql);
@@ -126,7 +305,7 @@ public final class PgTools {
     /** Runs SQL through psql ({@code -X -A -t -q}, stop on error); fails with psql's message. */
     public Result psql(DatabaseConnection db, String sql) {
         List<String> cmd = new ArrayList<>(
-                List.of(program("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-c", sql));
+                List.of(program("psql"), "-X", "-A", "-t", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-c", sql));
         Result result = run(cmd, db.libpqEnvironment(), null, 300);
         if (result.exitCode != 0) {
             String said = result.stderrTail();

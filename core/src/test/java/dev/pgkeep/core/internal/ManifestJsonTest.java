@@ -25,6 +25,7 @@ class ManifestJsonTest {
                 1234,
                 "15.18",
                 "15.18",
+                "/usr/lib/postgresql/15/bin/pg_dump",
                 "custom",
                 m.compression(),
                 new BackupManifest.Encryption("openpgp", List.of("ABCD")),
@@ -33,6 +34,7 @@ class ManifestJsonTest {
                 40,
                 "ab",
                 List.of(new BackupManifest.TableRows("public", "t", 3)),
+                new BackupManifest.Proof(BackupManifest.Proof.INSPECTOR, null),
                 m.tool(),
                 m.verification());
         String json = new String(ManifestJson.write(m), StandardCharsets.UTF_8);
@@ -43,9 +45,24 @@ class ManifestJsonTest {
                 .contains("\"startedAt\" : \"2026-")
                 .contains("\"compression\" : {")
                 .contains("\"recipients\" : [ \"ABCD\" ]")
-                .contains("\"tables\" : [ {");
+                .contains("\"tables\" : [ {")
+                .contains("\"pgDumpPath\" : \"/usr/lib/postgresql/15/bin/pg_dump\"")
+                .contains("\"proof\" : {");
         assertThat(ManifestJson.read(json.getBytes(StandardCharsets.UTF_8), "test"))
                 .isEqualTo(m);
+    }
+
+    @Test
+    void readsManifestsWrittenBeforeTheToolPathAndProofWereRecorded() {
+        BackupManifest m = RetentionPlanTest.backup(1, null);
+        String json = new String(ManifestJson.write(m), StandardCharsets.UTF_8)
+                .replaceAll("\"pgDumpPath\" : null,", "")
+                .replaceAll("\"proof\" : null,", "");
+        assertThat(json).doesNotContain("proof").doesNotContain("pgDumpPath");
+        BackupManifest read = ManifestJson.read(json.getBytes(StandardCharsets.UTF_8), "old");
+        assertThat(read.proof()).isNull();
+        assertThat(read.pgDumpPath()).isNull();
+        assertThat(read).isEqualTo(m);
     }
 
     @Test

@@ -28,6 +28,7 @@ class RetentionPlanTest {
                 0,
                 "15",
                 "15",
+                null,
                 "custom",
                 new BackupManifest.Compression("zstd", 3),
                 null,
@@ -35,6 +36,7 @@ class RetentionPlanTest {
                 10,
                 5,
                 "00",
+                null,
                 null,
                 new BackupManifest.Tool("pgkeep", "test"),
                 verifiedOk == null ? null : new BackupManifest.Verification(at, "checksum+list", verifiedOk, null));

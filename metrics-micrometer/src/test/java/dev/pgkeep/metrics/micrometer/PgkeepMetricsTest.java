@@ -351,6 +351,7 @@ class PgkeepMetricsTest {
                 10_000,
                 "15.8",
                 "15.8",
+                null,
                 "custom",
                 new BackupManifest.Compression("zstd", 3),
                 null,
@@ -358,6 +359,7 @@ class PgkeepMetricsTest {
                 dump,
                 stored,
                 "0".repeat(64),
+                null,
                 null,
                 new BackupManifest.Tool("pgkeep", "test"),
                 null);
