@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
@@ -181,6 +182,25 @@ class InspectorFailSafeTest {
                 .isInstanceOf(PgkeepException.class)
                 .hasMessageContaining("truncated archive (the archive ends in the middle of a data block)");
         assertThat(fx.storage.list("")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "intSize {0}")
+    @ValueSource(ints = {9, 33, 255})
+    void anArchiveFileWithAnIntegerSizeNoPgDumpWritesIsAnIntegrityErrorAndChangesNothing(
+            int intSize, PostgresServer pg, @TempDir Path dir) throws Exception {
+        byte[] hostile = archive.clone();
+        hostile[MINOR_VERSION_OFFSET + 2] = (byte) intSize;
+        Path file = Files.write(dir.resolve("hostile.dump"), hostile);
+        ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+        String target = PostgresServer.uniqueDatabaseName("hostile");
+        assertThatThrownBy(() -> fx.service()
+                        .restore(RestoreRequest.builder(RestoreSource.file(file), pg.connection(target))
+                                .createDatabase(true)
+                                .build()))
+                .isInstanceOf(IntegrityException.class)
+                .satisfies(
+                        e -> assertThat(((PgkeepException) e).kind().exitCode()).isEqualTo(4));
+        assertThat(pg.databaseExists(target)).isFalse();
     }
 
     /** Where the data blocks start: the first byte the inspector reads after the table of contents. */

@@ -157,6 +157,8 @@ public final class ArchiveInspector {
                     tryParseHeader(true);
                 } else {
                     state = State.GAVE_UP; // a few bytes, not an archive
+                    headerBytes = new byte[0];
+                    headerLength = 0;
                 }
             }
         } catch (RuntimeException e) {
@@ -235,6 +237,7 @@ public final class ArchiveInspector {
         if (headerLength >= MAGIC.length && !startsWithMagic(headerBytes, headerLength)) {
             state = State.GAVE_UP; // not an archive: verdict() says DAMAGED, nothing more to read
             headerBytes = new byte[0];
+            headerLength = 0;
             return end;
         }
         if (headerLength >= nextHeaderAttempt) {
