@@ -2,8 +2,11 @@ package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
@@ -31,6 +34,12 @@ abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
     /** A service builder for this command's repository and tools. */
     BackupServiceBuilder service(StorageAdapter storage, @Nullable DatabaseConnection database, Encryptor encryptor) {
         env.slackWebhook(common.slackWebhook);
-        return env.service(storage, database, encryptor).toolsDirectory(common.pgBin);
+        return env.service(storage, database, encryptor).toolsDirectories(toolsFolders());
+    }
+
+    /** {@code --pg-bin}, else {@code PGKEEP_PG_BIN}; empty for the standard places. */
+    List<Path> toolsFolders() {
+        String folders = common.pgBin != null ? common.pgBin : env.getenv("PGKEEP_PG_BIN");
+        return folders == null ? List.of() : PostgresTools.splitPath(folders);
     }
 }

@@ -1,6 +1,5 @@
 package dev.pgkeep.cli;
 
-import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -19,11 +18,12 @@ final class CommonOptions {
 
     @Option(
             names = "--pg-bin",
-            paramLabel = "DIR",
-            description = "Folder holding pg_dump, pg_restore and psql (default: $PGKEEP_PG_BIN, the newest"
-                    + " /usr/lib/postgresql/*/bin, then PATH).")
+            paramLabel = "DIR[:DIR...]",
+            description = "Folders holding pg_dump, pg_restore and psql, one per PostgreSQL major, separated by ':'"
+                    + " (default: $PGKEEP_PG_BIN, else /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin, Homebrew's"
+                    + " postgresql@*, PATH). Each server gets the tools of its major, else the nearest newer.")
     @Nullable
-    Path pgBin;
+    String pgBin;
 
     @Option(
             names = "--slack-webhook",

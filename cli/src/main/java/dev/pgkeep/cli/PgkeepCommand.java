@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             ListCommand.class,
             VerifyCommand.class,
             PruneCommand.class,
-            DeleteCommand.class
+            DeleteCommand.class,
+            DoctorCommand.class
         },
         footer = {
             "",

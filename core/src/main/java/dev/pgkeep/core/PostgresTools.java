@@ -1,5 +1,7 @@
 package dev.pgkeep.core;
 
+import dev.pgkeep.core.internal.PgTools;
+import dev.pgkeep.core.spi.ProcessRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,24 @@ public record PostgresTools(
 
     public PostgresTools {
         installations = List.copyOf(installations);
+    }
+
+    /**
+     * Looks for the tools as a {@link BackupService} would ({@code folders} empty: {@code PGKEEP_PG_BIN}, else the
+     * standard places) and asks {@code server}, when given, for its version.
+     */
+    public static PostgresTools discover(
+            List<Path> folders, ProcessRunner runner, @Nullable DatabaseConnection server) {
+        try {
+            return PgTools.locate(folders, runner).report(server);
+        } catch (PgkeepException e) {
+            return new PostgresTools(List.of(), server == null ? null : server.describe(), null, null, e.getMessage());
+        }
+    }
+
+    /** A {@code :}-separated list of tools folders (as in {@code PGKEEP_PG_BIN}) as paths; empty entries are skipped. */
+    public static List<Path> splitPath(String folders) {
+        return PgTools.splitPath(folders);
     }
 
     /**

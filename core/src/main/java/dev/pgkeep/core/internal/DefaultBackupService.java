@@ -717,29 +717,7 @@ public final class DefaultBackupService implements BackupService {
 
     @Override
     public PostgresTools tools(@Nullable DatabaseConnection server) {
-        List<PostgresTools.Installation> found;
-        try {
-            found = tools.installations();
-        } catch (PgkeepException e) {
-            return new PostgresTools(List.of(), null, null, null, e.getMessage());
-        }
-        if (server == null) {
-            return new PostgresTools(
-                    found, null, null, null, found.isEmpty() ? "no PostgreSQL client tools found" : null);
-        }
-        String serverVersion;
-        try {
-            serverVersion = tools.serverVersion(server);
-        } catch (PgkeepException e) {
-            return new PostgresTools(found, server.describe(), null, null, e.getMessage());
-        }
-        try {
-            PostgresTools.Installation chosen =
-                    toolsForServer(server, serverVersion).installation();
-            return new PostgresTools(found, server.describe(), serverVersion, chosen, null);
-        } catch (PgkeepException e) {
-            return new PostgresTools(found, server.describe(), serverVersion, null, e.getMessage());
-        }
+        return tools.report(server);
     }
 
     public StorageAdapter storage() {

@@ -236,6 +236,29 @@ public final class PgTools {
                 + ") and add their bin folder to pgkeep.tools.bin-dir / PGKEEP_PG_BIN (several separated by ':').";
     }
 
+    /** What was found, and what a {@code server} (optional) gets; never throws for missing tools or servers. */
+    public PostgresTools report(@Nullable DatabaseConnection server) {
+        List<PostgresTools.Installation> found = installations();
+        if (server == null) {
+            return new PostgresTools(
+                    found, null, null, null, found.isEmpty() ? "no PostgreSQL client tools found" : null);
+        }
+        String serverVersion;
+        try {
+            serverVersion = serverVersion(server);
+        } catch (PgkeepException e) {
+            return new PostgresTools(found, server.describe(), null, null, e.getMessage());
+        }
+        try {
+            PostgresTools.Installation chosen = forServer(
+                            major(serverVersion), "PostgreSQL " + serverVersion + " (" + server.describe() + ")")
+                    .installation();
+            return new PostgresTools(found, server.describe(), serverVersion, chosen, null);
+        } catch (PgkeepException e) {
+            return new PostgresTools(found, server.describe(), serverVersion, null, e.getMessage());
+        }
+    }
+
     /** The installation these tools are bound to by {@link #forServer}, else the newest one found. */
     public PostgresTools.Installation installation() {
         PostgresTools.@Nullable Installation chosen = bound;
