@@ -1,5 +1,6 @@
 package dev.pgkeep.testsupport;
 
+import dev.pgkeep.core.PostgresTools;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +9,10 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Finds the folder holding the PostgreSQL programs: {@code PGKEEP_PG_BIN}, the newest Debian install, or PATH. */
+/**
+ * Finds the folder holding the PostgreSQL programs: the first folder of {@code PGKEEP_PG_BIN} that has it, the newest
+ * Debian install, or PATH.
+ */
 final class PostgresBinaries {
     private PostgresBinaries() {}
 
@@ -16,12 +20,14 @@ final class PostgresBinaries {
     static Path locate(String program) {
         String configured = System.getenv("PGKEEP_PG_BIN");
         if (configured != null && !configured.isBlank()) {
-            Path dir = Path.of(configured);
-            if (!Files.isExecutable(dir.resolve(program))) {
-                throw new IllegalStateException("PGKEEP_PG_BIN=" + configured + " holds no executable '" + program
-                        + "'; point it at a PostgreSQL bin folder (e.g. /usr/lib/postgresql/15/bin).");
+            // several folders (one per major, as pgkeep itself takes them): the first that has the program
+            for (Path dir : PostgresTools.splitPath(configured)) {
+                if (Files.isExecutable(dir.resolve(program))) {
+                    return dir;
+                }
             }
-            return dir;
+            throw new IllegalStateException("PGKEEP_PG_BIN=" + configured + " holds no executable '" + program
+                    + "'; point it at PostgreSQL bin folders (e.g. /usr/lib/postgresql/15/bin), separated by ':'.");
         }
         return newestDebianBin(program)
                 .or(() -> onPath(program))

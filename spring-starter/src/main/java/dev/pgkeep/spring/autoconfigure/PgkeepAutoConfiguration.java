@@ -99,7 +99,7 @@ public final class PgkeepAutoConfiguration {
                 .storage(storage)
                 .codec(codec)
                 .encryptor(encryptor.getIfAvailable(() -> Encryptor.NONE))
-                .toolsDirectory(properties.getTools().getBinDir())
+                .toolsDirectories(properties.getTools().folders())
                 .tempDirectory(properties.getRestore().getTempDir())
                 .maxDecodedArchiveBytes(
                         properties.getRestore().getMaxDecodedSize().toBytes());

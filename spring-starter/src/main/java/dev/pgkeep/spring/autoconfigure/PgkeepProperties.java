@@ -1,5 +1,6 @@
 package dev.pgkeep.spring.autoconfigure;
 
+import dev.pgkeep.core.PostgresTools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -572,15 +573,23 @@ public class PgkeepProperties {
     /** The PostgreSQL client tools. */
     public static class Tools {
 
-        /** Folder holding pg_dump, pg_restore and psql; defaults to PGKEEP_PG_BIN, the newest installed, PATH. */
-        private @Nullable Path binDir;
+        /**
+         * Folders holding pg_dump, pg_restore and psql, one per PostgreSQL major, separated by ':'; each server gets
+         * the tools of its major, else of the nearest newer one. Defaults to PGKEEP_PG_BIN, else every standard place.
+         */
+        private @Nullable String binDir;
 
-        public @Nullable Path getBinDir() {
+        public @Nullable String getBinDir() {
             return binDir;
         }
 
-        public void setBinDir(@Nullable Path binDir) {
+        public void setBinDir(@Nullable String binDir) {
             this.binDir = binDir;
+        }
+
+        /** The folders of {@link #getBinDir()}; empty for the default. */
+        public List<Path> folders() {
+            return binDir == null ? List.of() : PostgresTools.splitPath(binDir);
         }
     }
 }

@@ -2,13 +2,15 @@ package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
-import dev.pgkeep.core.internal.PgTools;
+import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,31 +50,30 @@ public final class PgkeepStartupCheck implements InitializingBean {
             throw new IllegalStateException("pgkeep.encryption.public-keys is set but pgkeep-crypto-gpg is not on the"
                     + " classpath; add the dependency dev.pgkeep:pgkeep-crypto-gpg (backups would not be encrypted).");
         }
-        PgTools tools = PgTools.locate(properties.getTools().getBinDir(), ProcessRunner.local());
+        List<Path> folders = properties.getTools().folders();
+        PostgresTools found = PostgresTools.discover(folders, ProcessRunner.local(), null);
+        if (found.installations().isEmpty()) {
+            throw new IllegalStateException("pgkeep finds no pg_dump: " + found.problem()
+                    + " (pgkeep.tools.bin-dir, else PGKEEP_PG_BIN, else the standard places), or set"
+                    + " pgkeep.fail-fast=false.");
+        }
         for (DatabaseConnection db : databases.all()) {
-            checkTools(tools, db);
+            checkTools(PostgresTools.discover(folders, ProcessRunner.local(), db), db);
         }
         checkRepositoryWritable();
         log.info("pgkeep ready: {} -> {}", databases, storage.describe());
     }
 
-    private void checkTools(PgTools tools, DatabaseConnection db) {
-        String serverVersion;
-        try {
-            serverVersion = tools.serverVersion(db);
-        } catch (PgkeepException e) {
-            throw new IllegalStateException(
-                    "pgkeep cannot reach database " + db.describe() + " with psql ("
-                            + tools.program("psql") + "): " + e.getMessage()
-                            + " Check the database settings and that the"
-                            + " PostgreSQL client tools are installed (pgkeep.tools.bin-dir), or set pgkeep.fail-fast=false.",
-                    e);
+    private static void checkTools(PostgresTools tools, DatabaseConnection db) {
+        if (tools.problem() == null) {
+            return;
         }
-        try {
-            tools.requireDumpCompatible(serverVersion, "pg_dump");
-        } catch (PgkeepException e) {
-            throw new IllegalStateException("pgkeep cannot back up " + db.describe() + ": " + e.getMessage(), e);
+        if (tools.serverVersion() == null) {
+            throw new IllegalStateException("pgkeep cannot reach database " + db.describe() + " with psql: "
+                    + tools.problem() + " Check the database settings and that the PostgreSQL client tools are"
+                    + " installed (pgkeep.tools.bin-dir), or set pgkeep.fail-fast=false.");
         }
+        throw new IllegalStateException("pgkeep cannot back up " + db.describe() + ": " + tools.problem());
     }
 
     private void checkRepositoryWritable() {
