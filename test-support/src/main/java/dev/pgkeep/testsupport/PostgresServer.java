@@ -91,6 +91,20 @@ public final class PostgresServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A new private local cluster (never a container) run by the {@code initdb}, {@code pg_ctl} and {@code postgres}
+     * in {@code serverBinDir}, whatever {@code PGKEEP_PG_BIN} says; {@link #binDir()} (and so {@link #psql}) is
+     * {@code clientBinDir}, which may hold newer client programs when the server folder has none. For tests that run
+     * against several PostgreSQL majors in one JVM.
+     */
+    public static PostgresServer start(Path serverBinDir, Path clientBinDir) {
+        String password = randomAlphanumeric(24);
+        PostgresServer server =
+                new PostgresServer(LocalCluster.start(serverBinDir, SUPERUSER, password), password, clientBinDir);
+        Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+        return server;
+    }
+
     /** The address to connect to: {@code 127.0.0.1} for a local cluster. */
     public String host() {
         return process.host();
