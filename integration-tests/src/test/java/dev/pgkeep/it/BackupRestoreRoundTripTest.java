@@ -130,4 +130,34 @@ class BackupRestoreRoundTripTest {
             pg.dropDatabase(target);
         }
     }
+
+    @Test
+    void createCarriesTheDatabasesEncodingLocaleSettingsAndComment(PostgresServer pg, @TempDir Path dir) {
+        String odd = PostgresServer.uniqueDatabaseName("odd_props");
+        String target = PostgresServer.uniqueDatabaseName("odd_props_copy");
+        pg.psql("postgres", "CREATE DATABASE " + odd + " TEMPLATE template0 ENCODING 'LATIN1' LOCALE 'C'");
+        try {
+            pg.psql(
+                    "postgres",
+                    "ALTER DATABASE " + odd + " SET \"TimeZone\" TO 'Pacific/Auckland';"
+                            + " ALTER DATABASE " + odd + " SET search_path TO app, public;"
+                            + " COMMENT ON DATABASE " + odd + " IS 'the app''s data; keep it';");
+            pg.psql(odd, "CREATE SCHEMA app; CREATE TABLE app.t (n text); INSERT INTO app.t VALUES ('Zürich');");
+            DatabaseFingerprint before = DatabaseFingerprint.of(pg, odd);
+            assertThat(before.database()).contains("encoding LATIN1", "Pacific/Auckland", "keep it");
+
+            ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+            BackupService service = fx.service();
+            BackupResult backup = service.backup(BackupRequest.of(pg.connection(odd), Trigger.TEST));
+            service.restore(
+                    RestoreRequest.builder(RestoreSource.byId(backup.id().value()), pg.connection(target))
+                            .createDatabase(true)
+                            .build());
+            DatabaseFingerprint copy = DatabaseFingerprint.of(pg, target);
+            assertThat(copy).as(() -> before.diff(copy)).isEqualTo(before);
+        } finally {
+            pg.dropDatabase(target);
+            pg.dropDatabase(odd);
+        }
+    }
 }

@@ -17,14 +17,17 @@ import java.util.stream.Collectors;
  * it (without the version header, the per-dump {@code \restrict} key and the database's own name), and for every
  * table holding rows (plain tables and partitions, i.e. leaves, never partitioned parents) and every materialized
  * view the row count plus {@code md5} of its rows' text sorted; also every sequence's last value and the large
- * objects' contents. Two databases that compare equal hold the same schema and data.
+ * objects' contents, and the database's own properties (encoding, locale, settings, comment), which only a restore
+ * that creates the database carries over. Two databases that compare equal hold the same schema and data.
  *
+ * @param database the database's encoding, locale, database-level settings and comment, one per line
  * @param schema the normalized schema dump
  * @param relations {@code schema.table} (quoted as needed) to its row count and digest
  * @param sequences {@code schema.sequence} to its last value ({@code null} text when never used)
  * @param largeObjects count and digest of the large objects, by OID
  */
 public record DatabaseFingerprint(
+        String database,
         String schema,
         SortedMap<String, RelationDigest> relations,
         SortedMap<String, String> sequences,
@@ -48,6 +51,7 @@ public record DatabaseFingerprint(
     /** Reads the fingerprint of {@code database} on {@code pg}; run it while nothing writes to the database. */
     public static DatabaseFingerprint of(PostgresServer pg, String database) {
         return new DatabaseFingerprint(
+                databaseProperties(pg, database),
                 schemaDump(pg, database), relations(pg, database), sequences(pg, database), largeObjects(pg, database));
     }
 
@@ -57,6 +61,10 @@ public record DatabaseFingerprint(
      */
     public String diff(DatabaseFingerprint other) {
         List<String> lines = new ArrayList<>();
+        if (!database.equals(other.database)) {
+            lines.add("database properties differ:");
+            lines.addAll(lineDiff(database, other.database));
+        }
         if (!schema.equals(other.schema)) {
             lines.add("schema differs:");
             lines.addAll(lineDiff(schema, other.schema));
@@ -88,6 +96,22 @@ public record DatabaseFingerprint(
             lines.add("large objects: expected " + largeObjects + " but was " + other.largeObjects);
         }
         return String.join("\n", lines);
+    }
+
+    /** Works on PostgreSQL 13 to 18 (the locale provider columns are read through to_jsonb where they exist). */
+    private static String databaseProperties(PostgresServer pg, String database) {
+        return pg.psql(database, """
+                SELECT concat_ws(E'\n',
+                    'encoding ' || pg_encoding_to_char(d.encoding),
+                    'collate ' || d.datcollate,
+                    'ctype ' || d.datctype,
+                    'provider ' || coalesce(to_jsonb(d) ->> 'datlocprovider', 'c'),
+                    'locale ' || coalesce(to_jsonb(d) ->> 'datlocale', to_jsonb(d) ->> 'daticulocale', ''),
+                    'settings ' || coalesce((SELECT array_to_string(s.setconfig, ', ') FROM pg_db_role_setting s
+                                             WHERE s.setdatabase = d.oid AND s.setrole = 0), ''),
+                    'comment ' || coalesce(shobj_description(d.oid, 'pg_database'), ''))
+                FROM pg_database d WHERE d.datname = current_database()
+                """);
     }
 
     private static String schemaDump(PostgresServer pg, String database) {

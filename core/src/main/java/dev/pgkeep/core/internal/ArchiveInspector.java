@@ -71,7 +71,15 @@ public final class ArchiveInspector {
             @Nullable String serverVersion,
             @Nullable String dumpVersion,
             Map<Integer, TocEntry> toc,
-            int expectedDataBlocks) {}
+            int expectedDataBlocks,
+            List<DatabaseEntry> databaseEntries) {}
+
+    /**
+     * A table of contents entry about the database itself, which pg_restore applies only with {@code --create}: the
+     * {@code DATABASE} entry (its {@code CREATE DATABASE}), {@code DATABASE PROPERTIES} (settings) and the comment
+     * and privileges of the database.
+     */
+    record DatabaseEntry(String desc, @Nullable String tag, String defn) {}
 
     private State state = State.HEADER;
     private @Nullable String gaveUpBecause;
@@ -316,6 +324,7 @@ public final class ArchiveInspector {
         }
         Map<Integer, TocEntry> toc = new HashMap<>();
         int expectedDataBlocks = 0;
+        List<DatabaseEntry> databaseEntries = new ArrayList<>();
         for (long i = 0; i < count; i++) {
             long dumpId = r.readInt();
             boolean hasData = r.readInt() != 0;
@@ -324,7 +333,7 @@ public final class ArchiveInspector {
             String tag = r.readStr();
             String desc = r.readStr();
             r.readInt(); // section
-            r.readStr(); // defn
+            String defn = r.readStr();
             r.readStr(); // dropStmt
             r.readStr(); // copyStmt
             String namespace = r.readStr();
@@ -352,6 +361,9 @@ public final class ArchiveInspector {
             if (hasData) {
                 expectedDataBlocks++;
             }
+            if (defn != null && isAboutTheDatabase(desc, tag)) {
+                databaseEntries.add(new DatabaseEntry(desc, tag, defn));
+            }
         }
         return new Header(
                 (major << 16) | (minor << 8) | rev,
@@ -361,7 +373,15 @@ public final class ArchiveInspector {
                 serverVersion,
                 dumpVersion,
                 toc,
-                expectedDataBlocks);
+                expectedDataBlocks,
+                List.copyOf(databaseEntries));
+    }
+
+    private static boolean isAboutTheDatabase(@Nullable String desc, @Nullable String tag) {
+        if ("DATABASE".equals(desc) || "DATABASE PROPERTIES".equals(desc)) {
+            return true;
+        }
+        return ("COMMENT".equals(desc) || "ACL".equals(desc)) && tag != null && tag.startsWith("DATABASE ");
     }
 
     private void giveUp(@Nullable String reason) {
@@ -403,6 +423,11 @@ public final class ArchiveInspector {
     /** Whether the archive ended cleanly with every data block present. */
     public boolean complete() {
         return verdict() == Verdict.COMPLETE;
+    }
+
+    /** Whether the inspector stopped reading (not an archive, or one it does not understand). */
+    boolean gaveUp() {
+        return state == State.GAVE_UP;
     }
 
     /** Whether the header and table of contents were read. */
@@ -465,6 +490,12 @@ public final class ArchiveInspector {
                 ? a.name().compareTo(b.name())
                 : a.schema().compareTo(b.schema()));
         return tables;
+    }
+
+    /** The entries about the database itself (see {@link DatabaseEntry}); empty before the header is read. */
+    List<DatabaseEntry> databaseEntries() {
+        Header h = header;
+        return h == null ? List.of() : h.databaseEntries();
     }
 
     /** Number of entries in the table of contents (what {@code pg_restore --list} lists). */

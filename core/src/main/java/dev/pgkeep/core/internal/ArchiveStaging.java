@@ -62,6 +62,9 @@ final class ArchiveStaging {
         /** Runs pg_restore into {@code target} with {@code options}; fails with pg_restore's message. */
         void restoreInto(RestoreTarget target, List<String> options);
 
+        /** What the archive says about the database itself (encoding, locale, settings), read from its header. */
+        DatabaseProperties databaseProperties();
+
         /**
          * Decodes the whole archive through {@code pg_restore --list} and the archive inspector; fails with an
          * {@link IntegrityException} when it is unreadable, incomplete, or its row counts differ from {@code expected}.
@@ -280,6 +283,25 @@ final class ArchiveStaging {
             return dumpMajor;
         }
 
+        /** Opens the decoded archive from its first byte. */
+        abstract Opener decoded();
+
+        @Override
+        public DatabaseProperties databaseProperties() {
+            ArchiveInspector inspector = new ArchiveInspector();
+            try (InputStream in = decoded().open()) {
+                byte[] buffer = new byte[BUFFER];
+                int n;
+                while (!inspector.parsed() && !inspector.gaveUp() && (n = in.read(buffer)) >= 0) {
+                    inspector.update(buffer, 0, n);
+                }
+                inspector.finish();
+            } catch (IOException e) {
+                throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
+            }
+            return DatabaseProperties.from(inspector.databaseEntries());
+        }
+
         @Override
         public long storedBytes() {
             return storedBytes;
@@ -307,6 +329,11 @@ final class ArchiveStaging {
 
         InputStream open() throws IOException {
             return opener.open();
+        }
+
+        @Override
+        Opener decoded() {
+            return opener;
         }
 
         @Override
@@ -343,6 +370,11 @@ final class ArchiveStaging {
         @Override
         public void restoreInto(RestoreTarget target, List<String> options) {
             runPgRestore(target, options, plain, null, name);
+        }
+
+        @Override
+        Opener decoded() {
+            return () -> Files.newInputStream(plain);
         }
 
         @Override
