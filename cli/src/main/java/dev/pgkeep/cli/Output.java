@@ -1,13 +1,13 @@
 package dev.pgkeep.cli;
 
-import dev.pgkeep.core.internal.ManifestJson;
+import dev.pgkeep.core.PgkeepJson;
 
 /** Formatting shared by the commands. */
 final class Output {
     private Output() {}
 
     static String json(Object value) {
-        return ManifestJson.toJson(value);
+        return PgkeepJson.compact(value);
     }
 
     static String bytes(long n) {

@@ -1,8 +1,8 @@
 package dev.pgkeep.core;
 
 import dev.pgkeep.core.internal.DefaultBackupService;
-import dev.pgkeep.core.internal.PgTools;
-import dev.pgkeep.core.internal.PostgresAdvisoryLock;
+import dev.pgkeep.core.internal.postgres.PgTools;
+import dev.pgkeep.core.internal.postgres.PostgresAdvisoryLock;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;

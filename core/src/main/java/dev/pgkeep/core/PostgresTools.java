@@ -1,6 +1,6 @@
 package dev.pgkeep.core;
 
-import dev.pgkeep.core.internal.PgTools;
+import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.spi.ProcessRunner;
 import java.nio.file.Path;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.VerifyResult;
-import dev.pgkeep.core.internal.ArchiveInspector;
+import dev.pgkeep.core.internal.archive.ArchiveInspector;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresExtension;

@@ -13,14 +13,14 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.PgkeepJson;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.Trigger;
-import dev.pgkeep.core.internal.ManifestJson;
-import dev.pgkeep.core.internal.PgTools;
-import dev.pgkeep.core.internal.PostgresAdvisoryLock;
+import dev.pgkeep.core.internal.postgres.PgTools;
+import dev.pgkeep.core.internal.postgres.PostgresAdvisoryLock;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.ProcessRunner;
@@ -283,7 +283,7 @@ class GuaranteesTest {
         assertThat(logs.toString(StandardCharsets.UTF_8))
                 .contains(m.id().value())
                 .doesNotContain(password);
-        assertThat(new String(ManifestJson.write(m), StandardCharsets.UTF_8)).doesNotContain(password);
+        assertThat(PgkeepJson.manifest(m)).doesNotContain(password);
         assertThat(fx.events)
                 .isNotEmpty()
                 .allSatisfy(e -> assertThat(e.toString()).doesNotContain(password));

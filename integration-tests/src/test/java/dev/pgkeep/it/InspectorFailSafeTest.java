@@ -12,7 +12,7 @@ import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
-import dev.pgkeep.core.internal.ArchiveInspector;
+import dev.pgkeep.core.internal.archive.ArchiveInspector;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresExtension;

@@ -1,8 +1,8 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgkeep.core.internal.ArchiveInspector.DatabaseEntry;
+import dev.pgkeep.core.internal.archive.ArchiveInspector.DatabaseEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

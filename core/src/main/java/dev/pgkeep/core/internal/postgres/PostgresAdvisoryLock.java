@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.postgres;
 
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;

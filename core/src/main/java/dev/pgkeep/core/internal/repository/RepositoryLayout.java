@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.repository;
 
 import dev.pgkeep.core.BackupId;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +8,14 @@ import java.util.Optional;
  * Where a backup's objects go: {@code <database>/<backup-id>/dump.pgc[.zst|.gz][.pgp]} and
  * {@code <database>/<backup-id>/manifest.json}. Database names are percent-encoded into one safe path segment.
  */
-final class RepositoryLayout {
-    static final String MANIFEST = "manifest.json";
-    static final String DUMP_BASE = "dump.pgc";
+public final class RepositoryLayout {
+    public static final String MANIFEST = "manifest.json";
+    public static final String DUMP_BASE = "dump.pgc";
 
     private RepositoryLayout() {}
 
     /** {@code my db} becomes {@code my%20db}; only {@code [A-Za-z0-9_-]} stay as they are. */
-    static String databaseSegment(String database) {
+    public static String databaseSegment(String database) {
         StringBuilder sb = new StringBuilder();
         for (byte b : database.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
@@ -28,20 +28,20 @@ final class RepositoryLayout {
         return sb.toString();
     }
 
-    static String backupPrefix(String database, BackupId id) {
+    public static String backupPrefix(String database, BackupId id) {
         return databaseSegment(database) + "/" + id.value() + "/";
     }
 
-    static String manifestKey(String database, BackupId id) {
+    public static String manifestKey(String database, BackupId id) {
         return backupPrefix(database, id) + MANIFEST;
     }
 
-    static String dumpKey(String database, BackupId id, String dumpObject) {
+    public static String dumpKey(String database, BackupId id, String dumpObject) {
         return backupPrefix(database, id) + dumpObject;
     }
 
     /** The backup id in a key of the form {@code <db>/<id>/<name>}, if it has that form. */
-    static Optional<BackupId> idOf(String key) {
+    public static Optional<BackupId> idOf(String key) {
         String[] parts = key.split("/");
         if (parts.length != 3 || !BackupId.isValid(parts[1])) {
             return Optional.empty();
@@ -50,7 +50,7 @@ final class RepositoryLayout {
     }
 
     /** The {@code <db>/<id>/} prefix of a key of that form. */
-    static String prefixOf(String key) {
+    public static String prefixOf(String key) {
         return key.substring(0, key.lastIndexOf('/') + 1);
     }
 }

@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

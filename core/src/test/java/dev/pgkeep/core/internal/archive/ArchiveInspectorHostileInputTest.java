@@ -1,8 +1,8 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgkeep.core.internal.ArchiveInspector.Verdict;
+import dev.pgkeep.core.internal.archive.ArchiveInspector.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;

@@ -1,9 +1,11 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
-import dev.pgkeep.core.internal.ArchiveInspector.Verdict;
+import dev.pgkeep.core.internal.archive.ArchiveInspector.Verdict;
+import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
+import dev.pgkeep.core.internal.postgres.PgTools;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * every data block ({@code --file=/dev/null}) when the inspector gave up before it had read past the header (for
  * instance an archive version newer than it knows), else its table of contents ({@code --list}, which always runs).
  */
-final class DumpChecks implements AutoCloseable {
+public final class DumpChecks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DumpChecks.class);
 
     private final PgTools tools;
@@ -23,7 +25,7 @@ final class DumpChecks implements AutoCloseable {
     private final PgRestoreCheck list;
     private @Nullable PgRestoreCheck readAll;
 
-    DumpChecks(PgTools tools) {
+    public DumpChecks(PgTools tools) {
         this.tools = tools;
         this.list = PgRestoreCheck.start(tools, PgRestoreCheck.LIST);
     }
@@ -62,7 +64,7 @@ final class DumpChecks implements AutoCloseable {
     }
 
     /** The proof to record for the archive; throws when it must not be stored. */
-    BackupManifest.Proof prove(DatabaseConnection db, long dumpBytes) throws InterruptedException {
+    public BackupManifest.Proof prove(DatabaseConnection db, long dumpBytes) throws InterruptedException {
         String from = "pg_dump of " + db.describe();
         if (dumpBytes == 0) {
             throw new PgkeepException(from + " produced no output; nothing was stored.");

@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.postgres;
 
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import java.io.BufferedReader;
@@ -19,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  * block too) as they pass, and its exit code says whether it could read them. Bytes offered after pg_restore stopped
  * reading are dropped; nothing here ever fails the stream that feeds it.
  */
-final class PgRestoreCheck implements AutoCloseable {
+public final class PgRestoreCheck implements AutoCloseable {
     /** Reads the table of contents only. */
-    static final List<String> LIST = List.of("--list");
+    public static final List<String> LIST = List.of("--list");
     /** Reads the whole archive, every data block included, and writes the SQL nowhere. */
-    static final List<String> READ_ALL = List.of("--file=/dev/null");
+    public static final List<String> READ_ALL = List.of("--file=/dev/null");
 
     private final @Nullable RunningProcess process;
     private final @Nullable String startFailure;
@@ -34,7 +34,7 @@ final class PgRestoreCheck implements AutoCloseable {
     private boolean open;
 
     /** What pg_restore said. */
-    record Result(boolean ran, boolean ok, int entries, String message) {}
+    public record Result(boolean ran, boolean ok, int entries, String message) {}
 
     private PgRestoreCheck(@Nullable RunningProcess process, @Nullable String startFailure, String command) {
         this.process = process;
@@ -44,7 +44,7 @@ final class PgRestoreCheck implements AutoCloseable {
     }
 
     /** Starts pg_restore of {@code tools} with {@code options}; a pg_restore that cannot start is reported by finish. */
-    static PgRestoreCheck start(PgTools tools, List<String> options) {
+    public static PgRestoreCheck start(PgTools tools, List<String> options) {
         List<String> cmd = new ArrayList<>();
         cmd.add(tools.program("pg_restore"));
         cmd.addAll(options);
@@ -80,7 +80,7 @@ final class PgRestoreCheck implements AutoCloseable {
     }
 
     /** Offers the next bytes of the archive. */
-    void write(byte[] data, int offset, int length) {
+    public void write(byte[] data, int offset, int length) {
         RunningProcess p = process;
         if (!open || p == null) {
             return;
@@ -93,7 +93,7 @@ final class PgRestoreCheck implements AutoCloseable {
     }
 
     /** Ends the input and waits for pg_restore's verdict. */
-    Result finish() throws InterruptedException {
+    public Result finish() throws InterruptedException {
         RunningProcess p = process;
         if (p == null) {
             return new Result(false, false, 0, "could not start " + startFailure);

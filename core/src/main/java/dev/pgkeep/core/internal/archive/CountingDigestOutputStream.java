@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Counts and SHA-256-hashes what passes through; {@link #close()} does not close the underlying stream. */
-final class CountingDigestOutputStream extends FilterOutputStream {
+public final class CountingDigestOutputStream extends FilterOutputStream {
     private final MessageDigest digest = sha256();
     private long count;
 

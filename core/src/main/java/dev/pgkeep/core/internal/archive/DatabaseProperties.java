@@ -1,6 +1,6 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
-import dev.pgkeep.core.internal.ArchiveInspector.DatabaseEntry;
+import dev.pgkeep.core.internal.archive.ArchiveInspector.DatabaseEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * IN DATABASE ... SET}), its comment and its privileges. pgkeep creates the target itself, under any name, so it
  * rewrites these for the target's name and server major.
  */
-final class DatabaseProperties {
+public final class DatabaseProperties {
     static final DatabaseProperties NONE = new DatabaseProperties(null, Map.of(), List.of(), List.of());
 
     /** CREATE DATABASE options and the first major that accepts each; TABLESPACE is left out (it is per server). */
@@ -84,7 +84,7 @@ final class DatabaseProperties {
         return new DatabaseProperties(name, Map.copyOf(options), List.copyOf(settings), List.copyOf(privileges));
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return sourceName == null;
     }
 
@@ -92,7 +92,7 @@ final class DatabaseProperties {
      * {@code CREATE DATABASE target} with the source's options that a server of {@code serverMajor} accepts; options it
      * lacks are named in {@code dropped} (the libc provider, the default before 15, is left out silently).
      */
-    String createStatement(String targetIdentifier, int serverMajor, List<String> dropped) {
+    public String createStatement(String targetIdentifier, int serverMajor, List<String> dropped) {
         StringBuilder sql = new StringBuilder("CREATE DATABASE ").append(targetIdentifier);
         Map<String, String> options = new LinkedHashMap<>(createOptions);
         options.put("TEMPLATE", "template0");
@@ -135,7 +135,7 @@ final class DatabaseProperties {
     }
 
     /** The settings and comment (and with {@code withPrivileges} the grants) of the source, for the target. */
-    List<String> statementsFor(String targetIdentifier, boolean withPrivileges) {
+    public List<String> statementsFor(String targetIdentifier, boolean withPrivileges) {
         String source = sourceName;
         if (source == null) {
             return List.of();

@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * concurrently with memory bounded by {@code buffers × bufferSize}. A failure on either side wakes and fails the
  * other: the producer's next write throws, the consumer stops.
  */
-final class BoundedPipe {
+public final class BoundedPipe {
     /** A filled buffer and how many of its bytes count; length -1 marks the end of the stream. */
     private record Chunk(byte[] data, int length) {}
 

@@ -1,11 +1,11 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.postgres;
 
 /** Quoting for the few SQL statements pgkeep builds itself (sent through psql). */
-final class SqlText {
+public final class SqlText {
     private SqlText() {}
 
     /** A string literal: {@code it's} becomes {@code 'it''s'}. */
-    static String literal(String value) {
+    public static String literal(String value) {
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("NUL in SQL text");
         }
@@ -13,7 +13,7 @@ final class SqlText {
     }
 
     /** A quoted identifier: {@code My "db"} becomes {@code "My ""db"""}. */
-    static String identifier(String name) {
+    public static String identifier(String name) {
         if (name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("NUL in SQL identifier");
         }

@@ -1,7 +1,8 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.postgres;
 
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.archive.ArchiveStaging;
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * instead, the preamble loses exactly those lines, and psql of the same tools runs the rest, stopping at the first
  * error. The archive's statements themselves were written by pg_dump for the source server, so they need no change.
  */
-final class PgRestoreRun {
+public final class PgRestoreRun {
     private static final Logger log = LoggerFactory.getLogger(PgRestoreRun.class);
     private static final int BUFFER = 256 * 1024;
     /** Parameters pg_restore's preamble sets, with the server major that introduced each. */
@@ -34,7 +35,7 @@ final class PgRestoreRun {
     private PgRestoreRun() {}
 
     /** Restores {@code file} (or the archive read from {@code stdin}) into {@code target}; fails with the tools' message. */
-    static void run(
+    public static void run(
             ArchiveStaging.RestoreTarget target,
             List<String> options,
             @Nullable Path file,

@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
  * encryption, SHA-256 and byte count → storage (the calling thread). pg_dump itself is a third process, so all three
  * stages overlap; memory is bounded by the pipe's fixed buffers whatever the database size.
  */
-final class DumpStream {
+public final class DumpStream {
     static final int READ_BUFFER = 256 * 1024;
     static final int PIPE_BUFFERS = 8;
     static final int PIPE_BUFFER_SIZE = 512 * 1024;
 
     /** What went through the pipeline. */
-    record Outcome(long dumpBytes, long storedBytes, String sha256, ArchiveInspector inspector) {}
+    public record Outcome(long dumpBytes, long storedBytes, String sha256, ArchiveInspector inspector) {}
 
     private DumpStream() {}
 
@@ -29,7 +29,8 @@ final class DumpStream {
      * Streams {@code pgDump}'s archive into {@code storage}. Does not wait for pg_dump's exit; kills it when a stage
      * fails. {@code storage} is flushed, not closed.
      */
-    static Outcome run(RunningProcess pgDump, Codec codec, Encryptor encryptor, OutputStream storage, DumpChecks checks)
+    public static Outcome run(
+            RunningProcess pgDump, Codec codec, Encryptor encryptor, OutputStream storage, DumpChecks checks)
             throws IOException, InterruptedException {
         BoundedPipe pipe = new BoundedPipe(PIPE_BUFFERS, PIPE_BUFFER_SIZE);
         AtomicReference<@Nullable Throwable> producerFailure = new AtomicReference<>();

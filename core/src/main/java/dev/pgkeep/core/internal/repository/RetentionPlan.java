@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.repository;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.RetentionPolicy;
@@ -9,11 +9,11 @@ import java.util.List;
  * Decides which backups of one database retention keeps: the newest {@code keepMin} good backups always, every
  * backup younger than the cutoff, nothing else. A backup is good unless a verification found it broken.
  */
-final class RetentionPlan {
+public final class RetentionPlan {
     private RetentionPlan() {}
 
     /** {@code newestFirst} are one database's backups; each lands in exactly one of {@code kept}, {@code deleted}. */
-    static void apply(
+    public static void apply(
             List<BackupManifest> newestFirst,
             RetentionPolicy policy,
             Instant cutoff,

@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.BackupManifest.TableRows;
 import java.nio.charset.StandardCharsets;

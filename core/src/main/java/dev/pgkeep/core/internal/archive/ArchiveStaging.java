@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal;
+package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.ArchiveFormat;
 import dev.pgkeep.core.BackupManifest;
@@ -6,6 +6,10 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
+import dev.pgkeep.core.internal.postgres.PgRestoreRun;
+import dev.pgkeep.core.internal.postgres.PgTools;
+import dev.pgkeep.core.internal.repository.RepositoryLayout;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
@@ -30,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * foreign local file is decoded completely (OpenPGP integrity, codec checksums, archive structure) and must pass
  * {@code pg_restore --list}.
  */
-final class ArchiveStaging {
+public final class ArchiveStaging {
     private static final int BUFFER = 256 * 1024;
 
     private final StorageAdapter storage;
@@ -39,7 +43,7 @@ final class ArchiveStaging {
     private final Path tempDirectory;
     private final long maxDecodedBytes;
 
-    ArchiveStaging(
+    public ArchiveStaging(
             StorageAdapter storage, Encryptor encryptor, PgTools tools, Path tempDirectory, long maxDecodedBytes) {
         this.maxDecodedBytes = maxDecodedBytes;
         this.storage = storage;
@@ -49,7 +53,7 @@ final class ArchiveStaging {
     }
 
     /** An archive proven intact, ready to restore; closing removes its temporary files. */
-    interface Staged extends AutoCloseable {
+    public interface Staged extends AutoCloseable {
         long storedBytes();
 
         String describe();
@@ -81,11 +85,11 @@ final class ArchiveStaging {
      * Where a restore goes and with which tools: {@code tools} are of the target server's major or newer (and as new
      * as the archive's pg_dump).
      */
-    record RestoreTarget(DatabaseConnection database, PgTools tools, int serverMajor) {}
+    public record RestoreTarget(DatabaseConnection database, PgTools tools, int serverMajor) {}
 
     // ---------------------------------------------------------------- stored backups
 
-    Staged stageStored(BackupManifest manifest, boolean plainFile) {
+    public Staged stageStored(BackupManifest manifest, boolean plainFile) {
         if (manifest.encryption() != null && encryptor == Encryptor.NONE) {
             throw new BadInputException("Backup " + manifest.id() + " is encrypted ("
                     + manifest.encryption().type()
@@ -176,7 +180,7 @@ final class ArchiveStaging {
 
     // ---------------------------------------------------------------- local files
 
-    Staged stageFile(Path file) {
+    public Staged stageFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("No archive file at " + file + ".");
         }
