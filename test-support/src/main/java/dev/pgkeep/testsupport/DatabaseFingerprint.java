@@ -52,7 +52,10 @@ public record DatabaseFingerprint(
     public static DatabaseFingerprint of(PostgresServer pg, String database) {
         return new DatabaseFingerprint(
                 databaseProperties(pg, database),
-                schemaDump(pg, database), relations(pg, database), sequences(pg, database), largeObjects(pg, database));
+                schemaDump(pg, database),
+                relations(pg, database),
+                sequences(pg, database),
+                largeObjects(pg, database));
     }
 
     /**
@@ -136,7 +139,7 @@ public record DatabaseFingerprint(
         String names = pg.psql(database, """
                 SELECT format('%I.%I', n.nspname, c.relname)
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relkind IN ('r', 'm')
+                WHERE c.relkind IN ('r', 'm') AND c.relispopulated
                   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                   AND n.nspname NOT LIKE 'pg\\_toast%'
                   AND n.nspname NOT LIKE 'pg\\_temp%'
