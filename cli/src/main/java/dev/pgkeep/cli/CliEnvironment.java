@@ -7,9 +7,9 @@ import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.audit.Slf4jJsonAuditSink;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.core.spi.StorageAdapterFactory;
+import dev.pgkeep.core.storage.StorageAdapters;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,11 +78,11 @@ final class CliEnvironment implements AutoCloseable {
         if (chosen == null) {
             throw new BadInputException("No repository: give --repo PATH|s3://bucket/prefix or set PGKEEP_REPO.");
         }
-        if (Repositories.isS3(chosen)) {
-            return closeLater(Repositories.s3(chosen));
+        StorageAdapter storage = StorageAdapters.open(chosen, StorageAdapterFactory.Context.of(Map.of()));
+        if (storage instanceof AutoCloseable closeable) {
+            closeLater(closeable);
         }
-        Path path = chosen.startsWith("file:") ? Path.of(URI.create(chosen)) : Path.of(chosen);
-        return Repositories.local(path);
+        return storage;
     }
 
     BackupServiceBuilder service(StorageAdapter storage, @Nullable DatabaseConnection database, Encryptor encryptor) {

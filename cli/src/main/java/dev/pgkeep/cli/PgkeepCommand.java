@@ -46,8 +46,8 @@ public final class PgkeepCommand {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean json =
                     parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
-            int code = e instanceof PgkeepException pe ? pe.kind().exitCode() : 1;
-            String message = e instanceof PgkeepException ? e.getMessage() : e.toString();
+            int code = ExitCodes.of(e);
+            String message = e instanceof PgkeepException pe ? CliHints.message(pe) : e.toString();
             if (json) {
                 out.println(Output.json(Map.of("error", String.valueOf(message), "exitCode", code)));
             }

@@ -4,9 +4,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.Secret;
 import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.spi.Encryptor;
-import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.crypto.gpg.OpenPgpEncryptor;
-import dev.pgkeep.storage.s3.S3StorageAdapter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,11 +13,6 @@ import org.jspecify.annotations.Nullable;
 /** Builds the adapters the CLI's options ask for. */
 final class Repositories {
     private Repositories() {}
-
-    /** An S3 repository from {@code s3://bucket/prefix?...}, credentials from the AWS SDK's default chain. */
-    static S3StorageAdapter s3(String uri) {
-        return S3StorageAdapter.fromUri(uri);
-    }
 
     /** The encryptor for {@code --encrypt-to}; keys are checked now, before any backup starts. */
     static Encryptor encryptor(List<Path> encryptTo) {
@@ -68,13 +61,5 @@ final class Repositories {
             return Optional.empty();
         }
         return Optional.of(WebhookNotifier.builder(webhook).build());
-    }
-
-    static boolean isS3(String repo) {
-        return repo.startsWith("s3://");
-    }
-
-    static StorageAdapter local(Path path) {
-        return new dev.pgkeep.core.storage.LocalStorageAdapter(path);
     }
 }

@@ -29,7 +29,15 @@ class CliCorpusTest {
         CliRun backup = CliRun.run(env, "backup", "--db", pg.url(source), "--repo", repo, "--json");
         assertThat(backup.exitCode()).as(backup::toString).isZero();
         CliRun verify = CliRun.run(
-                env, "verify", "--repo", repo, "--latest", "--source", source, "--restore-test", "--db",
+                env,
+                "verify",
+                "--repo",
+                repo,
+                "--latest",
+                "--source",
+                source,
+                "--restore-test",
+                "--db",
                 pg.url("postgres"));
         assertThat(verify.exitCode()).as(verify::toString).isZero();
         String copy = PostgresServer.uniqueDatabaseName("cli_corpus_copy");

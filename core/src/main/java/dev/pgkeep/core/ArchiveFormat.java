@@ -20,15 +20,9 @@ public enum ArchiveFormat {
         if (h.length >= 5 && h[0] == 'P' && h[1] == 'G' && h[2] == 'D' && h[3] == 'M' && h[4] == 'P') {
             return Optional.of(PG_CUSTOM);
         }
-        if (h.length >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
-            return Optional.of(GZIP);
-        }
-        if (h.length >= 4
-                && (h[0] & 0xff) == 0x28
-                && (h[1] & 0xff) == 0xb5
-                && (h[2] & 0xff) == 0x2f
-                && (h[3] & 0xff) == 0xfd) {
-            return Optional.of(ZSTD);
+        Optional<StandardCodec> codec = StandardCodec.detect(h, h.length);
+        if (codec.isPresent()) {
+            return Optional.of(codec.get() == StandardCodec.GZIP ? GZIP : ZSTD);
         }
         if (h.length >= 1) {
             int b = h[0] & 0xff;

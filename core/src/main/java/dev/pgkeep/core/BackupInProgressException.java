@@ -5,8 +5,11 @@ public class BackupInProgressException extends PgkeepException {
     private final String database;
 
     public BackupInProgressException(String database) {
-        super("A backup of database '" + database + "' is already running (another process or instance holds"
-                + " the pgkeep lock); wait for it to finish instead of starting a second one.");
+        super(
+                ErrorKind.IN_PROGRESS,
+                "A backup of database '" + database + "' is already running (another process or instance holds"
+                        + " the pgkeep lock); wait for it to finish instead of starting a second one.",
+                null);
         this.database = database;
     }
 

@@ -9,6 +9,6 @@ public class BadInputException extends PgkeepException {
     }
 
     public BadInputException(String message, @Nullable Throwable cause) {
-        super(Kind.BAD_INPUT, message, cause);
+        super(ErrorKind.BAD_INPUT, message, cause);
     }
 }

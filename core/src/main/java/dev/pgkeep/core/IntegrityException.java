@@ -9,6 +9,6 @@ public class IntegrityException extends PgkeepException {
     }
 
     public IntegrityException(String message, @Nullable Throwable cause) {
-        super(Kind.INTEGRITY, message, cause);
+        super(ErrorKind.INTEGRITY, message, cause);
     }
 }

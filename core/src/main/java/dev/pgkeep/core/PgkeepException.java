@@ -3,49 +3,74 @@ package dev.pgkeep.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base of every error pgkeep reports. The message says what failed and what to do next; it never
- * holds a password. {@link #kind()} maps the error to the CLI's exit codes and the HTTP status.
+ * Base of every error pgkeep reports. The message says what failed in core's terms and what to do next; it never
+ * holds a password. {@link #kind()} says what kind of failure it is; each front end maps that in its own terms.
  */
 public class PgkeepException extends RuntimeException {
 
-    /** What kind of failure this is; the CLI exits with {@link #exitCode()}. */
-    public enum Kind {
-        /** The operation failed (pg_dump failed, storage unreachable...). */
-        FAILED(1),
-        /** The caller asked for something that cannot be done as asked (bad id, unknown backup). */
-        BAD_INPUT(2),
-        /** A safety guard refused the operation (non-empty target without force, production). */
-        REFUSED(3),
-        /** The archive is corrupt, truncated or tampered with. */
-        INTEGRITY(4);
+    private final ErrorKind kind;
+    private @Nullable Remedy remedy;
+    private @Nullable String remedyArgument;
 
-        private final int exitCode;
-
-        Kind(int exitCode) {
-            this.exitCode = exitCode;
-        }
-
-        public int exitCode() {
-            return exitCode;
-        }
+    /**
+     * What the caller can do about an error, for each front end to say in its own terms (an option, a JSON field):
+     * core's messages state the problem in core's terms only.
+     */
+    public enum Remedy {
+        /** Allow restoring over a database that holds tables. */
+        FORCE,
+        /** Confirm the target database by name ({@link #remedyArgument()}), as production restores require. */
+        CONFIRM,
+        /** Ask for the target database to be created. */
+        CREATE,
+        /** Restore into the existing database instead of creating it, or choose a new name. */
+        DO_NOT_CREATE,
+        /** Say which database's backups are meant. */
+        NAME_SOURCE,
+        /** Name a stored backup: an id, or the latest. */
+        NAME_BACKUP,
+        /** Look up the backups the repository holds. */
+        LIST_BACKUPS,
+        /** Give the database to back up. */
+        NAME_DATABASE,
+        /** Give a server to restore a test copy into. */
+        NAME_SCRATCH_SERVER,
+        /** Give the secret key (and its passphrase) that decrypts the backup. */
+        DECRYPTION_KEY
     }
 
-    private final Kind kind;
-
     public PgkeepException(String message) {
-        this(Kind.FAILED, message, null);
+        this(ErrorKind.FAILED, message, null);
     }
 
     public PgkeepException(String message, @Nullable Throwable cause) {
-        this(Kind.FAILED, message, cause);
+        this(ErrorKind.FAILED, message, cause);
     }
 
-    public PgkeepException(Kind kind, String message, @Nullable Throwable cause) {
+    public PgkeepException(ErrorKind kind, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
 
-    public Kind kind() {
+    /** Says what the caller can do about this error (with {@code argument}, e.g. a database name); returns this. */
+    public PgkeepException withRemedy(Remedy value, @Nullable String argument) {
+        this.remedy = value;
+        this.remedyArgument = argument;
+        return this;
+    }
+
+    /** What the caller can do about this error; {@code null} when nothing in particular. */
+    public @Nullable Remedy remedy() {
+        return remedy;
+    }
+
+    /** The remedy's argument, e.g. the database to name in a confirmation; {@code null} when it needs none. */
+    public @Nullable String remedyArgument() {
+        return remedyArgument;
+    }
+
+    /** What kind of failure this is; front ends map it (exit codes, HTTP statuses). */
+    public ErrorKind kind() {
         return kind;
     }
 }

@@ -1,6 +1,7 @@
 package dev.pgkeep.core;
 
 import dev.pgkeep.core.internal.postgres.PgTools;
+import dev.pgkeep.core.internal.postgres.ToolFolders;
 import dev.pgkeep.core.spi.ProcessRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +47,7 @@ public record PostgresTools(
 
     /** A {@code :}-separated list of tools folders (as in {@code PGKEEP_PG_BIN}) as paths; empty entries are skipped. */
     public static List<Path> splitPath(String folders) {
-        return PgTools.splitPath(folders);
+        return ToolFolders.split(folders);
     }
 
     /**

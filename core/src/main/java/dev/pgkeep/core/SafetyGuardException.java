@@ -3,6 +3,6 @@ package dev.pgkeep.core;
 /** A restore safety guard refused the operation; nothing was changed. */
 public class SafetyGuardException extends PgkeepException {
     public SafetyGuardException(String message) {
-        super(Kind.REFUSED, message, null);
+        super(ErrorKind.REFUSED, message, null);
     }
 }

@@ -11,6 +11,7 @@ import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.PgkeepJson;
@@ -134,8 +135,7 @@ class GuaranteesTest {
                     .isInstanceOf(IntegrityException.class)
                     .hasMessageContaining(m.id().value())
                     .hasMessageContaining("SHA-256")
-                    .satisfies(e ->
-                            assertThat(((PgkeepException) e).kind().exitCode()).isEqualTo(4));
+                    .satisfies(e -> assertThat(((PgkeepException) e).kind()).isEqualTo(ErrorKind.INTEGRITY));
             DatabaseFingerprint after = DatabaseFingerprint.of(pg, target);
             assertThat(after).as(() -> before.diff(after)).isEqualTo(before);
             // no pg_restore ran, and no safety backup was taken for a restore that could not happen
@@ -178,7 +178,7 @@ class GuaranteesTest {
                 .hasMessageContaining("password authentication failed")
                 .hasMessageContaining(source)
                 .hasMessageNotContaining("not-it");
-        assertThat(fx.events).last().extracting(BackupEvent::errorCode).isEqualTo(BackupEvent.ERROR_FAILED);
+        assertThat(fx.events).last().extracting(BackupEvent::errorKind).isEqualTo(ErrorKind.FAILED);
         assertThat(fx.storage.list("")).isEmpty();
     }
 
@@ -310,7 +310,7 @@ class GuaranteesTest {
             assertThat(fx.events)
                     .filteredOn(e -> e.phase() == BackupEvent.Phase.FAILED)
                     .extracting(BackupEvent::errorCode)
-                    .containsExactly(BackupEvent.ERROR_IN_PROGRESS);
+                    .containsExactly(ErrorKind.IN_PROGRESS.code());
         } finally {
             held.get().close();
         }
@@ -387,7 +387,7 @@ class GuaranteesTest {
                             service.restore(RestoreRequest.builder(RestoreSource.latest(source), pg.connection(target))
                                     .build()))
                     .isInstanceOf(SafetyGuardException.class)
-                    .hasMessageContaining("--force");
+                    .satisfies(e -> assertThat(((PgkeepException) e).remedy()).isEqualTo(PgkeepException.Remedy.FORCE));
             assertThatThrownBy(() ->
                             service.restore(RestoreRequest.builder(RestoreSource.latest(source), pg.connection(target))
                                     .force(true)
@@ -395,7 +395,10 @@ class GuaranteesTest {
                                     .confirm("some_other_db")
                                     .build()))
                     .isInstanceOf(SafetyGuardException.class)
-                    .hasMessageContaining("--confirm " + target);
+                    .satisfies(
+                            e -> assertThat(((PgkeepException) e).remedy()).isEqualTo(PgkeepException.Remedy.CONFIRM))
+                    .satisfies(e ->
+                            assertThat(((PgkeepException) e).remedyArgument()).isEqualTo(target));
             assertThat(pg.psql(target, "SELECT x FROM precious")).isEqualTo("42");
             assertThat(service.list(target)).isEmpty(); // no safety backup for a refused restore
         } finally {

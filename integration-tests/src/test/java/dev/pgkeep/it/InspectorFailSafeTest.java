@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.RestoreRequest;
@@ -198,8 +199,7 @@ class InspectorFailSafeTest {
                                 .createDatabase(true)
                                 .build()))
                 .isInstanceOf(IntegrityException.class)
-                .satisfies(
-                        e -> assertThat(((PgkeepException) e).kind().exitCode()).isEqualTo(4));
+                .satisfies(e -> assertThat(((PgkeepException) e).kind()).isEqualTo(ErrorKind.INTEGRITY));
         assertThat(pg.databaseExists(target)).isFalse();
     }
 

@@ -1,6 +1,7 @@
 package dev.pgkeep.core.spi;
 
 import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.Trigger;
 import java.time.Instant;
 import java.util.Locale;
@@ -20,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param count number of backups deleted (prune), otherwise {@code null}
  * @param error the failure message (first lines), for failed operations
  * @param manifest the manifest written (backup succeeded) or read, when there is one
- * @param errorCode what kind of failure, for failed operations: one of the {@code ERROR_*} constants, stable for
- *     code to act on (the message is for people)
+ * @param errorKind what kind of failure, for failed operations: stable for code to act on (the message is for
+ *     people); its {@link ErrorKind#code()} is the audit line's {@code errorCode}
  */
 public record BackupEvent(
         Operation operation,
@@ -38,18 +39,7 @@ public record BackupEvent(
         @Nullable Integer count,
         @Nullable String error,
         @Nullable BackupManifest manifest,
-        @Nullable String errorCode) {
-
-    /** Another backup of the database was running (another process or instance held the lock). */
-    public static final String ERROR_IN_PROGRESS = "in-progress";
-    /** The operation failed (pg_dump, pg_restore, storage). */
-    public static final String ERROR_FAILED = "failed";
-    /** The request could not be carried out as given (unknown backup, bad id or option). */
-    public static final String ERROR_BAD_INPUT = "bad-input";
-    /** A safety guard refused; nothing was changed. */
-    public static final String ERROR_REFUSED = "refused";
-    /** A checksum, OpenPGP integrity or archive check failed; nothing was changed. */
-    public static final String ERROR_INTEGRITY = "integrity";
+        @Nullable ErrorKind errorKind) {
 
     /** An event without an error code (every phase but FAILED, or a failure of unknown kind). */
     public BackupEvent(
@@ -82,7 +72,13 @@ public record BackupEvent(
                 count,
                 error,
                 manifest,
-                error == null ? null : ERROR_FAILED);
+                error == null ? null : ErrorKind.FAILED);
+    }
+
+    /** {@link #errorKind()}'s stable code, e.g. {@code in-progress}; {@code null} unless the operation failed. */
+    public @Nullable String errorCode() {
+        ErrorKind kind = errorKind;
+        return kind == null ? null : kind.code();
     }
 
     public enum Operation {

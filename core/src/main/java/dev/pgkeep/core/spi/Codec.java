@@ -1,22 +1,15 @@
 package dev.pgkeep.core.spi;
 
-import dev.pgkeep.core.BadInputException;
-import dev.pgkeep.core.internal.codec.GzipCodec;
-import dev.pgkeep.core.internal.codec.NoCodec;
-import dev.pgkeep.core.internal.codec.ZstdCodec;
+import dev.pgkeep.core.StandardCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** Compresses the pg_dump archive on its way to storage and expands it on the way back. */
 public interface Codec {
 
-    /**
-     * Default zstd level, chosen by measurement (docs/performance.md): level 2 is as fast as level 1 within a few
-     * percent and, unlike level 1, stores no more than {@code pg_dump -Fc}; level 3 costs a third more CPU.
-     */
+    /** Default zstd level ({@link StandardCodec#ZSTD}'s; chosen by measurement, see docs/performance.md). */
     int DEFAULT_ZSTD_LEVEL = 2;
 
     /** Default gzip level, the same as gzip's own default. */
@@ -36,30 +29,28 @@ public interface Codec {
     /** Wraps {@code source}; a truncated or corrupt frame raises an {@link IOException}. */
     InputStream decompress(InputStream source) throws IOException;
 
+    /** {@link StandardCodec#ZSTD} at {@code level}. */
     static Codec zstd(int level) {
-        return new ZstdCodec(level);
+        return StandardCodec.ZSTD.at(level);
     }
 
+    /** {@link StandardCodec#GZIP} at {@code level}. */
     static Codec gzip(int level) {
-        return new GzipCodec(level);
+        return StandardCodec.GZIP.at(level);
     }
 
+    /** {@link StandardCodec#NONE}. */
     static Codec none() {
-        return NoCodec.INSTANCE;
+        return StandardCodec.NONE.atDefaultLevel();
     }
 
     static Codec defaultCodec() {
-        return zstd(DEFAULT_ZSTD_LEVEL);
+        return StandardCodec.ZSTD.atDefaultLevel();
     }
 
     /** The codec called {@code name}, at {@code level} or that codec's default when {@code level} is null. */
     static Codec of(String name, @Nullable Integer level) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "zstd" -> zstd(level == null ? DEFAULT_ZSTD_LEVEL : level);
-            case "gzip" -> gzip(level == null ? DEFAULT_GZIP_LEVEL : level);
-            case "none" -> none();
-            default ->
-                throw new BadInputException("Unknown compression '" + name + "'; use zstd (default), gzip or none.");
-        };
+        StandardCodec codec = StandardCodec.named(name);
+        return level == null ? codec.atDefaultLevel() : codec.at(level);
     }
 }

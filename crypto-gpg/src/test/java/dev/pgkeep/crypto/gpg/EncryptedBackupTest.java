@@ -8,6 +8,7 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.RestoreRequest;
@@ -162,8 +163,7 @@ class EncryptedBackupTest {
                                 .safetyBackup(false)
                                 .build()))
                 .isInstanceOf(IntegrityException.class)
-                .satisfies(
-                        e -> assertThat(((PgkeepException) e).kind().exitCode()).isEqualTo(4));
+                .satisfies(e -> assertThat(((PgkeepException) e).kind()).isEqualTo(ErrorKind.INTEGRITY));
         assertThat(before.diff(DatabaseFingerprint.of(pg, target))).isEmpty();
         pg.dropDatabase(target);
     }

@@ -2,6 +2,7 @@ package dev.pgkeep.metrics.micrometer;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.core.spi.BackupEvent.Phase;
@@ -185,7 +186,7 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
             }
             case FAILED -> {
                 state.finished();
-                if (BackupEvent.ERROR_IN_PROGRESS.equals(event.errorCode())) {
+                if (event.errorKind() == ErrorKind.IN_PROGRESS) {
                     return; // refused because a backup was already running: that one's outcome is what counts
                 }
                 recordDuration(BACKUP_DURATION, "Time taken by backups", event, state.startedAt());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
@@ -121,7 +122,7 @@ class PgkeepMetricsTest {
                 null,
                 "A backup of database 'shop' is already running",
                 null,
-                BackupEvent.ERROR_IN_PROGRESS));
+                ErrorKind.IN_PROGRESS));
 
         assertThat(gauge(BACKUP_LAST_FAILED, "shop")).isZero();
         assertThat(gauge(BACKUP_IN_PROGRESS, "shop")).isZero();

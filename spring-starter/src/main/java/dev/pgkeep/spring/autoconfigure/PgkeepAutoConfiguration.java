@@ -2,20 +2,25 @@ package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BackupServiceBuilder;
+import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.audit.Slf4jJsonAuditSink;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
-import dev.pgkeep.core.storage.LocalStorageAdapter;
+import dev.pgkeep.core.spi.StorageAdapterFactory;
+import dev.pgkeep.core.storage.StorageAdapters;
 import dev.pgkeep.spring.health.BackupRunRecorder;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -47,27 +52,41 @@ public final class PgkeepAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    StorageAdapter pgkeepStorage(PgkeepProperties properties, ObjectProvider<RepositoryStorageFactory> factories) {
+    StorageAdapter pgkeepStorage(PgkeepProperties properties, ConfigurableListableBeanFactory beans) {
         String repository = properties.getRepository();
         if (repository == null || repository.isBlank()) {
             throw new IllegalStateException("pgkeep.repository is not set: give a folder (/var/backups/pgkeep),"
                     + " file:///path or s3://bucket/prefix, or set pgkeep.enabled=false.");
         }
-        for (RepositoryStorageFactory factory : factories.orderedStream().toList()) {
-            if (factory.supports(repository)) {
-                return factory.create(repository, properties);
+        PgkeepProperties.S3 s3 = properties.getS3();
+        Map<String, String> settings = new HashMap<>();
+        if (s3.getEndpoint() != null) {
+            settings.put("endpoint", s3.getEndpoint());
+        }
+        if (s3.getRegion() != null) {
+            settings.put("region", s3.getRegion());
+        }
+        settings.put("path-style", String.valueOf(s3.isPathStyle()));
+        StorageAdapterFactory.Context context = new StorageAdapterFactory.Context() {
+            @Override
+            public Optional<String> setting(String name) {
+                return Optional.ofNullable(settings.get(name));
             }
+
+            @Override
+            public <T> Optional<T> component(Class<T> type) {
+                // the host's own beans, e.g. its AwsCredentialsProvider
+                return Optional.ofNullable(beans.getBeanProvider(type).getIfUnique());
+            }
+        };
+        ClassLoader loader = beans.getBeanClassLoader() != null
+                ? beans.getBeanClassLoader()
+                : PgkeepAutoConfiguration.class.getClassLoader();
+        try {
+            return StorageAdapters.open(repository, context, loader);
+        } catch (BadInputException e) {
+            throw new IllegalStateException("pgkeep.repository: " + e.getMessage(), e);
         }
-        if (repository.startsWith("s3://")) {
-            throw new IllegalStateException("pgkeep.repository is an s3:// URI but pgkeep-storage-s3 is not on the"
-                    + " classpath; add the dependency dev.pgkeep:pgkeep-storage-s3.");
-        }
-        if (repository.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*") && !repository.startsWith("file:")) {
-            throw new IllegalStateException("pgkeep.repository '" + repository.replaceAll("//[^/@]*@", "//***@")
-                    + "' has a scheme pgkeep does not know; use a folder, file:///path or s3://bucket/prefix.");
-        }
-        Path path = repository.startsWith("file:") ? Path.of(URI.create(repository)) : Path.of(repository);
-        return new LocalStorageAdapter(path);
     }
 
     @Bean
@@ -93,7 +112,9 @@ public final class PgkeepAutoConfiguration {
             Codec codec,
             ObjectProvider<Encryptor> encryptor,
             ObjectProvider<AuditSink> auditSinks,
-            ObjectProvider<BackupLock> lock) {
+            ObjectProvider<BackupLock> lock,
+            ObjectProvider<ProcessRunner> processRunner,
+            ObjectProvider<BackupServiceBuilderCustomizer> customizers) {
         BackupServiceBuilder builder = BackupService.builder()
                 .database(databases.primary())
                 .storage(storage)
@@ -105,6 +126,9 @@ public final class PgkeepAutoConfiguration {
                         properties.getRestore().getMaxDecodedSize().toBytes());
         auditSinks.orderedStream().forEach(builder::auditSink);
         lock.ifAvailable(builder::lock);
+        // a host may run the PostgreSQL tools its own way (in a container, over SSH): DESIGN promises it can
+        processRunner.ifAvailable(builder::processRunner);
+        customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }
 
@@ -114,8 +138,14 @@ public final class PgkeepAutoConfiguration {
             PgkeepProperties properties,
             PgkeepDatabases databases,
             StorageAdapter storage,
-            ObjectProvider<Encryptor> encryptor) {
-        return new PgkeepStartupCheck(properties, databases, storage, encryptor.getIfAvailable());
+            ObjectProvider<Encryptor> encryptor,
+            ObjectProvider<ProcessRunner> processRunner) {
+        return new PgkeepStartupCheck(
+                properties,
+                databases,
+                storage,
+                encryptor.getIfAvailable(),
+                processRunner.getIfAvailable(ProcessRunner::local));
     }
 
     @Bean
@@ -128,19 +158,6 @@ public final class PgkeepAutoConfiguration {
     @ConditionalOnMissingBean
     Slf4jJsonAuditSink pgkeepAuditLog() {
         return new Slf4jJsonAuditSink();
-    }
-
-    /** S3 repositories ({@code pgkeep.repository=s3://...}) when pgkeep-storage-s3 is on the classpath. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "dev.pgkeep.storage.s3.S3StorageAdapter")
-    static class S3RepositoryConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(name = "pgkeepS3RepositoryStorageFactory")
-        RepositoryStorageFactory pgkeepS3RepositoryStorageFactory(
-                ObjectProvider<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider> credentials) {
-            return new S3RepositoryStorageFactory(credentials.getIfUnique());
-        }
     }
 
     /** OpenPGP encryption ({@code pgkeep.encryption.*}) when pgkeep-crypto-gpg is on the classpath. */

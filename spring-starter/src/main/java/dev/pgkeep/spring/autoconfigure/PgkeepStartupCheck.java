@@ -29,16 +29,19 @@ public final class PgkeepStartupCheck implements InitializingBean {
     private final PgkeepDatabases databases;
     private final StorageAdapter storage;
     private final @Nullable Encryptor encryptor;
+    private final ProcessRunner processRunner;
 
     public PgkeepStartupCheck(
             PgkeepProperties properties,
             PgkeepDatabases databases,
             StorageAdapter storage,
-            @Nullable Encryptor encryptor) {
+            @Nullable Encryptor encryptor,
+            ProcessRunner processRunner) {
         this.properties = properties;
         this.databases = databases;
         this.storage = storage;
         this.encryptor = encryptor;
+        this.processRunner = processRunner;
     }
 
     @Override
@@ -51,14 +54,14 @@ public final class PgkeepStartupCheck implements InitializingBean {
                     + " classpath; add the dependency dev.pgkeep:pgkeep-crypto-gpg (backups would not be encrypted).");
         }
         List<Path> folders = properties.getTools().folders();
-        PostgresTools found = PostgresTools.discover(folders, ProcessRunner.local(), null);
+        PostgresTools found = PostgresTools.discover(folders, processRunner, null);
         if (found.installations().isEmpty()) {
             throw new IllegalStateException("pgkeep finds no pg_dump: " + found.problem()
                     + " (pgkeep.tools.bin-dir, else PGKEEP_PG_BIN, else the standard places), or set"
                     + " pgkeep.fail-fast=false.");
         }
         for (DatabaseConnection db : databases.all()) {
-            checkTools(PostgresTools.discover(folders, ProcessRunner.local(), db), db);
+            checkTools(PostgresTools.discover(folders, processRunner, db), db);
         }
         checkRepositoryWritable();
         log.info("pgkeep ready: {} -> {}", databases, storage.describe());

@@ -1,5 +1,6 @@
 package dev.pgkeep.spring.health;
 
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupEvent;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public final class BackupRunRecorder implements AuditSink {
             case SUCCEEDED -> lastRuns.put(event.database(), new LastRun(true, event.at(), event.backupId()));
             case FAILED -> {
                 // another instance holding the lock is not a failed run: its backup will be the fresh one
-                if (!BackupEvent.ERROR_IN_PROGRESS.equals(event.errorCode())) {
+                if (event.errorKind() != ErrorKind.IN_PROGRESS) {
                     lastRuns.put(event.database(), new LastRun(false, event.at(), event.backupId()));
                 }
             }

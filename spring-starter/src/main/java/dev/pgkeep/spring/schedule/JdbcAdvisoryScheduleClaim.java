@@ -1,6 +1,6 @@
 package dev.pgkeep.spring.schedule;
 
-import java.nio.charset.StandardCharsets;
+import dev.pgkeep.core.spi.BackupLock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,11 +95,9 @@ public final class JdbcAdvisoryScheduleClaim implements ScheduleClaim, AutoClose
         }
     }
 
-    /** A stable key for a database name (String.hashCode would do, CRC32 documents the intent better). */
+    /** The same key function as the backup lock ({@link BackupLock#advisoryKey}), in the claims' own namespace. */
     static int key(String database) {
-        CRC32 crc = new CRC32();
-        crc.update(database.getBytes(StandardCharsets.UTF_8));
-        return (int) crc.getValue();
+        return BackupLock.advisoryKey(database);
     }
 
     /** Releases pending claims at once: the instance is going away. */

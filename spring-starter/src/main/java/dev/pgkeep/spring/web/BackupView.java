@@ -18,6 +18,7 @@ public record BackupView(
         long durationMs,
         @Nullable String server,
         @Nullable String pgDumpVersion,
+        @Nullable String pgDumpPath,
         String format,
         BackupManifest.Compression compression,
         BackupManifest.@Nullable Encryption encryption,
@@ -25,6 +26,7 @@ public record BackupView(
         long storedBytes,
         String sha256,
         @Nullable List<BackupManifest.TableRows> tables,
+        BackupManifest.@Nullable Proof proof,
         BackupManifest.Tool tool,
         @Nullable Verification verification) {
 
@@ -44,6 +46,7 @@ public record BackupView(
                 m.durationMs(),
                 m.server(),
                 m.pgDumpVersion(),
+                m.pgDumpPath(),
                 m.format(),
                 m.compression(),
                 m.encryption(),
@@ -51,6 +54,7 @@ public record BackupView(
                 m.storedBytes(),
                 m.sha256(),
                 m.tables(),
+                m.proof(),
                 m.tool(),
                 v == null ? null : new Verification(v.at().toString(), v.method(), v.ok(), v.detail()));
     }

@@ -63,7 +63,7 @@ public class PgkeepProblemAdvice extends ResponseEntityExceptionHandler {
         }
         String detail = mapped.type().equals("internal-error")
                 ? "Unexpected error; see the application log."
-                : String.valueOf(e.getMessage());
+                : FailureStatus.detail(e);
         return ResponseEntity.status(mapped.status())
                 .body(problem(mapped.status(), mapped.type(), mapped.title(), detail, request));
     }

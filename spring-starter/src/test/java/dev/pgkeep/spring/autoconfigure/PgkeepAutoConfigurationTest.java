@@ -329,14 +329,18 @@ class PgkeepAutoConfigurationTest {
     @Test
     void everyBeanOfEveryAutoConfigurationCanBeReplaced() {
         List<String> unguarded = new ArrayList<>();
-        for (Class<?> type : List.of(
+        List<Class<?>> configurations = new ArrayList<>(List.of(
                 PgkeepAutoConfiguration.class,
                 PgkeepWebAutoConfiguration.class,
-                PgkeepWebAutoConfiguration.SecuredAdminConfiguration.class,
-                PgkeepWebAutoConfiguration.UnsecuredAdminConfiguration.class,
                 PgkeepSchedulerAutoConfiguration.class,
                 PgkeepHealthAutoConfiguration.class,
-                PgkeepMetricsAutoConfiguration.class)) {
+                PgkeepMetricsAutoConfiguration.class));
+        // nested configurations (optional adapters, secured/unsecured admin) too, however deep
+        for (int i = 0; i < configurations.size(); i++) {
+            configurations.addAll(Arrays.asList(configurations.get(i).getDeclaredClasses()));
+        }
+        assertThat(configurations).contains(PgkeepWebAutoConfiguration.SecuredAdminConfiguration.class);
+        for (Class<?> type : configurations) {
             for (Method m : type.getDeclaredMethods()) {
                 boolean bean = m.isAnnotationPresent(Bean.class);
                 if (bean && !m.isAnnotationPresent(ConditionalOnMissingBean.class)) {
@@ -370,6 +374,47 @@ class PgkeepAutoConfigurationTest {
         @Bean
         ScheduleClaim userClaim() {
             return CLAIM;
+        }
+    }
+
+    @Test
+    void aHostProcessRunnerBeanRunsTheToolsAndCustomizersAdjustTheBuilderInOrder() {
+        List<List<String>> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> customized = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner().withBean(dev.pgkeep.core.spi.ProcessRunner.class, () -> (command, env, dir) -> {
+                    ran.add(command);
+                    return dev.pgkeep.core.spi.ProcessRunner.local().start(command, env, dir);
+                })
+                .withBean("second", BackupServiceBuilderCustomizer.class, () -> new OrderedCustomizer(2, customized))
+                .withBean("first", BackupServiceBuilderCustomizer.class, () -> new OrderedCustomizer(1, customized))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(customized).containsExactly("1", "2");
+                    BackupService service = context.getBean(BackupService.class);
+                    service.backup(dev.pgkeep.core.BackupRequest.of(dev.pgkeep.core.Trigger.TEST));
+                    assertThat(ran).anySatisfy(c -> assertThat(c.get(0)).endsWith("pg_dump"));
+                    assertThat(ran).anySatisfy(c -> assertThat(c.get(0)).endsWith("psql"));
+                });
+    }
+
+    /** A customizer that records its turn. */
+    static final class OrderedCustomizer implements BackupServiceBuilderCustomizer, org.springframework.core.Ordered {
+        private final int order;
+        private final List<String> log;
+
+        OrderedCustomizer(int order, List<String> log) {
+            this.order = order;
+            this.log = log;
+        }
+
+        @Override
+        public void customize(dev.pgkeep.core.BackupServiceBuilder builder) {
+            log.add(String.valueOf(order));
+        }
+
+        @Override
+        public int getOrder() {
+            return order;
         }
     }
 }

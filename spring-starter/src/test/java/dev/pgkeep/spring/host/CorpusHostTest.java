@@ -49,7 +49,8 @@ class CorpusHostTest {
     @Test
     void aLargeCatalogIsBackedUpVerifiedAndRestoredIdenticallyThroughTheAdminApi() {
         AdminClient client = new AdminClient(port);
-        JsonNode backup = client.awaitJob(client.postJson("/admin/db/backup", ADMIN, "{}").location(), ADMIN);
+        JsonNode backup =
+                client.awaitJob(client.postJson("/admin/db/backup", ADMIN, "{}").location(), ADMIN);
         assertThat(backup.path("status").asText()).as(backup.toString()).isEqualTo("succeeded");
         String id = backup.path("result").path("id").asText();
         assertThat(backup.path("result").path("proof").path("method").asText()).isEqualTo("archive-inspector");

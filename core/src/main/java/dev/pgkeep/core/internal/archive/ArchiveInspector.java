@@ -55,38 +55,12 @@ public final class ArchiveInspector {
         GAVE_UP
     }
 
-    private record TocEntry(
-            int dumpId,
-            boolean hasData,
-            String desc,
-            @Nullable String namespace,
-            @Nullable String tag) {}
-
-    /** What the header and table of contents say; built whole by one parse attempt, kept only when it succeeds. */
-    private record Header(
-            int archiveVersion,
-            int intSize,
-            int compression,
-            @Nullable String databaseName,
-            @Nullable String serverVersion,
-            @Nullable String dumpVersion,
-            Map<Integer, TocEntry> toc,
-            int expectedDataBlocks,
-            List<DatabaseEntry> databaseEntries) {}
-
-    /**
-     * A table of contents entry about the database itself, which pg_restore applies only with {@code --create}: the
-     * {@code DATABASE} entry (its {@code CREATE DATABASE}), {@code DATABASE PROPERTIES} (settings) and the comment
-     * and privileges of the database.
-     */
-    record DatabaseEntry(String desc, @Nullable String tag, String defn) {}
-
     private State state = State.HEADER;
     private @Nullable String gaveUpBecause;
     private byte[] headerBytes = new byte[FIRST_HEADER_ATTEMPT];
     private int headerLength;
     private int nextHeaderAttempt = FIRST_HEADER_ATTEMPT;
-    private @Nullable Header header;
+    private @Nullable ArchiveHeader header;
     private byte @Nullable [] unparsedHeader;
 
     private final Map<Integer, long[]> rowsByDumpId = new HashMap<>();
@@ -178,16 +152,16 @@ public final class ArchiveInspector {
         intBuffer[intFill++] = data[pos];
         if (intFill == intSize + 1) {
             intFill = 0;
-            onInt(decodeInt(intBuffer, 0, intSize));
+            onInt(ArchiveHeader.decodeInt(intBuffer, 0, intSize));
         }
         return pos + 1;
     }
 
     private void onInt(long value) {
-        Header h = header;
+        ArchiveHeader h = header;
         switch (state) {
             case BLOCK_ID -> {
-                TocEntry entry = h == null ? null : h.toc().get((int) value);
+                ArchiveHeader.TocEntry entry = h == null ? null : h.toc().get((int) value);
                 if (entry == null || !entry.hasData()) {
                     giveUp("a data block for table of contents entry " + value + ", which announced none");
                     return;
@@ -259,11 +233,11 @@ public final class ArchiveInspector {
      * failed attempt leaves no trace: every attempt parses from the first byte into a fresh {@link Header}.
      */
     private void tryParseHeader(boolean atEnd) {
-        HeaderReader reader = new HeaderReader(headerBytes, headerLength);
-        Header parsed;
+        ArchiveHeader.Reader reader = new ArchiveHeader.Reader(headerBytes, headerLength);
+        ArchiveHeader parsed;
         try {
-            parsed = parseHeaderAndToc(reader);
-        } catch (NeedMoreBytes e) {
+            parsed = ArchiveHeader.parse(reader);
+        } catch (ArchiveHeader.NeedMoreBytes e) {
             if (atEnd) {
                 giveUp("the archive ends inside its table of contents");
             } else {
@@ -272,116 +246,19 @@ public final class ArchiveInspector {
                         (int) Math.min(MAX_HEADER_BYTES, Math.max(nextHeaderAttempt * 2L, (long) headerLength + 1));
             }
             return;
-        } catch (UnexpectedArchive e) {
+        } catch (ArchiveHeader.UnexpectedArchive e) {
             giveUp(e.getMessage());
             return;
         }
         header = parsed;
         intSize = parsed.intSize();
         byte[] rest = headerBytes;
-        int restOffset = reader.pos;
-        int restLength = headerLength - reader.pos;
+        int restOffset = reader.position();
+        int restLength = headerLength - reader.position();
         headerBytes = new byte[0];
         headerLength = 0;
         state = State.BLOCK_TYPE;
         consume(rest, restOffset, restLength);
-    }
-
-    private static Header parseHeaderAndToc(HeaderReader r) {
-        for (byte b : MAGIC) {
-            if (r.readByte() != b) {
-                throw new UnexpectedArchive("no PGDMP magic");
-            }
-        }
-        int major = r.readByte();
-        int minor = r.readByte();
-        int rev = r.readByte();
-        if (major != 1 || minor < OLDEST_MINOR || minor > NEWEST_MINOR) {
-            throw new UnexpectedArchive("archive version " + major + "." + minor + "." + rev
-                    + ", which this pgkeep does not know (it reads 1." + OLDEST_MINOR + " to 1." + NEWEST_MINOR + ")");
-        }
-        int intSize = r.readByte();
-        int offSize = r.readByte();
-        if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 8) {
-            throw new UnexpectedArchive(
-                    "integer size " + intSize + " and offset size " + offSize + " (this pgkeep reads 1 to 8 bytes)");
-        }
-        r.intSize = intSize;
-        int format = r.readByte();
-        if (format != 1) {
-            throw new UnexpectedArchive("archive format " + format + ", not the custom format (1)");
-        }
-        int compression = minor >= 15 ? r.readByte() : (int) r.readInt();
-        for (int i = 0; i < 7; i++) {
-            r.readInt(); // creation time
-        }
-        String databaseName = r.readStr();
-        String serverVersion = r.readStr();
-        String dumpVersion = r.readStr();
-        long count = r.readInt();
-        if (count < 0) {
-            throw new UnexpectedArchive("a negative table of contents count " + count);
-        }
-        Map<Integer, TocEntry> toc = new HashMap<>();
-        int expectedDataBlocks = 0;
-        List<DatabaseEntry> databaseEntries = new ArrayList<>();
-        for (long i = 0; i < count; i++) {
-            long dumpId = r.readInt();
-            boolean hasData = r.readInt() != 0;
-            r.readStr(); // tableoid
-            r.readStr(); // oid
-            String tag = r.readStr();
-            String desc = r.readStr();
-            r.readInt(); // section
-            String defn = r.readStr();
-            r.readStr(); // dropStmt
-            r.readStr(); // copyStmt
-            String namespace = r.readStr();
-            r.readStr(); // tablespace
-            if (minor >= 14) {
-                r.readStr(); // tableam
-            }
-            if (minor >= 16) {
-                r.readInt(); // relkind
-            }
-            r.readStr(); // owner
-            r.readStr(); // "false" (WITH OIDS)
-            while (r.readStr() != null) {
-                // dependencies, terminated by a null string
-            }
-            r.readByte(); // data state (pg_backup_custom.c, _WriteExtraToc)
-            r.skip(offSize); // data offset
-            if (dumpId <= 0 || dumpId > Integer.MAX_VALUE) {
-                throw new UnexpectedArchive("table of contents entry id " + dumpId);
-            }
-            if (toc.put((int) dumpId, new TocEntry((int) dumpId, hasData, desc == null ? "" : desc, namespace, tag))
-                    != null) {
-                throw new UnexpectedArchive("table of contents entry " + dumpId + " twice");
-            }
-            if (hasData) {
-                expectedDataBlocks++;
-            }
-            if (defn != null && isAboutTheDatabase(desc, tag)) {
-                databaseEntries.add(new DatabaseEntry(desc, tag, defn));
-            }
-        }
-        return new Header(
-                (major << 16) | (minor << 8) | rev,
-                intSize,
-                compression,
-                databaseName,
-                serverVersion,
-                dumpVersion,
-                toc,
-                expectedDataBlocks,
-                List.copyOf(databaseEntries));
-    }
-
-    private static boolean isAboutTheDatabase(@Nullable String desc, @Nullable String tag) {
-        if ("DATABASE".equals(desc) || "DATABASE PROPERTIES".equals(desc)) {
-            return true;
-        }
-        return ("COMMENT".equals(desc) || "ACL".equals(desc)) && tag != null && tag.startsWith("DATABASE ");
     }
 
     private void giveUp(@Nullable String reason) {
@@ -460,24 +337,24 @@ public final class ArchiveInspector {
     }
 
     private int expectedDataBlocks() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h == null ? 0 : h.expectedDataBlocks();
     }
 
     /** Whether the archive's data is uncompressed, so rows could be counted. */
     public boolean uncompressed() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h != null && h.compression() == 0;
     }
 
     /** Rows per table, sorted by schema and name; {@code null} unless the archive is complete and uncompressed. */
     public @Nullable List<TableRows> tables() {
-        Header h = header;
+        ArchiveHeader h = header;
         if (h == null || !uncompressed() || !complete()) {
             return null;
         }
         List<TableRows> tables = new ArrayList<>();
-        for (TocEntry entry : h.toc().values()) {
+        for (ArchiveHeader.TocEntry entry : h.toc().values()) {
             if ("TABLE DATA".equals(entry.desc()) && entry.hasData()) {
                 long[] rows = rowsByDumpId.get(entry.dumpId());
                 tables.add(new TableRows(
@@ -493,35 +370,35 @@ public final class ArchiveInspector {
     }
 
     /** The entries about the database itself (see {@link DatabaseEntry}); empty before the header is read. */
-    List<DatabaseEntry> databaseEntries() {
-        Header h = header;
+    List<ArchiveHeader.DatabaseEntry> databaseEntries() {
+        ArchiveHeader h = header;
         return h == null ? List.of() : h.databaseEntries();
     }
 
     /** Number of entries in the table of contents (what {@code pg_restore --list} lists). */
     public int tocEntries() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h == null ? 0 : h.toc().size();
     }
 
     public @Nullable String databaseName() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h == null ? null : h.databaseName();
     }
 
     public @Nullable String serverVersion() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h == null ? null : h.serverVersion();
     }
 
     public @Nullable String dumpVersion() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h == null ? null : h.dumpVersion();
     }
 
     /** {@code (major << 16) | (minor << 8) | revision}, e.g. {@code 0x010e00} for 1.14; 0 before the header. */
     public int archiveVersion() {
-        Header h = header;
+        ArchiveHeader h = header;
         return h == null ? 0 : h.archiveVersion();
     }
 
@@ -535,81 +412,5 @@ public final class ArchiveInspector {
             }
         }
         return true;
-    }
-
-    private static long decodeInt(byte[] b, int offset, int size) {
-        boolean negative = b[offset] != 0;
-        long value = 0;
-        for (int i = 0; i < size; i++) {
-            value |= (long) (b[offset + 1 + i] & 0xff) << (8 * i);
-        }
-        return negative ? -value : value;
-    }
-
-    /** The header bytes so far end before the table of contents does. */
-    private static final class NeedMoreBytes extends RuntimeException {
-        NeedMoreBytes() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** The header says something this inspector does not understand. */
-    private static final class UnexpectedArchive extends RuntimeException {
-        UnexpectedArchive(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** Sequential reads over the buffered header; running past the end means "wait for more bytes". */
-    private static final class HeaderReader {
-        private final byte[] data;
-        private final int length;
-        private int pos;
-        private int intSize = 4;
-
-        HeaderReader(byte[] data, int length) {
-            this.data = data;
-            this.length = length;
-        }
-
-        int readByte() {
-            if (pos >= length) {
-                throw new NeedMoreBytes();
-            }
-            return data[pos++] & 0xff;
-        }
-
-        void skip(int n) {
-            if (pos + n > length) {
-                throw new NeedMoreBytes();
-            }
-            pos += n;
-        }
-
-        long readInt() {
-            if (pos + 1 + intSize > length) {
-                throw new NeedMoreBytes();
-            }
-            long v = decodeInt(data, pos, intSize);
-            pos += 1 + intSize;
-            return v;
-        }
-
-        @Nullable
-        String readStr() {
-            long len = readInt();
-            if (len < 0) {
-                return null;
-            }
-            if (len > length - pos) {
-                if (len > MAX_HEADER_BYTES) {
-                    throw new UnexpectedArchive("a string of " + len + " bytes in the table of contents");
-                }
-                throw new NeedMoreBytes();
-            }
-            String s = new String(data, pos, (int) len, StandardCharsets.UTF_8);
-            pos += (int) len;
-            return s;
-        }
     }
 }

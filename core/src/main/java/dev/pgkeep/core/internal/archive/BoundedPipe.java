@@ -50,7 +50,7 @@ public final class BoundedPipe {
                     return;
                 }
                 if (chunk == ABORTED) {
-                    throw new IOException("the previous pipeline stage failed");
+                    throw new ProducerFailedException();
                 }
                 sink.write(chunk.data(), 0, chunk.length());
                 free.put(chunk.data());
@@ -149,6 +149,13 @@ public final class BoundedPipe {
             if (failure != null) {
                 throw new IOException("the next pipeline stage failed: " + failure.getMessage(), failure);
             }
+        }
+    }
+
+    /** What the consumer sees when the producer failed: the producer's own failure is the one to report. */
+    static final class ProducerFailedException extends IOException {
+        ProducerFailedException() {
+            super("the previous pipeline stage failed");
         }
     }
 }

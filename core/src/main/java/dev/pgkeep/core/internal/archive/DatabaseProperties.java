@@ -1,6 +1,6 @@
 package dev.pgkeep.core.internal.archive;
 
-import dev.pgkeep.core.internal.archive.ArchiveInspector.DatabaseEntry;
+import dev.pgkeep.core.internal.archive.ArchiveHeader.DatabaseEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

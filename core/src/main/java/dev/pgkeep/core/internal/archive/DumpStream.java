@@ -68,7 +68,7 @@ public final class DumpStream {
             pgDump.kill();
             producer.join(10_000);
             Throwable first = producerFailure.get();
-            if (first != null && e.getMessage() != null && e.getMessage().contains("previous pipeline stage")) {
+            if (first != null && e instanceof BoundedPipe.ProducerFailedException) {
                 throw first instanceof IOException io ? io : new IOException(first.getMessage(), first);
             }
             throw e;

@@ -29,7 +29,7 @@ public final class PgRestoreCheck implements AutoCloseable {
     private final @Nullable String startFailure;
     private final String command;
     private final AtomicInteger entries = new AtomicInteger();
-    private PgTools.@Nullable StreamCollector stderr;
+    private ProcessOutput.@Nullable StreamCollector stderr;
     private @Nullable Thread stdoutReader;
     private boolean open;
 
@@ -56,7 +56,7 @@ public final class PgRestoreCheck implements AutoCloseable {
             return new PgRestoreCheck(null, cmd.get(0) + ": " + e.getMessage(), described);
         }
         PgRestoreCheck check = new PgRestoreCheck(process, null, described);
-        check.stderr = PgTools.StreamCollector.start(process.stderr(), 16 * 1024, "pg_restore-check-err");
+        check.stderr = ProcessOutput.StreamCollector.start(process.stderr(), 16 * 1024, "pg_restore-check-err");
         Thread reader = new Thread(() -> countEntries(process, check.entries), "pgkeep-pg_restore-check-out");
         reader.setDaemon(true);
         reader.start();
@@ -113,8 +113,8 @@ public final class PgRestoreCheck implements AutoCloseable {
         if (reader != null) {
             reader.join(10_000);
         }
-        PgTools.StreamCollector err = stderr;
-        String said = err == null ? "" : PgTools.tail(err.text());
+        ProcessOutput.StreamCollector err = stderr;
+        String said = err == null ? "" : ProcessOutput.tail(err.text());
         return new Result(true, exit == 0, entries.get(), exit == 0 ? "" : command + " said: " + said);
     }
 

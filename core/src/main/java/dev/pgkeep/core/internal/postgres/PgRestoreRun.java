@@ -2,7 +2,6 @@ package dev.pgkeep.core.internal.postgres;
 
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
-import dev.pgkeep.core.internal.archive.ArchiveStaging;
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,11 +35,7 @@ public final class PgRestoreRun {
 
     /** Restores {@code file} (or the archive read from {@code stdin}) into {@code target}; fails with the tools' message. */
     public static void run(
-            ArchiveStaging.RestoreTarget target,
-            List<String> options,
-            @Nullable Path file,
-            @Nullable InputStream stdin,
-            String name) {
+            RestoreTarget target, List<String> options, @Nullable Path file, @Nullable InputStream stdin, String name) {
         List<String> unknownToServer = settingsUnknownTo(
                 target.serverMajor(), target.tools().installation().major());
         if (unknownToServer.isEmpty()) {
@@ -62,11 +57,7 @@ public final class PgRestoreRun {
     }
 
     private static void direct(
-            ArchiveStaging.RestoreTarget target,
-            List<String> options,
-            @Nullable Path file,
-            @Nullable InputStream stdin,
-            String name) {
+            RestoreTarget target, List<String> options, @Nullable Path file, @Nullable InputStream stdin, String name) {
         PgTools tools = target.tools();
         List<String> command = new ArrayList<>(List.of(
                 tools.program("pg_restore"),
@@ -78,8 +69,9 @@ public final class PgRestoreRun {
             command.add(file.toString());
         }
         RunningProcess process = start(tools, command, target.database().libpqEnvironment(), "pg_restore");
-        PgTools.StreamCollector stderr = PgTools.StreamCollector.start(process.stderr(), 16 * 1024, "pg_restore-err");
-        PgTools.StreamCollector.start(process.stdout(), 16 * 1024, "pg_restore-out");
+        ProcessOutput.StreamCollector stderr =
+                ProcessOutput.StreamCollector.start(process.stderr(), 16 * 1024, "pg_restore-err");
+        ProcessOutput.StreamCollector.start(process.stdout(), 16 * 1024, "pg_restore-out");
         AtomicReference<@Nullable IOException> feedFailure = new AtomicReference<>();
         Thread feeder = stdin == null ? null : startFeeder(stdin, process, feedFailure);
         if (stdin == null) {
@@ -90,12 +82,12 @@ public final class PgRestoreRun {
         if (exit != 0) {
             throw new PgkeepException(
                     "pg_restore of " + name + " into " + target.database().describe() + " failed (exit code " + exit
-                            + "): " + PgTools.tail(stderr.text()));
+                            + "): " + ProcessOutput.tail(stderr.text()));
         }
     }
 
     private static void throughPsql(
-            ArchiveStaging.RestoreTarget target,
+            RestoreTarget target,
             List<String> options,
             @Nullable Path file,
             @Nullable InputStream stdin,
@@ -136,10 +128,11 @@ public final class PgRestoreRun {
             psql.kill();
             throw e;
         }
-        PgTools.StreamCollector psqlErr = PgTools.StreamCollector.start(psql.stderr(), 16 * 1024, "psql-err");
-        PgTools.StreamCollector.start(psql.stdout(), 16 * 1024, "psql-out");
-        PgTools.StreamCollector restoreErr =
-                PgTools.StreamCollector.start(restore.stderr(), 16 * 1024, "pg_restore-err");
+        ProcessOutput.StreamCollector psqlErr =
+                ProcessOutput.StreamCollector.start(psql.stderr(), 16 * 1024, "psql-err");
+        ProcessOutput.StreamCollector.start(psql.stdout(), 16 * 1024, "psql-out");
+        ProcessOutput.StreamCollector restoreErr =
+                ProcessOutput.StreamCollector.start(restore.stderr(), 16 * 1024, "pg_restore-err");
         AtomicReference<@Nullable IOException> feedFailure = new AtomicReference<>();
         Thread feeder = stdin == null ? null : startFeeder(stdin, restore, feedFailure);
         if (stdin == null) {
@@ -163,12 +156,12 @@ public final class PgRestoreRun {
         if (psqlExit != 0) {
             throw new PgkeepException(
                     "Restore of " + name + " into " + target.database().describe() + " failed (psql exit code "
-                            + psqlExit + "): " + PgTools.tail(psqlErr.text()));
+                            + psqlExit + "): " + ProcessOutput.tail(psqlErr.text()));
         }
         if (restoreExit != 0) {
             throw new PgkeepException(
                     "pg_restore of " + name + " for " + target.database().describe() + " failed (exit code "
-                            + restoreExit + "): " + PgTools.tail(restoreErr.text()));
+                            + restoreExit + "): " + ProcessOutput.tail(restoreErr.text()));
         }
     }
 
@@ -260,8 +253,7 @@ public final class PgRestoreRun {
         }
     }
 
-    private static int await(
-            RunningProcess process, @Nullable Thread helper, ArchiveStaging.RestoreTarget target, String name) {
+    private static int await(RunningProcess process, @Nullable Thread helper, RestoreTarget target, String name) {
         try {
             int exit = process.waitFor();
             if (helper != null) {
@@ -277,7 +269,7 @@ public final class PgRestoreRun {
     }
 
     private static void throwDecodeFailure(
-            AtomicReference<@Nullable IOException> feedFailure, ArchiveStaging.RestoreTarget target, String name) {
+            AtomicReference<@Nullable IOException> feedFailure, RestoreTarget target, String name) {
         IOException decodeFailure = feedFailure.get();
         if (decodeFailure != null) {
             throw new IntegrityException(

@@ -4,10 +4,7 @@ import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.spi.ProcessRunner;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +13,11 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,96 +60,27 @@ public final class PgTools {
     public static PgTools locate(List<Path> configured, ProcessRunner runner) {
         if (!configured.isEmpty()) {
             return new PgTools(
-                    requireClientFolders(configured, "the configured tools folders"), runner, null, "", null);
+                    ToolFolders.requireClientFolders(configured, "the configured tools folders"),
+                    runner,
+                    null,
+                    "",
+                    null);
         }
         String env = System.getenv("PGKEEP_PG_BIN");
         if (env != null && !env.isBlank()) {
             return new PgTools(
-                    requireClientFolders(splitPath(env), "PGKEEP_PG_BIN"), runner, null, "PGKEEP_PG_BIN", null);
+                    ToolFolders.requireClientFolders(ToolFolders.split(env), "PGKEEP_PG_BIN"),
+                    runner,
+                    null,
+                    "PGKEEP_PG_BIN",
+                    null);
         }
-        return new PgTools(standardFolders(), runner, null, null, null);
+        return new PgTools(ToolFolders.standard(), runner, null, null, null);
     }
 
     /** {@link #locate(List, ProcessRunner)} for one folder or none. */
     public static PgTools locate(@Nullable Path configured, ProcessRunner runner) {
         return locate(configured == null ? List.of() : List.of(configured), runner);
-    }
-
-    /** A {@code :}-separated list of folders as paths (empty entries skipped). */
-    public static List<Path> splitPath(String folders) {
-        List<Path> paths = new ArrayList<>();
-        for (String part : folders.split(Pattern.quote(File.pathSeparator))) {
-            if (!part.isBlank()) {
-                paths.add(Path.of(part.strip()));
-            }
-        }
-        return paths;
-    }
-
-    private static List<Path> requireClientFolders(List<Path> folders, String source) {
-        List<Path> usable = folders.stream().filter(PgTools::hasClientTools).toList();
-        if (usable.isEmpty()) {
-            throw new PgkeepException("No pg_dump in " + source + " " + folders
-                    + "; point pgkeep.tools.bin-dir (or PGKEEP_PG_BIN) at the folder holding pg_dump,"
-                    + " several separated by ':'.");
-        }
-        for (Path f : folders) {
-            if (!usable.contains(f)) {
-                log.debug("Ignoring {} from {}: it holds no pg_dump", f, source);
-            }
-        }
-        return usable;
-    }
-
-    private static boolean hasClientTools(Path folder) {
-        return Files.isExecutable(folder.resolve("pg_dump"));
-    }
-
-    /** Every standard installation folder that holds pg_dump, by real path, once each. */
-    static List<Path> standardFolders() {
-        Set<Path> found = new LinkedHashSet<>();
-        addChildren(found, Path.of("/usr/lib/postgresql"), "\\d+", "bin");
-        addChildren(found, Path.of("/usr"), "pgsql-\\d+", "bin");
-        addChildren(found, Path.of("/opt/homebrew/opt"), "postgresql(@\\d+)?", "bin");
-        addChildren(found, Path.of("/usr/local/opt"), "postgresql(@\\d+)?", "bin");
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (Path dir : splitPath(path)) {
-                if (hasClientTools(dir)) {
-                    realFolderOf(dir.resolve("pg_dump")).ifPresent(found::add);
-                    break;
-                }
-            }
-        }
-        return List.copyOf(found);
-    }
-
-    private static void addChildren(Set<Path> found, Path base, String namePattern, String bin) {
-        if (!Files.isDirectory(base)) {
-            return;
-        }
-        try (Stream<Path> children = Files.list(base)) {
-            children.filter(p -> p.getFileName().toString().matches(namePattern))
-                    .map(p -> p.resolve(bin))
-                    .filter(PgTools::hasClientTools)
-                    .sorted()
-                    .forEach(p -> realFolderOf(p.resolve("pg_dump")).ifPresent(found::add));
-        } catch (IOException e) {
-            log.debug("Cannot list {}: {}", base, e.toString());
-        }
-    }
-
-    private static Optional<Path> realFolderOf(Path program) {
-        try {
-            // Debian's /usr/bin/pg_dump is a wrapper script; the real folder keeps the tools of one version together
-            Path real = program.toRealPath();
-            if (real.getFileName().toString().equals("pg_wrapper")) {
-                return Optional.empty();
-            }
-            return Optional.of(real.getParent());
-        } catch (IOException e) {
-            return Optional.of(program.getParent());
-        }
     }
 
     public ProcessRunner runner() {
@@ -325,11 +251,32 @@ public final class PgTools {
         return result.stdout.strip();
     }
 
+    /** SQL longer than this goes to psql on stdin: one argument may not exceed 128 KiB on Linux (MAX_ARG_STRLEN). */
+    static final int MAX_SQL_ARGUMENT = 16 * 1024;
+
     /** Runs SQL through psql ({@code -X -A -t -q}, stop on error); fails with psql's message. */
     public Result psql(DatabaseConnection db, String sql) {
+        return psql(db, sql, sql.length() > MAX_SQL_ARGUMENT);
+    }
+
+    /**
+     * Runs a script of several statements through psql's stdin, each in a transaction of its own (with {@code -c}
+     * they would share one, and its locks).
+     */
+    public Result psqlScript(DatabaseConnection db, String sql) {
+        return psql(db, sql, true);
+    }
+
+    private Result psql(DatabaseConnection db, String sql, boolean onStdin) {
         List<String> cmd = new ArrayList<>(
-                List.of(program("psql"), "-X", "-A", "-t", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-c", sql));
-        Result result = run(cmd, db.libpqEnvironment(), null, 300);
+                List.of(program("psql"), "-X", "-A", "-t", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-F", "\t"));
+        byte[] stdin = null;
+        if (onStdin) {
+            stdin = sql.getBytes(StandardCharsets.UTF_8);
+        } else {
+            cmd.addAll(List.of("-c", sql));
+        }
+        Result result = run(cmd, db.libpqEnvironment(), stdin, 300);
         if (result.exitCode != 0) {
             String said = result.stderrTail();
             if (said.contains("connection to server") || said.contains("FATAL")) {
@@ -345,8 +292,9 @@ public final class PgTools {
     public Result run(List<String> command, Map<String, String> env, byte @Nullable [] stdin, int timeoutSeconds) {
         try {
             ProcessRunner.RunningProcess p = runner.start(command, env, null);
-            StreamCollector out = StreamCollector.start(p.stdout(), Integer.MAX_VALUE, "stdout");
-            StreamCollector err = StreamCollector.start(p.stderr(), 64 * 1024, "stderr");
+            ProcessOutput.StreamCollector out =
+                    ProcessOutput.StreamCollector.start(p.stdout(), Integer.MAX_VALUE, "stdout");
+            ProcessOutput.StreamCollector err = ProcessOutput.StreamCollector.start(p.stderr(), 64 * 1024, "stderr");
             try (var in = p.stdin()) {
                 if (stdin != null) {
                     in.write(stdin);
@@ -371,75 +319,7 @@ public final class PgTools {
     /** Output of a finished program. */
     public record Result(int exitCode, String stdout, String stderr) {
         public String stderrTail() {
-            return tail(stderr);
-        }
-    }
-
-    /** The last lines of a tool's stderr, enough to say what went wrong without flooding a message. */
-    public static String tail(String text) {
-        String trimmed = text.strip();
-        String[] lines = trimmed.split("\n");
-        int from = Math.max(0, lines.length - 10);
-        String joined = String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
-        if (joined.length() > 2000) {
-            joined = "..." + joined.substring(joined.length() - 2000);
-        }
-        return joined.isEmpty() ? "(no message)" : joined;
-    }
-
-    /** Drains a stream on its own thread, keeping at most {@code limit} bytes (the tail). */
-    public static final class StreamCollector {
-        private final Thread thread;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final int limit;
-        private boolean truncated;
-
-        private StreamCollector(InputStream in, int limit, String name) {
-            this.limit = limit;
-            this.thread = new Thread(() -> drain(in), "pgkeep-" + name);
-            this.thread.setDaemon(true);
-        }
-
-        public static StreamCollector start(InputStream in, int limit, String name) {
-            StreamCollector c = new StreamCollector(in, limit, name);
-            c.thread.start();
-            return c;
-        }
-
-        private void drain(InputStream in) {
-            byte[] chunk = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(chunk)) >= 0) {
-                    synchronized (buffer) {
-                        buffer.write(chunk, 0, n);
-                        if (buffer.size() > limit * 2L && limit < Integer.MAX_VALUE / 2) {
-                            byte[] all = buffer.toByteArray();
-                            buffer.reset();
-                            buffer.write(all, all.length - limit, limit);
-                            truncated = true;
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the process went away; what was read is what there is
-            }
-        }
-
-        /** Everything read (or its tail), after the stream ended. */
-        public String text() {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            synchronized (buffer) {
-                String s = buffer.toString(StandardCharsets.UTF_8);
-                if (s.length() > limit) {
-                    s = s.substring(s.length() - limit);
-                }
-                return truncated ? "..." + s : s;
-            }
+            return ProcessOutput.tail(stderr);
         }
     }
 }

@@ -37,10 +37,11 @@ public final class PostgresAdvisoryLock implements BackupLock {
         } catch (IOException e) {
             throw new PgkeepException("Cannot start psql to take the backup lock: " + e.getMessage(), e);
         }
-        PgTools.StreamCollector stderr = PgTools.StreamCollector.start(psql.stderr(), 16 * 1024, "lock-stderr");
+        ProcessOutput.StreamCollector stderr =
+                ProcessOutput.StreamCollector.start(psql.stderr(), 16 * 1024, "lock-stderr");
         try {
             OutputStream in = psql.stdin();
-            int key = database.database().hashCode();
+            int key = BackupLock.advisoryKey(database.database());
             in.write(("SELECT pg_try_advisory_lock(" + NAMESPACE + ", " + key + ");\n")
                     .getBytes(StandardCharsets.UTF_8));
             in.flush();

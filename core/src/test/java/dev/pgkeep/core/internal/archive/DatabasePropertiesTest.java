@@ -2,7 +2,7 @@ package dev.pgkeep.core.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgkeep.core.internal.archive.ArchiveInspector.DatabaseEntry;
+import dev.pgkeep.core.internal.archive.ArchiveHeader.DatabaseEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

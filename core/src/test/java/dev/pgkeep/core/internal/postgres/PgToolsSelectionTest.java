@@ -5,44 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.PostgresTools;
-import dev.pgkeep.core.spi.ProcessRunner;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.pgkeep.core.internal.command.FakeProcessRunner;
+import dev.pgkeep.core.internal.command.FakeProcessRunner.Answer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Which tools pgkeep picks per server major, with tool folders that answer {@code --version} like the real ones. */
 class PgToolsSelectionTest {
-    private final Map<String, String> versions = new HashMap<>();
-    private final List<List<String>> started = new ArrayList<>();
-
-    /** A runner that answers {@code <folder>/pg_dump --version} as a pg_dump of that folder's version would. */
-    private final ProcessRunner runner = (command, env, dir) -> {
-        started.add(command);
-        String version = versions.get(command.get(0));
-        if (version == null || !command.contains("--version")) {
-            throw new IOException("not installed: " + command.get(0));
-        }
-        return finished("pg_dump (PostgreSQL) " + version + "\n");
-    };
+    /** Answers {@code <folder>/pg_dump --version} as a pg_dump of that folder's version would. */
+    private final FakeProcessRunner runner = new FakeProcessRunner();
 
     private Path install(Path root, String version) throws IOException {
         Path bin = Files.createDirectories(root.resolve(version).resolve("bin"));
         for (String program : PostgresTools.CLIENT_PROGRAMS) {
             Path p = Files.writeString(bin.resolve(program), "");
             p.toFile().setExecutable(true);
-            versions.put(p.toString(), version);
+            runner.onPath(p.toString(), Answer.ok("pg_dump (PostgreSQL) " + version + "\n"));
         }
         return bin;
     }
@@ -113,50 +95,11 @@ class PgToolsSelectionTest {
         tools.forServer(15, "a");
         tools.forServer(16, "b").forServer(17, "c");
         tools.program("psql");
-        assertThat(started).hasSize(2);
+        assertThat(runner.commands).hasSize(2);
     }
 
     @Test
     void aColonSeparatedListBecomesFolders() {
-        assertThat(PgTools.splitPath("/a/bin::/b/bin: ")).containsExactly(Path.of("/a/bin"), Path.of("/b/bin"));
-    }
-
-    private static ProcessRunner.RunningProcess finished(String stdout) {
-        return new ProcessRunner.RunningProcess() {
-            private final InputStream out = new ByteArrayInputStream(stdout.getBytes(StandardCharsets.UTF_8));
-
-            @Override
-            public OutputStream stdin() {
-                return new ByteArrayOutputStream();
-            }
-
-            @Override
-            public InputStream stdout() {
-                return out;
-            }
-
-            @Override
-            public InputStream stderr() {
-                return InputStream.nullInputStream();
-            }
-
-            @Override
-            public int waitFor() {
-                return 0;
-            }
-
-            @Override
-            public boolean waitFor(long timeout, TimeUnit unit) {
-                return true;
-            }
-
-            @Override
-            public void kill() {}
-
-            @Override
-            public boolean isAlive() {
-                return false;
-            }
-        };
+        assertThat(ToolFolders.split("/a/bin::/b/bin: ")).containsExactly(Path.of("/a/bin"), Path.of("/b/bin"));
     }
 }

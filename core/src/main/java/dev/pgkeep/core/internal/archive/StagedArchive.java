@@ -1,0 +1,121 @@
+package dev.pgkeep.core.internal.archive;
+
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.IntegrityException;
+import dev.pgkeep.core.internal.postgres.PgRestoreRun;
+import dev.pgkeep.core.internal.postgres.PgTools;
+import dev.pgkeep.core.internal.postgres.RestoreTarget;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An archive proven intact and ready to restore: a stored object checked against its manifest and decoded on the fly
+ * into pg_restore, or a decoded file on local disk (which allows {@code pg_restore --jobs}). Closing removes its
+ * temporary files.
+ */
+public final class StagedArchive implements AutoCloseable {
+    private static final int BUFFER = 256 * 1024;
+
+    private final String name;
+    private final long storedBytes;
+    private final int dumpMajor;
+    private final List<Path> temporary;
+    private final PgTools tools;
+    private final ArchiveStaging.Opener decoded;
+    private final @Nullable Path plain;
+
+    StagedArchive(
+            String name,
+            long storedBytes,
+            int dumpMajor,
+            List<Path> temporary,
+            PgTools tools,
+            ArchiveStaging.Opener decoded,
+            @Nullable Path plain) {
+        this.name = name;
+        this.storedBytes = storedBytes;
+        this.dumpMajor = dumpMajor;
+        this.temporary = temporary;
+        this.tools = tools;
+        this.decoded = decoded;
+        this.plain = plain;
+    }
+
+    /** A decoded archive in the local file {@code plain}. */
+    static StagedArchive onDisk(
+            String name, long storedBytes, int dumpMajor, List<Path> temporary, PgTools tools, Path plain) {
+        return new StagedArchive(
+                name, storedBytes, dumpMajor, temporary, tools, () -> Files.newInputStream(plain), plain);
+    }
+
+    public long storedBytes() {
+        return storedBytes;
+    }
+
+    /** The backup id or file name, for messages. */
+    public String describe() {
+        return name;
+    }
+
+    /** The major version of the pg_dump that wrote the archive (pg_restore must be as new); 0 when unknown. */
+    public int dumpMajor() {
+        return dumpMajor;
+    }
+
+    /** Runs pg_restore into {@code target} with {@code options}; fails with pg_restore's message. */
+    public void restoreInto(RestoreTarget target, List<String> options) {
+        Path file = plain;
+        if (file != null) {
+            PgRestoreRun.run(target, options, file, null, name);
+            return;
+        }
+        // open (and so decrypt the session key) before pg_restore starts: a wrong key fails with nothing touched
+        try (InputStream in = new BufferedInputStream(decoded.open(), BUFFER)) {
+            in.mark(8);
+            byte[] head = in.readNBytes(5);
+            in.reset();
+            if (!ArchiveInspector.startsWithMagic(head, head.length)) {
+                throw new IntegrityException(name + " does not decode to a pg_dump archive.");
+            }
+            PgRestoreRun.run(target, options, null, in, name);
+        } catch (IOException e) {
+            throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes the whole archive through {@code pg_restore} and the archive inspector; fails with an
+     * {@link IntegrityException} when it is unreadable, incomplete, or its row counts differ from {@code expected}.
+     *
+     * @return the number of table-of-contents entries
+     */
+    public int checkArchive(@Nullable List<BackupManifest.TableRows> expected) {
+        return ArchiveChecks.listAndInspect(tools, decoded, name, expected);
+    }
+
+    /** What the archive says about the database itself (encoding, locale, settings), read from its header. */
+    public DatabaseProperties databaseProperties() {
+        ArchiveInspector inspector = new ArchiveInspector();
+        try (InputStream in = decoded.open()) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while (!inspector.parsed() && !inspector.gaveUp() && (n = in.read(buffer)) >= 0) {
+                inspector.update(buffer, 0, n);
+            }
+            inspector.finish();
+        } catch (IOException e) {
+            throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
+        }
+        return DatabaseProperties.from(inspector.databaseEntries());
+    }
+
+    @Override
+    public void close() {
+        ArchiveStaging.deleteAll(temporary);
+    }
+}
