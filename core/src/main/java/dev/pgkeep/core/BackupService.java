@@ -38,7 +38,10 @@ public interface BackupService {
      */
     RestoreResult restore(RestoreRequest request);
 
-    /** Good backups, newest first; only those of {@code database} when it is not null. */
+    /**
+     * Every backup (a manifest exists), newest first, including those whose last verification failed (see the
+     * manifest's {@code verification}); only those of {@code database} when it is not null.
+     */
     List<BackupManifest> list(@Nullable String database);
 
     /** One backup's manifest. */

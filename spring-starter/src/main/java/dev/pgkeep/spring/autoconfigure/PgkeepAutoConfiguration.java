@@ -13,6 +13,7 @@ import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.spi.StorageAdapterFactory;
 import dev.pgkeep.core.storage.StorageAdapters;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.health.BackupRunRecorder;
 import java.time.Clock;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ public final class PgkeepAutoConfiguration {
     @ConditionalOnMissingBean
     PgkeepDatabases pgkeepDatabases(
             PgkeepProperties properties, Environment environment, ObjectProvider<DataSource> dataSource) {
-        return PgkeepDatabases.resolve(properties, environment, dataSource.getIfUnique());
+        return DatabaseResolution.resolve(properties, environment, dataSource.getIfUnique());
     }
 
     @Bean

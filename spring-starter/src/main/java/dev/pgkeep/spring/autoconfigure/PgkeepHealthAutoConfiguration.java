@@ -1,6 +1,7 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.health.BackupRunRecorder;
 import dev.pgkeep.spring.health.PgkeepHealthIndicator;
 import java.time.Clock;

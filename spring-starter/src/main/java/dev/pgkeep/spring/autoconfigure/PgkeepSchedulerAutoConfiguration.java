@@ -2,6 +2,7 @@ package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.RetentionPolicy;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.schedule.JdbcAdvisoryScheduleClaim;
 import dev.pgkeep.spring.schedule.ScheduleClaim;
 import dev.pgkeep.spring.schedule.ScheduledBackups;

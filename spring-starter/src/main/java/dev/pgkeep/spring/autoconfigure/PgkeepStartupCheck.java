@@ -7,6 +7,7 @@ import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
+import dev.pgkeep.spring.PgkeepDatabases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

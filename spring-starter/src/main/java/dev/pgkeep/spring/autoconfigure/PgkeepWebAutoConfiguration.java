@@ -1,6 +1,7 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.PgkeepJobs;
 import dev.pgkeep.spring.web.AdminAccessInterceptor;
 import dev.pgkeep.spring.web.AdminSettings;

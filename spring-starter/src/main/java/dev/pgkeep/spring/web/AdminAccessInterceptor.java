@@ -20,7 +20,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Security configuration (JWT, basic, session...); this check only reads its result.
  */
 public final class AdminAccessInterceptor implements HandlerInterceptor {
-    private static final Logger audit = LoggerFactory.getLogger("pgkeep.audit.http");
+    private static final Logger denied = LoggerFactory.getLogger("pgkeep.admin.denied");
 
     private final String requiredAuthority;
     private final AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();
@@ -34,7 +34,7 @@ public final class AdminAccessInterceptor implements HandlerInterceptor {
             throws IOException {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth == null || !auth.isAuthenticated() || trust.isAnonymous(auth)) {
-            audit.warn(
+            denied.warn(
                     "pgkeep admin: unauthenticated {} {} from {} refused",
                     request.getMethod(),
                     request.getRequestURI(),
@@ -52,7 +52,7 @@ public final class AdminAccessInterceptor implements HandlerInterceptor {
                 .map(GrantedAuthority::getAuthority)
                 .anyMatch(requiredAuthority::equals);
         if (!allowed) {
-            audit.warn(
+            denied.warn(
                     "pgkeep admin: {} from {} lacks {} for {} {}",
                     auth.getName(),
                     request.getRemoteAddr(),

@@ -1,6 +1,5 @@
 package dev.pgkeep.spring.web;
 
-import dev.pgkeep.core.ArchiveFormat;
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupNotFoundException;
@@ -12,13 +11,12 @@ import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
-import dev.pgkeep.spring.autoconfigure.PgkeepDatabases;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.Job;
 import dev.pgkeep.spring.jobs.PgkeepJobs;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,8 +25,6 @@ import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -53,12 +49,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @RequestMapping("${pgkeep.admin.base-path:/admin/db}")
 public class PgkeepAdminController {
-    private static final Logger audit = LoggerFactory.getLogger("pgkeep.audit.http");
 
     private final BackupService service;
     private final PgkeepDatabases databases;
     private final PgkeepJobs jobs;
     private final AdminSettings settings;
+    private final UploadStaging uploads;
 
     public PgkeepAdminController(
             BackupService service, PgkeepDatabases databases, PgkeepJobs jobs, AdminSettings settings) {
@@ -66,6 +62,7 @@ public class PgkeepAdminController {
         this.databases = databases;
         this.jobs = jobs;
         this.settings = settings;
+        this.uploads = new UploadStaging(settings.maxUploadBytes());
     }
 
     /** Body of {@code POST /backup}; every field optional. */
@@ -132,9 +129,7 @@ public class PgkeepAdminController {
     public ResponseEntity<JobView> restoreUpload(
             @RequestPart("file") MultipartFile file, @ModelAttribute UploadOptions options, HttpServletRequest http)
             throws IOException {
-        if (file.getSize() > settings.maxUploadBytes()) {
-            throw tooLarge();
-        }
+        uploads.requireAtMost(file.getSize());
         try (InputStream in = file.getInputStream()) {
             return restoreStream(in, options, http);
         }
@@ -144,9 +139,7 @@ public class PgkeepAdminController {
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     public ResponseEntity<JobView> restoreRawUpload(@ModelAttribute UploadOptions options, HttpServletRequest http)
             throws IOException {
-        if (http.getContentLengthLong() > settings.maxUploadBytes()) {
-            throw tooLarge();
-        }
+        uploads.requireAtMost(http.getContentLengthLong());
         return restoreStream(http.getInputStream(), options, http);
     }
 
@@ -158,8 +151,7 @@ public class PgkeepAdminController {
         Path upload = Files.createTempFile(settings.tempDirectory(), "pgkeep-upload-", ".archive");
         boolean handedOver = false;
         try {
-            copyBounded(in, upload);
-            requireKnownFormat(upload);
+            uploads.receive(in, upload);
             RestoreRequest request = restoreRequest(
                             RestoreSource.file(upload),
                             targetName,
@@ -218,7 +210,6 @@ public class PgkeepAdminController {
     public ResponseEntity<Void> delete(@PathVariable String id, HttpServletRequest http) {
         BackupId backupId = BackupId.parse(id);
         service.delete(backupId, Trigger.API, actor(http), http.getRemoteAddr());
-        audit.info("pgkeep admin: {} from {} deleted backup {}", actor(http), http.getRemoteAddr(), id);
         return ResponseEntity.noContent().build();
     }
 
@@ -261,56 +252,12 @@ public class PgkeepAdminController {
     }
 
     private ResponseEntity<JobView> accepted(Job job, HttpServletRequest http, String what, String database) {
-        audit.info(
-                "pgkeep admin: {} from {} started {} of {} as job {}",
-                actor(http),
-                http.getRemoteAddr(),
-                what,
-                database,
-                job.id());
         URI location = ServletUriComponentsBuilder.fromContextPath(http)
                 .path(settings.basePath())
                 .path("/jobs/{id}")
                 .buildAndExpand(job.id())
                 .toUri();
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(JobView.of(job));
-    }
-
-    private void copyBounded(InputStream in, Path target) throws IOException {
-        long max = settings.maxUploadBytes();
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        try (OutputStream out = Files.newOutputStream(target)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                total += n;
-                if (total > max) {
-                    throw tooLarge();
-                }
-                out.write(buffer, 0, n);
-            }
-        }
-        if (total == 0) {
-            throw new BadInputException("The uploaded archive is empty.");
-        }
-    }
-
-    private static void requireKnownFormat(Path upload) throws IOException {
-        byte[] head = new byte[32];
-        int n;
-        try (InputStream in = Files.newInputStream(upload)) {
-            n = in.readNBytes(head, 0, head.length);
-        }
-        if (ArchiveFormat.detect(head, n).isEmpty()) {
-            throw new UnsupportedArchiveException("The uploaded file is not an archive pgkeep can restore: expected a"
-                    + " pg_dump custom-format archive (pg_dump -Fc), optionally gzip- or zstd-compressed and/or"
-                    + " OpenPGP-encrypted. Plain SQL dumps are not accepted.");
-        }
-    }
-
-    private UploadTooLargeException tooLarge() {
-        return new UploadTooLargeException("The uploaded archive is larger than pgkeep.admin.max-upload-size ("
-                + settings.maxUploadBytes() + " bytes); nothing was restored.");
     }
 
     private static void deleteQuietly(Path file) {

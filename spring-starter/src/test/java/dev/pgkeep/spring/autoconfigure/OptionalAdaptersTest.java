@@ -15,6 +15,7 @@ import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.metrics.micrometer.PgkeepMetrics;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.TestDatabases;
 import dev.pgkeep.storage.s3.S3StorageAdapter;
 import dev.pgkeep.testsupport.DatabaseFingerprint;

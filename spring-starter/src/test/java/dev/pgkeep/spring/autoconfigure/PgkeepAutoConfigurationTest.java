@@ -10,6 +10,7 @@ import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.TestDatabases;
 import dev.pgkeep.spring.health.PgkeepHealthIndicator;
 import dev.pgkeep.spring.schedule.ScheduleClaim;

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * class S3StorageAdapterContractTest extends StorageAdapterContract {
  *     @Override
  *     protected StorageAdapter createAdapter() {
- *         return new S3StorageAdapter(client, bucket, "test-" + UUID.randomUUID() + "/");
+ *         return new S3StorageAdapter(client, S3StorageOptions.builder("bucket").prefix("test-" + UUID.randomUUID() + "/").build());
  *     }
  * }
  * }</pre>

@@ -21,7 +21,8 @@ record ArchiveHeader(
         @Nullable String dumpVersion,
         Map<Integer, TocEntry> toc,
         int expectedDataBlocks,
-        List<DatabaseEntry> databaseEntries) {
+        List<DatabaseEntry> databaseEntries,
+        boolean notValidDomainConstraints) {
     private static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
 
     record TocEntry(
@@ -78,6 +79,7 @@ record ArchiveHeader(
         Map<Integer, TocEntry> toc = new HashMap<>();
         int expectedDataBlocks = 0;
         List<DatabaseEntry> databaseEntries = new ArrayList<>();
+        boolean notValidDomainConstraints = false;
         for (long i = 0; i < count; i++) {
             long dumpId = r.readInt();
             boolean hasData = r.readInt() != 0;
@@ -117,6 +119,10 @@ record ArchiveHeader(
             if (defn != null && isAboutTheDatabase(desc, tag)) {
                 databaseEntries.add(new DatabaseEntry(desc, tag, defn));
             }
+            notValidDomainConstraints |= "CHECK CONSTRAINT".equals(desc)
+                    && defn != null
+                    && defn.startsWith("ALTER DOMAIN ")
+                    && defn.contains(" NOT VALID");
         }
         return new ArchiveHeader(
                 (major << 16) | (minor << 8) | rev,
@@ -127,7 +133,8 @@ record ArchiveHeader(
                 dumpVersion,
                 toc,
                 expectedDataBlocks,
-                List.copyOf(databaseEntries));
+                List.copyOf(databaseEntries),
+                notValidDomainConstraints);
     }
 
     private static boolean isAboutTheDatabase(@Nullable String desc, @Nullable String tag) {

@@ -375,6 +375,16 @@ public final class ArchiveInspector {
         return h == null ? List.of() : h.databaseEntries();
     }
 
+    /**
+     * Whether the archive adds a domain's {@code NOT VALID} check constraint after the data: {@code pg_restore --jobs}
+     * (15 to 18) may add it before the data of the tables using the domain is loaded, and rows that violate it then
+     * fail the restore.
+     */
+    boolean notValidDomainConstraints() {
+        ArchiveHeader h = header;
+        return h != null && h.notValidDomainConstraints();
+    }
+
     /** Number of entries in the table of contents (what {@code pg_restore --list} lists). */
     public int tocEntries() {
         ArchiveHeader h = header;

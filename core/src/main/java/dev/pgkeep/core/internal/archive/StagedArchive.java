@@ -28,6 +28,7 @@ public final class StagedArchive implements AutoCloseable {
     private final PgTools tools;
     private final ArchiveStaging.Opener decoded;
     private final @Nullable Path plain;
+    private @Nullable ArchiveInspector headerRead;
 
     StagedArchive(
             String name,
@@ -100,7 +101,24 @@ public final class StagedArchive implements AutoCloseable {
 
     /** What the archive says about the database itself (encoding, locale, settings), read from its header. */
     public DatabaseProperties databaseProperties() {
-        ArchiveInspector inspector = new ArchiveInspector();
+        return DatabaseProperties.from(header().databaseEntries());
+    }
+
+    /**
+     * Whether {@code pg_restore --jobs} may restore this archive: not when it holds a domain's {@code NOT VALID}
+     * constraint, which pg_restore 15 to 18 may add before the rows of the tables using the domain are loaded.
+     */
+    public boolean parallelRestoreSafe() {
+        return !header().notValidDomainConstraints();
+    }
+
+    /** The archive's table of contents, read once from the start of the decoded archive. */
+    private ArchiveInspector header() {
+        ArchiveInspector inspector = headerRead;
+        if (inspector != null) {
+            return inspector;
+        }
+        inspector = new ArchiveInspector();
         try (InputStream in = decoded.open()) {
             byte[] buffer = new byte[BUFFER];
             int n;
@@ -111,7 +129,8 @@ public final class StagedArchive implements AutoCloseable {
         } catch (IOException e) {
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
         }
-        return DatabaseProperties.from(inspector.databaseEntries());
+        headerRead = inspector;
+        return inspector;
     }
 
     @Override

@@ -99,8 +99,17 @@ public final class RestoreCommand {
                 createLikeSource(c.targets(), target, archive, restoreTarget.serverMajor(), !request.noPrivileges());
                 created = true;
             }
+            int jobs = request.jobs();
+            if (jobs > 1 && !archive.parallelRestoreSafe()) {
+                log.warn(
+                        "Restoring {} with one job instead of {}: it holds a NOT VALID domain constraint, which"
+                                + " pg_restore --jobs may add before the rows it must not check are loaded",
+                        archive.describe(),
+                        jobs);
+                jobs = 1;
+            }
             try {
-                archive.restoreInto(restoreTarget, options(request, created));
+                archive.restoreInto(restoreTarget, options(request, created, jobs));
             } catch (RuntimeException e) {
                 if (created) {
                     c.targets().dropQuietly(target);
@@ -160,14 +169,14 @@ public final class RestoreCommand {
         targets.create(target, create, properties.statementsFor(name, privileges));
     }
 
-    private static List<String> options(RestoreRequest request, boolean created) {
+    private static List<String> options(RestoreRequest request, boolean created, int jobs) {
         List<String> options = new ArrayList<>();
         if (!created) {
             options.add("--clean");
             options.add("--if-exists");
         }
-        if (request.jobs() > 1) {
-            options.add("--jobs=" + request.jobs());
+        if (jobs > 1) {
+            options.add("--jobs=" + jobs);
         }
         if (request.singleTransaction()) {
             options.add("--single-transaction");
