@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The pgkeep benchmark: pgkeep backup/restore against pg_dump/pg_restore on one deterministic dataset, same run,
-# alternating, medians. Prints one Markdown table (also written to bench/out/). See docs/performance.md.
+# alternating (each repetition starts one command later), medians. This script measures; bench/BenchReport.java
+# computes the statistics and prints one Markdown table (also written to bench/out/, next to the raw results).
+# See docs/performance.md.
 #
 #   bench/run.sh                      # ~1 GB dataset, 3 repetitions, on a throwaway local cluster
 #   bench/run.sh --size-mb 250 --reps 5
@@ -23,7 +25,7 @@ user=""
 keep=0
 quick=0
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mb) size_mb=$2; shift 2 ;;
@@ -46,7 +48,7 @@ PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail 
 [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_dump" ] || die "no PostgreSQL binaries found; install postgresql (Debian: apt-get install -y postgresql) or set PG_BIN."
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing; it measures peak memory. Install it: apt-get install -y time"
 /usr/bin/time -f %M true >/dev/null 2>&1 || die "/usr/bin/time is not GNU time (needs -f %M); apt-get install -y time"
-for tool in gzip zstd awk sort; do
+for tool in gzip zstd sort java; do
   command -v $tool >/dev/null || die "$tool is missing (Debian: apt-get install -y $tool)."
 done
 PGKEEP=${PGKEEP:-$here/bin/pgkeep}
@@ -59,8 +61,8 @@ out_dir=${BENCH_OUT:-$here/bench/out}
 mkdir -p "$out_dir"
 work=$(mktemp -d "${TMPDIR:-/tmp}/pgkeep-bench.XXXXXX")
 chmod 755 "$work"
-results=$work/results.txt
-: >"$results"
+results=$work/results.tsv
+echo "# bench/run.sh's raw results; the format, and the report: java bench/BenchReport.java THIS_FILE" >"$results"
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 # ------------------------------------------------------------------ the server
@@ -112,25 +114,37 @@ base_url="postgresql://$user@$host:$port"
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 # ------------------------------------------------------------------ measurement
-# measure NAME COMMAND: runs COMMAND (a shell string) under GNU time; records wall seconds and peak RSS (KiB)
+# measure NAME COMMAND REP [OUTPUT]: runs COMMAND (a shell string) under GNU time and records one line:
+# run, repetition, name, ok|failed, wall seconds, peak RSS (KiB), user and sys CPU seconds, OUTPUT's bytes (if given)
 measure() {
-  local name=$1 cmd=$2 rep=${3:-0}
+  local name=$1 cmd=$2 rep=$3 output=${4:-} status=ok secs=0 rss=0 user=0 sys=0 bytes=""
   sync # start every measurement with no dirty pages left by the previous one (restores, output files)
   if /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" bash -c "$cmd" >"$work/cmd.out" 2>"$work/cmd.err"; then
-    local secs rss user sys
     read -r secs rss user sys <"$work/time.txt"
-    printf '%s\t%s\t%s\t%s\tok\t%s\n' "$name" "$rep" "$secs" "$rss" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" >>"$results"
+    [ -z "$output" ] || bytes=$(du -sb "$output" | cut -f1)
   else
+    status=failed
     log "FAILED: $name: $(tail -n 5 "$work/cmd.err")"
-    printf '%s\t%s\t0\t0\tfailed\t0\n' "$name" "$rep" >>"$results"
   fi
+  printf 'run\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$name" "$status" "$secs" "$rss" "$user" "$sys" "$bytes" >>"$results"
 }
-size_of() { # NAME PATH: records the bytes of a file or folder
-  local bytes
-  bytes=$(du -sb "$2" | cut -f1)
-  printf '%s\tsize\t%s\n' "$1" "$bytes" >>"$work/sizes.txt"
+info() { printf 'info\t%s\t%s\n' "$1" "$2" >>"$results"; } # KEY VALUE: a fact for the report's header
+
+# The commands of one repetition, in the table's order. step NAME COMMAND [OUTPUT] adds one (OUTPUT: see measure).
+steps_reset() { step_names=(); step_cmds=(); step_outputs=(); }
+step() { step_names+=("$1"); step_cmds+=("$2"); step_outputs+=("${3:-}"); }
+# run_steps REP: every step once, rotated: repetition REP starts with step (REP-1) mod n, so no command always runs
+# first (after the previous repetition) and the first repetition runs in the table's order (the report's row order).
+# After each step, untimed: its output is removed and the database "restored" dropped.
+run_steps() {
+  local r=$1 n=${#step_names[@]} k i
+  for ((k = 0; k < n; k++)); do
+    i=$(((r - 1 + k) % n))
+    measure "${step_names[i]}" "${step_cmds[i]}" "$r" "${step_outputs[i]}"
+    [ -z "${step_outputs[i]}" ] || rm -rf "${step_outputs[i]}"
+    drop_db restored
+  done
 }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 drop_db() { psql_q -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" >/dev/null; }
 
@@ -146,13 +160,14 @@ create_dataset() { # DBNAME SIZE_MB
   log "generated $db in $((SECONDS - t0)) s: $(psql_q -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 }
 
-machine() {
-  local cpu
-  cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-  echo "- Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
-  echo "- PostgreSQL: $(psql_q -d postgres -c 'SHOW server_version') (server), $("$PG_BIN/pg_dump" --version)"
-  echo "- JDK: $(java -version 2>&1 | head -n 1)${PGKEEP_JAVA_OPTS:+, PGKEEP_JAVA_OPTS=$PGKEEP_JAVA_OPTS}"
-  echo "- Server: $([ "$own_cluster" = 1 ] && echo "throwaway local cluster (fsync=off, shared_buffers=512MB)" || echo "$host:$port")"
+machine() { # the header's machine, postgresql, jdk and server facts
+  local cpu kib
+  cpu=$(sed -n '/^model name/ {s/^[^:]*: //p; q}' /proc/cpuinfo 2>/dev/null || true)
+  kib=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+  info machine "$(nproc) cores, ${cpu:-unknown CPU}, $(((kib + 524288) / 1048576)) GiB RAM"
+  info postgresql "$(psql_q -d postgres -c 'SHOW server_version') (server), $("$PG_BIN/pg_dump" --version)"
+  info jdk "$(java -version 2>&1 | head -n 1)${PGKEEP_JAVA_OPTS:+, PGKEEP_JAVA_OPTS=$PGKEEP_JAVA_OPTS}"
+  info server "$([ "$own_cluster" = 1 ] && echo "throwaway local cluster (fsync=off, shared_buffers=512MB)" || echo "$host:$port")"
 }
 
 # ------------------------------------------------------------------ the main run
@@ -172,52 +187,39 @@ main_run() {
 
   warm_up
   optional_setup
-  # a reference archive for the pg_restore rows, made once
+  # the restore rows' archives, made once (so a restore may run before this repetition's backups)
   pg_dump $dump_conn -Fc -f "$f/ref.dump" $db
-  local r
+  "$PGKEEP" backup --db "$url" --repo "$f/ref-repo" --json >/dev/null
+  drop_db restored
+  local r level
   for r in $(seq 1 "$reps"); do
     log "repetition $r of $reps"
     rm -rf "$f"/out* "$work"/repo-*
-    measure "pg_dump -Fc -Z0 > /dev/null (floor)" "pg_dump $dump_conn -Fc -Z0 $db > /dev/null" "$r"
-    measure "pgkeep backup (zstd level $zstd_default, the default)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd' --json" "$r"
-    size_of "pgkeep backup (zstd level $zstd_default, the default)" "$work/repo-zstd/$db"
-    measure "pg_dump -Fc -f FILE" "pg_dump $dump_conn -Fc -f '$f/out.dump' $db" "$r"
-    size_of "pg_dump -Fc -f FILE" "$f/out.dump"
-    local level
+    steps_reset
+    step "pg_dump -Fc -Z0 > /dev/null (floor)" "pg_dump $dump_conn -Fc -Z0 $db > /dev/null"
+    step "pgkeep backup (zstd level $zstd_default, the default)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd' --json" "$work/repo-zstd/$db"
+    step "pg_dump -Fc -f FILE" "pg_dump $dump_conn -Fc -f '$f/out.dump' $db" "$f/out.dump"
     for level in 1 3; do
-      measure "pg_dump -Fc -Z0 | zstd -$level" "pg_dump $dump_conn -Fc -Z0 $db | zstd -q -$level > '$f/out.zst$level'" "$r"
-      size_of "pg_dump -Fc -Z0 | zstd -$level" "$f/out.zst$level"
+      step "pg_dump -Fc -Z0 | zstd -$level" "pg_dump $dump_conn -Fc -Z0 $db | zstd -q -$level > '$f/out.zst$level'" "$f/out.zst$level"
       [ "$level" = "$zstd_default" ] && continue
-      measure "pgkeep backup --level $level" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd$level' --level $level --json" "$r"
-      size_of "pgkeep backup --level $level" "$work/repo-zstd$level/$db"
+      step "pgkeep backup --level $level" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd$level' --level $level --json" "$work/repo-zstd$level/$db"
     done
-    measure "pg_dump -Fd -j 2 -Z0 (parallel floor)" "rm -rf '$f/outdir' && pg_dump $dump_conn -Fd -j 2 -Z0 -f '$f/outdir' $db" "$r"
+    step "pg_dump -Fd -j 2 -Z0 (parallel floor)" "rm -rf '$f/outdir' && pg_dump $dump_conn -Fd -j 2 -Z0 -f '$f/outdir' $db"
     if [ -n "$gpg_key" ]; then
-      measure "pgkeep backup --encrypt-to KEY (OpenPGP)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-pgp' --encrypt-to '$gpg_key' --json" "$r"
-      size_of "pgkeep backup --encrypt-to KEY (OpenPGP)" "$work/repo-pgp/$db"
+      step "pgkeep backup --encrypt-to KEY (OpenPGP)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-pgp' --encrypt-to '$gpg_key' --json" "$work/repo-pgp/$db"
     fi
     if [ -n "$s3_endpoint" ]; then
-      measure "pgkeep backup to S3 (s3proxy on loopback)" "\"$PGKEEP\" backup --db '$url' --repo 's3://bench/rep$r?endpoint=$s3_endpoint&path-style=true&region=us-east-1' --json" "$r"
-      size_of "pgkeep backup to S3 (s3proxy on loopback)" "$work/s3data/bench/rep$r"
-      rm -rf "$work/s3data/bench/rep$r"
+      step "pgkeep backup to S3 (s3proxy on loopback)" "\"$PGKEEP\" backup --db '$url' --repo 's3://bench/rep$r?endpoint=$s3_endpoint&path-style=true&region=us-east-1' --json" "$work/s3data/bench/rep$r"
     fi
     if [ "$quick" = 0 ]; then
-      measure "pg_dump -Fc -Z0 | gzip -6" "pg_dump $dump_conn -Fc -Z0 $db | gzip -6 > '$f/out.gz'" "$r"
-      size_of "pg_dump -Fc -Z0 | gzip -6" "$f/out.gz"
-      measure "pgkeep backup --compression gzip" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-gzip' --compression gzip --json" "$r"
-      size_of "pgkeep backup --compression gzip" "$work/repo-gzip/$db"
+      step "pg_dump -Fc -Z0 | gzip -6" "pg_dump $dump_conn -Fc -Z0 $db | gzip -6 > '$f/out.gz'" "$f/out.gz"
+      step "pgkeep backup --compression gzip" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-gzip' --compression gzip --json" "$work/repo-gzip/$db"
     fi
-    rm -rf "$f"/out*
-
-    drop_db restored
-    measure "pg_restore -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -d restored '$f/ref.dump'" "$r"
-    drop_db restored
-    measure "pgkeep restore (zstd, checksum first)" "\"$PGKEEP\" restore --repo '$work/repo-zstd' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json" "$r"
-    drop_db restored
-    measure "pg_restore -j 2 -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -j 2 -d restored '$f/ref.dump'" "$r"
-    drop_db restored
-    measure "pgkeep restore --jobs 2" "\"$PGKEEP\" restore --repo '$work/repo-zstd' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --jobs 2 --json" "$r"
-    drop_db restored
+    step "pg_restore -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -d restored '$f/ref.dump'"
+    step "pgkeep restore (zstd, checksum first)" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json"
+    step "pg_restore -j 2 -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -j 2 -d restored '$f/ref.dump'"
+    step "pgkeep restore --jobs 2" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --jobs 2 --json"
+    run_steps "$r"
   done
 
   log "small heap: -Xmx64m"
@@ -229,9 +231,16 @@ main_run() {
   log "pgkeep list on 100 backups"
   list_run
 
-  local load_end
-  load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-  report "$db_bytes" "$load_start" "$load_end" "$(psql_q -d $db -c "SELECT (SELECT count(*) FROM app.events) || ' events, ' || (SELECT count(*) FROM shop.customers) || ' customers'")"
+  info report benchmark
+  info command "bench/run.sh --size-mb $size_mb --reps $reps$([ "$quick" = 1 ] && echo " --quick")"
+  info reps "$reps"
+  info dataset "$db_bytes"
+  info rows "$(psql_q -d $db -c "SELECT (SELECT count(*) FROM app.events) || ' events, ' || (SELECT count(*) FROM shop.customers) || ' customers'")"
+  machine
+  info load_start "$load_start"
+  info load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+  [ -n "$gpg_key" ] && [ -n "$s3_endpoint" ] || info not_measured "$(modules_note)"
+  report "$out_dir/latest.md"
   drop_db $db
 }
 
@@ -312,67 +321,11 @@ list_run() { # a repository of 100 backups: one real one of a small database, 99
 }
 
 # ------------------------------------------------------------------ the report
-stat_of() { # NAME FIELD(3=secs,4=rss) -> median over successful runs
-  awk -F'\t' -v n="$1" -v k="$2" '$1==n && $5=="ok" {print $k}' "$results" | median
-}
-range_of() {
-  awk -F'\t' -v n="$1" '$1==n && $5=="ok" {print $3}' "$results" | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {if (NR) printf "%s–%s", lo, hi}'
-}
-ratio_of() { # NAME REF: median over repetitions of NAME's time / REF's time in the same repetition
-  awk -F'\t' -v n="$1" -v ref="$2" '$5 == "ok" && $1 == ref {r[$2] = $3} $5 == "ok" && $1 == n {t[$2] = $3}
-    END {for (k in t) if ((k in r) && r[k] > 0) print t[k] / r[k]}' "$results" | median
-}
-failed_of() { awk -F'\t' -v n="$1" '$1==n && $5=="failed"' "$results" | wc -l; }
-size_median() { [ -f "$work/sizes.txt" ] && awk -F'\t' -v n="$1" '$1==n {print $3}' "$work/sizes.txt" | median; }
-
-report() {
-  local db_bytes=$1 load_start=$2 load_end=$3 rows=$4
-  local file="$out_dir/latest.md"
-  {
-    echo "### pgkeep benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
-    echo
-    echo "- Command: \`bench/run.sh --size-mb $size_mb --reps $reps$([ "$quick" = 1 ] && echo " --quick")\`"
-    echo "- Dataset: $(awk -v b="$db_bytes" 'BEGIN {printf "%.2f GB", b/1e9}') on disk ($rows, jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key)"
-    machine
-    echo "- Load average (1/5/15 min) at start: $load_start, at end: $load_end"
-    echo "- Times: median of $reps alternating repetitions (range in brackets); ratios: median over repetitions of the ratio within a repetition (robust to load that drifts between repetitions); size: the output on disk; peak RSS: the largest process of the command (the JVM for pgkeep); client CPU: user+sys of the command's processes (pg_dump, zstd, the JVM...), not the server's"
-    echo
-    echo "| command | time (s) | × floor | × \`pg_dump -Fc\` | × \`pg_restore -d\` | size (MB) | peak RSS (MB) | client CPU (s) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    local name secs rss size failed cpu
-    while IFS= read -r name; do
-      secs=$(stat_of "$name" 3)
-      failed=$(failed_of "$name")
-      if [ -z "$secs" ]; then
-        echo "| $name | failed | | | | | | |"
-        continue
-      fi
-      rss=$(stat_of "$name" 4)
-      cpu=$(stat_of "$name" 6)
-      size=$(size_median "$name" || true)
-      local is_restore=0 is_list=0
-      case "$name" in *restore*) is_restore=1 ;; esac
-      case "$name" in *list*) is_list=1 ;; esac
-      local rf rc rr
-      rf=$(ratio_of "$name" "pg_dump -Fc -Z0 > /dev/null (floor)")
-      rc=$(ratio_of "$name" "pg_dump -Fc -f FILE")
-      rr=$(ratio_of "$name" "pg_restore -d (from pg_dump -Fc file)")
-      awk -v n="$name" -v s="$secs" -v rg="$(range_of "$name")" -v fl="$rf" -v fc="$rc" -v rr="$rr" \
-          -v sz="$size" -v rss="$rss" -v cpu="$cpu" -v isr=$is_restore -v isl=$is_list -v failed="$failed" 'BEGIN {
-        t = sprintf("%.2f", s); if (rg ~ /–/ && split(rg, p, "–") == 2 && p[1] != p[2]) t = t " (" rg ")"
-        if (failed > 0) t = t " **" failed " failed**"
-        xf = (!isr && !isl && fl > 0) ? sprintf("%.2f", fl) : ""
-        xc = (!isr && !isl && fc > 0) ? sprintf("%.2f", fc) : ""
-        xr = (isr && rr > 0) ? sprintf("%.2f", rr) : ""
-        szs = (sz != "") ? sprintf("%.0f", sz / 1e6) : ""
-        r = (n ~ /pgkeep/) ? sprintf("%.0f", rss / 1024) : ""
-        gsub(/\|/, "\\|", n); printf "| `%s` | %s | %s | %s | %s | %s | %s | %.2f |\n", n, t, xf, xc, xr, szs, r, cpu
-      }'
-    done < <(awk -F'\t' '!seen[$1]++ {print $1}' "$results")
-    echo
-    [ -n "$gpg_key" ] && [ -n "$s3_endpoint" ] || echo "Rows not measured here: $(modules_note)."
-  } | tee "$file"
-  log "table written to $file"
+report() { # FILE: the report from the raw results (bench/BenchReport.java), printed and written to FILE (raw: .tsv)
+  info date "$(date -u +%Y-%m-%dT%H:%MZ)"
+  cp "$results" "${1%.md}.tsv"
+  java "$here/bench/BenchReport.java" "$results" | tee "$1"
+  log "table written to $1, raw results to ${1%.md}.tsv"
 }
 
 modules_note() {
@@ -384,47 +337,29 @@ modules_note() {
 
 # ------------------------------------------------------------------ the scaling run
 scaling_run() {
-  local file="$out_dir/scaling.md" mb db url
-  rm -f "$results"; : >"$results"
-  local rows=()
+  local mb db url r
   warm_up
   for mb in $scaling_sizes; do
     db=pgkeep_scale_$mb
     url="$base_url/$db"
     create_dataset $db "$mb"
-    local bytes
-    bytes=$(psql_q -d $db -c "SELECT pg_database_size(current_database())")
-    local r
-    for r in $(seq 1 "$reps"); do
-      rm -rf "$work/repo-scale"
-      measure "floor $mb" "pg_dump -h $host -p $port -U $user -Fc -Z0 $db > /dev/null" "$r"
-      measure "backup $mb" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-scale' --json" "$r"
-      drop_db restored
-      measure "restore $mb" "\"$PGKEEP\" restore --repo '$work/repo-scale' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json" "$r"
-      drop_db restored
-    done
+    info "dataset $mb" "$(psql_q -d $db -c "SELECT pg_database_size(current_database())")"
+    rm -rf "$work/ref-scale"
+    "$PGKEEP" backup --db "$url" --repo "$work/ref-scale" --json >/dev/null # the restore row's archive
+    drop_db restored
+    steps_reset
+    step "floor $mb" "pg_dump -h $host -p $port -U $user -Fc -Z0 $db > /dev/null"
+    step "backup $mb" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-scale' --json" "$work/repo-scale"
+    step "restore $mb" "\"$PGKEEP\" restore --repo '$work/ref-scale' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json"
+    for r in $(seq 1 "$reps"); do run_steps "$r"; done
     drop_db $db
-    rows+=("$mb|$bytes")
   done
-  {
-    echo "### pgkeep scaling run, $(date -u +%Y-%m-%dT%H:%MZ)"
-    echo
-    echo "- Command: \`bench/run.sh --scaling --reps $reps\` (sizes: $scaling_sizes MB); median of $reps; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-    machine
-    echo
-    echo "| dataset (GB on disk) | floor (s) | backup (s) | backup s/GB | backup × floor | restore (s) | restore s/GB | backup peak RSS (MB) | restore peak RSS (MB) |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    local row
-    for row in "${rows[@]}"; do
-      mb=${row%%|*}
-      local b=${row##*|}
-      awk -v gb="$(awk -v b="$b" 'BEGIN {print b/1e9}')" -v fl="$(stat_of "floor $mb" 3)" -v bk="$(stat_of "backup $mb" 3)" \
-          -v rs="$(stat_of "restore $mb" 3)" -v bm="$(stat_of "backup $mb" 4)" -v rm="$(stat_of "restore $mb" 4)" 'BEGIN {
-        printf "| %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.0f | %.0f |\n", gb, fl, bk, bk / gb, bk / fl, rs, rs / gb, bm / 1024, rm / 1024
-      }'
-    done
-  } | tee "$file"
-  log "table written to $file"
+  info report scaling
+  info command "bench/run.sh --scaling --reps $reps"
+  info reps "$reps"
+  info load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+  machine
+  report "$out_dir/scaling.md"
 }
 
 if [ "$scaling" = 1 ]; then

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code bench/run.sh} on a tiny dataset with one repetition, so that the benchmark documented in
- * docs/performance.md keeps working; the real (minutes-long) run stays out of {@code mvn verify}.
+ * docs/performance.md keeps working; the real (minutes-long) run stays out of {@code mvn verify}. The script measures;
+ * {@code bench/BenchReport.java} turns its raw results into the table.
  */
 class BenchmarkSmokeTest {
 
@@ -72,6 +73,7 @@ class BenchmarkSmokeTest {
                 .contains("| command | time (s) | × floor |")
                 .contains("- Machine: ")
                 .contains("- PostgreSQL: ")
+                .contains("alternating repetitions, each starting one command later")
                 .doesNotContain("failed");
         for (String row : EXPECTED_ROWS) {
             assertThat(table)
@@ -79,6 +81,22 @@ class BenchmarkSmokeTest {
                     .containsPattern("\\| `" + quote(row) + "[^`]*` \\| \\d+\\.\\d\\d");
         }
         assertThat(log).contains("| command | time (s)"); // printed, not only written
+        assertThat(report(root, out.resolve("latest.tsv")))
+                .as("bench/BenchReport.java renders the raw results into the same table")
+                .isEqualTo(table);
+    }
+
+    /** What {@code java bench/BenchReport.java RESULTS} prints. */
+    private static String report(Path root, Path results) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(
+                        java, root.resolve("bench/BenchReport.java").toString(), results.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:\n%s", output).isZero();
+        return output;
     }
 
     /** The CLI as the test runs it (its classes on this JVM's class path), passing PGKEEP_JAVA_OPTS like bin/pgkeep. */
