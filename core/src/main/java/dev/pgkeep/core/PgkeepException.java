@@ -36,7 +36,9 @@ public class PgkeepException extends RuntimeException {
         /** Give a server to restore a test copy into. */
         NAME_SCRATCH_SERVER,
         /** Give the secret key (and its passphrase) that decrypts the backup. */
-        DECRYPTION_KEY
+        DECRYPTION_KEY,
+        /** Install the PostgreSQL client tools named in the message, or say where they are. */
+        TOOLS
     }
 
     public PgkeepException(String message) {

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An {@link AuditSink} that posts failed operations (and, if asked, succeeded ones) to a Slack incoming webhook or a
@@ -80,7 +79,7 @@ public final class WebhookNotifier implements AuditSink, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
 
-    private WebhookNotifier(Builder b) {
+    WebhookNotifier(WebhookNotifierBuilder b) {
         this.url = b.url;
         this.format = b.format;
         this.onSuccess = b.onSuccess;
@@ -100,12 +99,12 @@ public final class WebhookNotifier implements AuditSink, AutoCloseable {
     }
 
     /** A notifier posting to {@code url} ({@code https://hooks.slack.com/services/...} or any http(s) URL). */
-    public static Builder builder(URI url) {
-        return new Builder(url);
+    public static WebhookNotifierBuilder builder(URI url) {
+        return new WebhookNotifierBuilder(url);
     }
 
     /** Same as {@link #builder(URI)}, for a URL read from configuration or the environment. */
-    public static Builder builder(String url) {
+    public static WebhookNotifierBuilder builder(String url) {
         Objects.requireNonNull(url, "url");
         URI parsed;
         try {
@@ -116,7 +115,7 @@ public final class WebhookNotifier implements AuditSink, AutoCloseable {
                     "The webhook URL is not a valid URL; copy it again from Slack (Incoming Webhooks) or your"
                             + " alerting tool.");
         }
-        return new Builder(parsed);
+        return new WebhookNotifierBuilder(parsed);
     }
 
     @Override
@@ -299,84 +298,4 @@ public final class WebhookNotifier implements AuditSink, AutoCloseable {
     }
 
     private record Delivery(String type, @Nullable String database, String body) {}
-
-    /** Options of a {@link WebhookNotifier}; every one has a default except the URL. */
-    public static final class Builder {
-        private final URI url;
-        private Format format = Format.SLACK;
-        private boolean onSuccess;
-        private Duration timeout = Duration.ofSeconds(5);
-        private int maxRetries = 3;
-        private Duration backoff = Duration.ofSeconds(1);
-        private int maxPending = 100;
-        private Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
-
-        private Builder(URI url) {
-            Objects.requireNonNull(url, "url");
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null) {
-                throw new IllegalArgumentException("The webhook URL must be an absolute http(s) URL such as"
-                        + " https://hooks.slack.com/services/...; got one with scheme '" + scheme + "'.");
-            }
-            this.url = url;
-        }
-
-        /** The body's shape; default {@link Format#SLACK}. */
-        public Builder format(Format value) {
-            this.format = Objects.requireNonNull(value, "format");
-            return this;
-        }
-
-        /** Whether to post succeeded operations too; default false (failures only). */
-        public Builder onSuccess(boolean value) {
-            this.onSuccess = value;
-            return this;
-        }
-
-        /** How long to wait for the connection and for the answer of one attempt; default 5 seconds. */
-        public Builder timeout(Duration value) {
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("The webhook timeout must be positive, got " + value);
-            }
-            this.timeout = value;
-            return this;
-        }
-
-        /** How many times a failed attempt (5xx, 429, network error, timeout) is retried; default 3. */
-        public Builder maxRetries(int value) {
-            if (value < 0 || value > 10) {
-                throw new IllegalArgumentException("maxRetries must be between 0 and 10, got " + value);
-            }
-            this.maxRetries = value;
-            return this;
-        }
-
-        /** Wait before the first retry, doubled for each further one; default 1 second. */
-        public Builder backoff(Duration value) {
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("The webhook backoff must not be negative, got " + value);
-            }
-            this.backoff = value;
-            return this;
-        }
-
-        /** How many notifications may wait for delivery before new ones are dropped; default 100. */
-        public Builder maxPending(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxPending must be at least 1, got " + value);
-            }
-            this.maxPending = value;
-            return this;
-        }
-
-        // tests capture what is logged
-        Builder logger(Logger value) {
-            this.log = Objects.requireNonNull(value, "logger");
-            return this;
-        }
-
-        public WebhookNotifier build() {
-            return new WebhookNotifier(this);
-        }
-    }
 }

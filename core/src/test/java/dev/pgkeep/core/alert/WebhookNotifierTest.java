@@ -79,7 +79,7 @@ class WebhookNotifierTest {
         }
     }
 
-    private WebhookNotifier.Builder notifier() {
+    private WebhookNotifierBuilder notifier() {
         return WebhookNotifier.builder(
                         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + TOKEN_PATH))
                 .logger(log)

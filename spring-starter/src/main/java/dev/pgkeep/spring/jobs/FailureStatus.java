@@ -51,6 +51,7 @@ public record FailureStatus(int status, String type, String title) {
             case NAME_SOURCE -> "Name the backup by its id.";
             case NAME_BACKUP, LIST_BACKUPS -> "GET /backups lists the backups.";
             case DECRYPTION_KEY -> "Configure pgkeep.encryption's secret key to restore encrypted backups.";
+            case TOOLS -> "Set pgkeep.tools.bin-dir to the tools' folders (several separated by ':').";
             case NAME_DATABASE, NAME_SCRATCH_SERVER -> null;
         };
     }

@@ -4,9 +4,7 @@ import dev.pgkeep.core.BackupManifest.TableRows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +28,6 @@ public final class ArchiveInspector {
     static final int NEWEST_MINOR = 16;
     private static final int BLK_DATA = 1;
     private static final int BLK_BLOBS = 3;
-    private static final byte[] COPY_END = "\\.\n\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final int FIRST_HEADER_ATTEMPT = 64 * 1024;
     /** Bytes of header and table of contents held in memory at most; a larger catalog is left to pg_restore. */
     static final int MAX_HEADER_BYTES = 256 * 1024 * 1024;
@@ -63,16 +60,14 @@ public final class ArchiveInspector {
     private @Nullable ArchiveHeader header;
     private byte @Nullable [] unparsedHeader;
 
-    private final Map<Integer, long[]> rowsByDumpId = new HashMap<>();
+    private final CopyRowCounter rows = new CopyRowCounter();
     private int seenDataBlocks;
 
     private final byte[] intBuffer = new byte[9];
     private int intFill;
     private int intSize;
     private int blockType;
-    private long @Nullable [] currentRows;
     private long chunkRemaining;
-    private final byte[] tail = new byte[COPY_END.length];
 
     /** Feeds the next bytes of the archive. */
     public void update(byte[] data, int offset, int length) {
@@ -92,7 +87,7 @@ public final class ArchiveInspector {
                 case HEADER -> pos = bufferHeader(data, pos, end);
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(chunkRemaining, end - pos);
-                    countRows(data, pos, n);
+                    rows.count(data, pos, n);
                     pos += n;
                     chunkRemaining -= n;
                     if (chunkRemaining == 0) {
@@ -110,24 +105,6 @@ public final class ArchiveInspector {
                 }
                 default -> pos = readIntByte(data, pos);
             }
-        }
-    }
-
-    private void countRows(byte[] data, int pos, int n) {
-        long[] rows = currentRows;
-        if (rows == null) {
-            return;
-        }
-        long lines = 0;
-        for (int i = pos; i < pos + n; i++) {
-            if (data[i] == '\n') {
-                lines++;
-            }
-        }
-        rows[0] += lines;
-        for (int i = Math.max(pos, pos + n - COPY_END.length); i < pos + n; i++) {
-            System.arraycopy(tail, 1, tail, 0, tail.length - 1);
-            tail[tail.length - 1] = data[i];
         }
     }
 
@@ -168,13 +145,10 @@ public final class ArchiveInspector {
                 }
                 seenDataBlocks++;
                 if (blockType == BLK_DATA) {
-                    Arrays.fill(tail, (byte) 0);
-                    currentRows = "TABLE DATA".equals(entry.desc()) && h.compression() == 0
-                            ? rowsByDumpId.computeIfAbsent(entry.dumpId(), k -> new long[1])
-                            : null;
+                    rows.startBlock("TABLE DATA".equals(entry.desc()) && h.compression() == 0 ? entry.dumpId() : null);
                     state = State.CHUNK_LENGTH;
                 } else {
-                    currentRows = null;
+                    rows.startBlock(null);
                     state = State.BLOB_OID;
                 }
             }
@@ -183,10 +157,7 @@ public final class ArchiveInspector {
                     giveUp("a negative chunk length");
                 } else if (value == 0) {
                     if (blockType == BLK_DATA) {
-                        long[] rows = currentRows;
-                        if (rows != null && Arrays.equals(tail, COPY_END)) {
-                            rows[0] -= 3; // pg_dump ends COPY data with a "\." line and two empty lines: not rows
-                        }
+                        rows.endBlock();
                         state = State.BLOCK_TYPE;
                     } else {
                         state = State.BLOB_OID; // end of one large object
@@ -356,11 +327,10 @@ public final class ArchiveInspector {
         List<TableRows> tables = new ArrayList<>();
         for (ArchiveHeader.TocEntry entry : h.toc().values()) {
             if ("TABLE DATA".equals(entry.desc()) && entry.hasData()) {
-                long[] rows = rowsByDumpId.get(entry.dumpId());
                 tables.add(new TableRows(
                         entry.namespace() == null ? "" : entry.namespace(),
                         entry.tag() == null ? "" : entry.tag(),
-                        rows == null ? 0 : rows[0]));
+                        rows.of(entry.dumpId())));
             }
         }
         tables.sort((a, b) -> a.schema().equals(b.schema())

@@ -139,7 +139,8 @@ public final class PgTools {
         PostgresTools.Installation chosen = all.stream()
                 .filter(i -> i.major() >= minMajor)
                 .findFirst()
-                .orElseThrow(() -> new PgkeepException(noToolsMessage(minMajor, forWhat, all)));
+                .orElseThrow(() -> new PgkeepException(noToolsMessage(minMajor, forWhat, all))
+                        .withRemedy(PgkeepException.Remedy.TOOLS, String.valueOf(minMajor)));
         return new PgTools(folders, runner, chosen, configuredFrom, all);
     }
 
@@ -154,12 +155,12 @@ public final class PgTools {
             return "pg_dump " + only.version() + " ("
                     + (only.binDir() == null ? "pg_dump" : only.binDir().resolve("pg_dump"))
                     + ") is older than the server " + forWhat + "; install the PostgreSQL " + minMajor
-                    + " client tools or newer and add their folder to pgkeep.tools.bin-dir / PGKEEP_PG_BIN.";
+                    + " client tools or newer and add their folder to pgkeep's tools folders (PGKEEP_PG_BIN).";
         }
         return "No PostgreSQL client tools of major " + minMajor + " or newer for " + forWhat
                 + " (pg_dump and pg_restore must be of the server's major version or newer); found: " + found
                 + ". Install the PostgreSQL " + minMajor + " client tools (e.g. postgresql-client-" + minMajor
-                + ") and add their bin folder to pgkeep.tools.bin-dir / PGKEEP_PG_BIN (several separated by ':').";
+                + ") and add their bin folder to pgkeep's tools folders (PGKEEP_PG_BIN, several separated by ':').";
     }
 
     /** What was found, and what a {@code server} (optional) gets; never throws for missing tools or servers. */
@@ -195,7 +196,7 @@ public final class PgTools {
         if (all.isEmpty()) {
             throw new PgkeepException("No PostgreSQL client tools found (looked in "
                     + (folders.isEmpty() ? "PATH" : folders.toString())
-                    + "). Install them (e.g. postgresql-client) or set pgkeep.tools.bin-dir / PGKEEP_PG_BIN.");
+                    + "). Install them (e.g. postgresql-client) or name their folders (PGKEEP_PG_BIN).");
         }
         return all.get(all.size() - 1);
     }
@@ -308,7 +309,7 @@ public final class PgTools {
         } catch (IOException e) {
             throw new PgkeepException(
                     "Cannot run " + command.get(0) + ": " + e.getMessage()
-                            + ". Install the PostgreSQL client tools or set pgkeep.tools.bin-dir / PGKEEP_PG_BIN.",
+                            + ". Install the PostgreSQL client tools or name their folders (PGKEEP_PG_BIN).",
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

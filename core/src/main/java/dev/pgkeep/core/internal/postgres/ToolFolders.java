@@ -36,8 +36,9 @@ public final class ToolFolders {
         List<Path> usable = folders.stream().filter(ToolFolders::hasClientTools).toList();
         if (usable.isEmpty()) {
             throw new PgkeepException("No pg_dump in " + source + " " + folders
-                    + "; point pgkeep.tools.bin-dir (or PGKEEP_PG_BIN) at the folder holding pg_dump,"
-                    + " several separated by ':'.");
+                            + "; name the folders holding pg_dump (PGKEEP_PG_BIN takes several, separated by ':'),"
+                            + " several separated by ':'.")
+                    .withRemedy(PgkeepException.Remedy.TOOLS, null);
         }
         for (Path f : folders) {
             if (!usable.contains(f)) {
