@@ -3,6 +3,7 @@ package dev.pgkeep.spring.autoconfigure;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.audit.Slf4jJsonAuditSink;
 import dev.pgkeep.core.spi.AuditSink;
@@ -130,7 +131,17 @@ public final class PgkeepAutoConfiguration {
         // a host may run the PostgreSQL tools its own way (in a container, over SSH): DESIGN promises it can
         processRunner.ifAvailable(builder::processRunner);
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (PgkeepException e) {
+            if (e.remedy() == PgkeepException.Remedy.TOOLS) {
+                throw new IllegalStateException(
+                        e.getMessage() + " Set pgkeep.tools.bin-dir to the folders holding"
+                                + " pg_dump, pg_restore and psql (several separated by ':').",
+                        e);
+            }
+            throw e;
+        }
     }
 
     @Bean

@@ -8,8 +8,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.spi.Codec;
+import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
+import dev.pgkeep.spring.FakeTools;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.TestDatabases;
 import dev.pgkeep.spring.health.PgkeepHealthIndicator;
@@ -60,7 +62,16 @@ class PgkeepAutoConfigurationTest {
         database = TestDatabases.createSample("starter_ac");
     }
 
+    /**
+     * The starter on a host whose PostgreSQL tools are {@link FakeTools}: for tests of the wiring, which need no
+     * program to run and no server to answer.
+     */
     private ApplicationContextRunner runner() {
+        return realTools().withBean(ProcessRunner.class, () -> new FakeTools("15.18"));
+    }
+
+    /** The starter with the real tools and server, for tests of what they answer. */
+    private ApplicationContextRunner realTools() {
         return new ApplicationContextRunner()
                 .withConfiguration(PGKEEP)
                 .withPropertyValues(TestDatabases.hostProperties(database))
@@ -71,6 +82,10 @@ class PgkeepAutoConfigurationTest {
     void defaultsWireAServiceOnTheHostDatabaseWithLocalStorageScheduleAndHealth() {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
+            // the start-up check asked the host's (fake) tools, and nothing else ran
+            assertThat(((FakeTools) context.getBean(ProcessRunner.class)).commands)
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(String.join(" ", c)).containsAnyOf("--version", "SHOW server_version"));
             assertThat(context).hasSingleBean(BackupService.class);
             assertThat(context.getBean(StorageAdapter.class)).isInstanceOf(LocalStorageAdapter.class);
             assertThat(context.getBean(StorageAdapter.class).describe()).contains(repo.toString());
@@ -162,12 +177,13 @@ class PgkeepAutoConfigurationTest {
 
     @Test
     void missingPgDumpFailsFastAtStartUp(@TempDir Path emptyBin) {
-        runner().withPropertyValues("pgkeep.tools.bin-dir=" + emptyBin)
+        realTools()
+                .withPropertyValues("pgkeep.tools.bin-dir=" + emptyBin)
                 .run(context -> assertThat(context)
                         .getFailure()
-                        .rootCause()
-                        .hasMessageContaining("No pg_dump")
-                        .hasMessageContaining("pgkeep.tools.bin-dir"));
+                        // core states the problem, the starter names its own setting
+                        .hasStackTraceContaining("No pg_dump")
+                        .hasStackTraceContaining("pgkeep.tools.bin-dir"));
     }
 
     @Test
@@ -177,7 +193,8 @@ class PgkeepAutoConfigurationTest {
         Files.createSymbolicLink(bin.resolve("pg_restore"), real.resolve("pg_restore"));
         Path oldDump = Files.writeString(bin.resolve("pg_dump"), "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
         oldDump.toFile().setExecutable(true);
-        runner().withPropertyValues("pgkeep.tools.bin-dir=" + bin)
+        realTools()
+                .withPropertyValues("pgkeep.tools.bin-dir=" + bin)
                 .run(context -> assertThat(context)
                         .getFailure()
                         .hasStackTraceContaining("pg_dump 9.6")
@@ -207,7 +224,8 @@ class PgkeepAutoConfigurationTest {
 
     @Test
     void unreachableDatabaseFailsFastUnlessFailFastIsOff() {
-        runner().withPropertyValues("pgkeep.database.url=jdbc:postgresql://127.0.0.1:1/nowhere")
+        realTools()
+                .withPropertyValues("pgkeep.database.url=jdbc:postgresql://127.0.0.1:1/nowhere")
                 .run(context -> assertThat(context)
                         .getFailure()
                         .hasStackTraceContaining("cannot reach database postgres@127.0.0.1:1/nowhere")
@@ -382,7 +400,8 @@ class PgkeepAutoConfigurationTest {
     void aHostProcessRunnerBeanRunsTheToolsAndCustomizersAdjustTheBuilderInOrder() {
         List<List<String>> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> customized = new java.util.concurrent.CopyOnWriteArrayList<>();
-        runner().withBean(dev.pgkeep.core.spi.ProcessRunner.class, () -> (command, env, dir) -> {
+        realTools()
+                .withBean(dev.pgkeep.core.spi.ProcessRunner.class, () -> (command, env, dir) -> {
                     ran.add(command);
                     return dev.pgkeep.core.spi.ProcessRunner.local().start(command, env, dir);
                 })

@@ -36,8 +36,7 @@ public final class ToolFolders {
         List<Path> usable = folders.stream().filter(ToolFolders::hasClientTools).toList();
         if (usable.isEmpty()) {
             throw new PgkeepException("No pg_dump in " + source + " " + folders
-                            + "; name the folders holding pg_dump (PGKEEP_PG_BIN takes several, separated by ':'),"
-                            + " several separated by ':'.")
+                            + "; name the folders holding pg_dump (PGKEEP_PG_BIN takes several, separated by ':').")
                     .withRemedy(PgkeepException.Remedy.TOOLS, null);
         }
         for (Path f : folders) {
