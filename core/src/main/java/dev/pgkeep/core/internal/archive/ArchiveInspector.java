@@ -3,7 +3,6 @@ package dev.pgkeep.core.internal.archive;
 import dev.pgkeep.core.BackupManifest.TableRows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +27,6 @@ public final class ArchiveInspector {
     static final int NEWEST_MINOR = 16;
     private static final int BLK_DATA = 1;
     private static final int BLK_BLOBS = 3;
-    private static final int FIRST_HEADER_ATTEMPT = 64 * 1024;
     /** Bytes of header and table of contents held in memory at most; a larger catalog is left to pg_restore. */
     static final int MAX_HEADER_BYTES = 256 * 1024 * 1024;
 
@@ -54,9 +52,7 @@ public final class ArchiveInspector {
 
     private State state = State.HEADER;
     private @Nullable String gaveUpBecause;
-    private byte[] headerBytes = new byte[FIRST_HEADER_ATTEMPT];
-    private int headerLength;
-    private int nextHeaderAttempt = FIRST_HEADER_ATTEMPT;
+    private final HeaderBuffer buffer = new HeaderBuffer();
     private @Nullable ArchiveHeader header;
     private byte @Nullable [] unparsedHeader;
 
@@ -111,13 +107,12 @@ public final class ArchiveInspector {
     /** Signals the end of the stream (a small archive may not have been parsed yet). */
     public void finish() {
         try {
-            if (state == State.HEADER && headerLength > 0) {
-                if (startsWithMagic(headerBytes, headerLength)) {
+            if (state == State.HEADER && buffer.length() > 0) {
+                if (buffer.startsWithMagic()) {
                     tryParseHeader(true);
                 } else {
                     state = State.GAVE_UP; // a few bytes, not an archive
-                    headerBytes = new byte[0];
-                    headerLength = 0;
+                    buffer.clear();
                 }
             }
         } catch (RuntimeException e) {
@@ -173,74 +168,45 @@ public final class ArchiveInspector {
     }
 
     private int bufferHeader(byte[] data, int pos, int end) {
-        int n = end - pos;
-        if ((long) headerLength + n > MAX_HEADER_BYTES) {
+        if (!buffer.append(data, pos, end - pos)) {
             giveUp("a table of contents larger than " + MAX_HEADER_BYTES + " bytes");
             unparsedHeader = null; // it lacks this chunk, and is too large to hand on anyway
             return end;
         }
-        if (headerLength + n > headerBytes.length) {
-            byte[] bigger = new byte
-                    [(int) Math.min(MAX_HEADER_BYTES, Math.max(headerBytes.length * 2L, (long) headerLength + n))];
-            System.arraycopy(headerBytes, 0, bigger, 0, headerLength);
-            headerBytes = bigger;
-        }
-        System.arraycopy(data, pos, headerBytes, headerLength, n);
-        headerLength += n;
-        if (headerLength >= MAGIC.length && !startsWithMagic(headerBytes, headerLength)) {
+        if (buffer.length() >= MAGIC.length && !buffer.startsWithMagic()) {
             state = State.GAVE_UP; // not an archive: verdict() says DAMAGED, nothing more to read
-            headerBytes = new byte[0];
-            headerLength = 0;
+            buffer.clear();
             return end;
         }
-        if (headerLength >= nextHeaderAttempt) {
+        if (buffer.dueForAttempt()) {
             tryParseHeader(false);
         }
         return end;
     }
 
-    /**
-     * Parses the header and table of contents if all of it has arrived, then replays the bytes after it as data. A
-     * failed attempt leaves no trace: every attempt parses from the first byte into a fresh {@link Header}.
-     */
+    /** Parses the header and table of contents if all of it has arrived, then replays the bytes after it as data. */
     private void tryParseHeader(boolean atEnd) {
-        ArchiveHeader.Reader reader = new ArchiveHeader.Reader(headerBytes, headerLength);
-        ArchiveHeader parsed;
-        try {
-            parsed = ArchiveHeader.parse(reader);
-        } catch (ArchiveHeader.NeedMoreBytes e) {
-            if (atEnd) {
-                giveUp("the archive ends inside its table of contents");
-            } else {
-                // doubling keeps the re-parses of a large table of contents linear in its size overall
-                nextHeaderAttempt =
-                        (int) Math.min(MAX_HEADER_BYTES, Math.max(nextHeaderAttempt * 2L, (long) headerLength + 1));
-            }
-            return;
-        } catch (ArchiveHeader.UnexpectedArchive e) {
-            giveUp(e.getMessage());
-            return;
+        HeaderBuffer.Attempt attempt = buffer.attempt();
+        if (attempt instanceof HeaderBuffer.Parsed parsed) {
+            header = parsed.header();
+            intSize = parsed.header().intSize();
+            state = State.BLOCK_TYPE;
+            consume(parsed.rest(), parsed.offset(), parsed.length());
+        } else if (attempt instanceof HeaderBuffer.Unexpected unexpected) {
+            giveUp(unexpected.reason());
+        } else if (atEnd) {
+            giveUp("the archive ends inside its table of contents");
         }
-        header = parsed;
-        intSize = parsed.intSize();
-        byte[] rest = headerBytes;
-        int restOffset = reader.position();
-        int restLength = headerLength - reader.position();
-        headerBytes = new byte[0];
-        headerLength = 0;
-        state = State.BLOCK_TYPE;
-        consume(rest, restOffset, restLength);
     }
 
     private void giveUp(@Nullable String reason) {
         if (state != State.GAVE_UP) {
             gaveUpBecause = reason;
             if (state == State.HEADER) {
-                unparsedHeader = Arrays.copyOf(headerBytes, headerLength);
+                unparsedHeader = buffer.copy();
             }
             state = State.GAVE_UP;
-            headerBytes = new byte[0];
-            headerLength = 0;
+            buffer.clear();
         }
     }
 
@@ -257,7 +223,7 @@ public final class ArchiveInspector {
     /** What the bytes seen say; meaningful after {@link #finish()}. */
     public Verdict verdict() {
         if (state == State.HEADER) {
-            return headerLength == 0 ? Verdict.DAMAGED : Verdict.UNREADABLE;
+            return buffer.length() == 0 ? Verdict.DAMAGED : Verdict.UNREADABLE;
         }
         if (state == State.GAVE_UP) {
             return gaveUpBecause == null ? Verdict.DAMAGED : Verdict.UNREADABLE;
@@ -286,14 +252,14 @@ public final class ArchiveInspector {
     /** Whether the bytes seen so far start like a pg_dump custom-format archive. */
     public boolean looksLikeArchive() {
         return header != null
-                || (headerLength >= MAGIC.length && startsWithMagic(headerBytes, headerLength))
+                || (buffer.length() >= MAGIC.length && buffer.startsWithMagic())
                 || (state == State.GAVE_UP && gaveUpBecause != null);
     }
 
     /** Why the archive is not {@link Verdict#COMPLETE}; {@code null} when it is. */
     public @Nullable String problem() {
         if (state == State.HEADER) {
-            return headerLength == 0 ? "the archive is empty" : "the stream ended before the table of contents did";
+            return buffer.length() == 0 ? "the archive is empty" : "the stream ended before the table of contents did";
         }
         if (state == State.GAVE_UP) {
             return gaveUpBecause == null ? "it is not a pg_dump custom-format archive (no PGDMP magic)" : gaveUpBecause;
