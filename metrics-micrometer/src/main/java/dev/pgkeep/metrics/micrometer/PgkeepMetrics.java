@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Meters (Prometheus names in brackets). Tags: {@value #TAG_DATABASE}, {@value #TAG_OUTCOME}
  * ({@value #OUTCOME_SUCCESS}/{@value #OUTCOME_FAILURE}) and {@value #TAG_TRIGGER} ({@code cli}, {@code api},
- * {@code schedule}, {@code test}) on timers, summaries and the counter; gauges carry {@value #TAG_DATABASE} only.
+ * {@code schedule}, {@code test}) and {@value #TAG_ERROR} (core's {@code ErrorKind} code of a failure, else
+ * {@value #NO_ERROR}) on timers, summaries and the counter; gauges carry {@value #TAG_DATABASE} only.
  *
  * <ul>
  *   <li>{@value #BACKUP_DURATION} timer [{@code pgkeep_backup_duration_seconds_count|sum|max}] every finished backup,
@@ -89,6 +90,10 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
     public static final String TAG_DATABASE = "database";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_TRIGGER = "trigger";
+    /** The failure's {@link ErrorKind#code()} ({@code integrity}, {@code failed}...), {@value #NO_ERROR} on success. */
+    public static final String TAG_ERROR = "error";
+
+    public static final String NO_ERROR = "none";
     public static final String OUTCOME_SUCCESS = "success";
     public static final String OUTCOME_FAILURE = "failure";
     /** The {@value #TAG_DATABASE} tag of a prune that covered the whole repository. */
@@ -266,7 +271,9 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
                 TAG_OUTCOME,
                 event.phase() == Phase.FAILED ? OUTCOME_FAILURE : OUTCOME_SUCCESS,
                 TAG_TRIGGER,
-                event.trigger().wireName());
+                event.trigger().wireName(),
+                TAG_ERROR,
+                event.errorKind() == null ? NO_ERROR : event.errorKind().code());
     }
 
     private static @Nullable Long stored(BackupEvent event) {

@@ -48,8 +48,8 @@ class PgkeepMetricsRealBackupTest {
                     .hasMessageContaining("does not exist");
 
             Map<String, Double> series = PrometheusScrape.parse(prometheus.scrape());
-            String ok = "{database=\"" + database + "\",outcome=\"success\",trigger=\"test\"}";
-            String failed = "{database=\"" + missing + "\",outcome=\"failure\",trigger=\"test\"}";
+            String ok = "{database=\"" + database + "\",error=\"none\",outcome=\"success\",trigger=\"test\"}";
+            String failed = "{database=\"" + missing + "\",error=\"failed\",outcome=\"failure\",trigger=\"test\"}";
             String db = "{database=\"" + database + "\"}";
             String missingDb = "{database=\"" + missing + "\"}";
             assertThat(series)

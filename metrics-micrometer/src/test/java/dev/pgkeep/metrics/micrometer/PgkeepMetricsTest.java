@@ -242,12 +242,12 @@ class PgkeepMetricsTest {
 
         String text = prometheus.scrape();
         Map<String, Double> series = PrometheusScrape.parse(text);
-        String shopSuccess = "{database=\"shop\",outcome=\"success\",trigger=\"schedule\"}";
+        String shopSuccess = "{database=\"shop\",error=\"none\",outcome=\"success\",trigger=\"schedule\"}";
         assertThat(series)
                 .containsEntry("pgkeep_backup_duration_seconds_count" + shopSuccess, 1.0)
                 .containsEntry("pgkeep_backup_duration_seconds_sum" + shopSuccess, 2.0)
                 .containsEntry(
-                        "pgkeep_backup_duration_seconds_count{database=\"crm\",outcome=\"failure\",trigger=\"schedule\"}",
+                        "pgkeep_backup_duration_seconds_count{database=\"crm\",error=\"failed\",outcome=\"failure\",trigger=\"schedule\"}",
                         1.0)
                 .containsEntry("pgkeep_backup_size_bytes_sum" + shopSuccess, 1024.0)
                 .containsEntry("pgkeep_backup_dump_size_bytes_sum" + shopSuccess, 4096.0)
