@@ -32,6 +32,9 @@ final class CliHints {
             case DECRYPTION_KEY ->
                 "Give the secret key with --decrypt-key KEYFILE and its passphrase with"
                         + " --passphrase-env VAR or --passphrase-file FILE.";
+            case TOOLS ->
+                "Give the tools' folders with --pg-bin DIR[:DIR...] (or PGKEEP_PG_BIN); 'pgkeep doctor'"
+                        + " shows what is found.";
         };
     }
 }
