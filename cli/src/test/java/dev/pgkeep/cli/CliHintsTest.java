@@ -15,7 +15,7 @@ class CliHintsTest {
         for (PgkeepException.Remedy remedy : PgkeepException.Remedy.values()) {
             assertThat(CliHints.hint(remedy, "shop"))
                     .as(remedy.name())
-                    .contains("--")
+                    .containsAnyOf("--", "pgkeep list")
                     .doesNotContain("pgkeep.");
         }
         assertThat(CliHints.hint(PgkeepException.Remedy.CONFIRM, "shop")).contains("--confirm shop");
