@@ -43,7 +43,7 @@ final class ListCommand extends CliCommand {
         }
         env.out()
                 .printf(
-                        "%-22s  %-20s  %-20s  %10s  %-9s  %-10s  %s%n",
+                        "%-29s  %-20s  %-20s  %10s  %-9s  %-10s  %s%n",
                         "ID", "DATABASE", "COMPLETED (UTC)", "SIZE", "CODEC", "ENCRYPTED", "VERIFIED / LABEL");
         for (BackupManifest m : backups) {
             String verified = m.verification() == null
@@ -52,7 +52,7 @@ final class ListCommand extends CliCommand {
                             + m.verification().method();
             env.out()
                     .printf(
-                            "%-22s  %-20s  %-20s  %10s  %-9s  %-10s  %s%s%n",
+                            "%-29s  %-20s  %-20s  %10s  %-9s  %-10s  %s%s%n",
                             m.id(),
                             m.database(),
                             TIME.format(m.completedAt()),

@@ -18,11 +18,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -43,7 +47,7 @@ public final class LocalStorageAdapter implements StorageAdapter {
     /** Creates the root folder if needed and checks that it is writable, with a message saying what to fix. */
     public LocalStorageAdapter ensureWritable() {
         try {
-            Files.createDirectories(root);
+            createPrivateDirectories(root);
             Path probe = Files.createTempFile(root, ".pgkeep-write-test", PARTIAL);
             Files.delete(probe);
             return this;
@@ -59,6 +63,33 @@ public final class LocalStorageAdapter implements StorageAdapter {
         }
     }
 
+    /**
+     * Backups hold the whole database: folders pgkeep creates are {@code rwx------} and files {@code rw-------}
+     * (where the file system has POSIX permissions), whatever the process's umask lets through.
+     */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private static void createPrivateDirectories(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir, PRIVATE_DIRECTORY);
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir); // no POSIX permissions here
+        }
+    }
+
+    private static FileChannel openPrivate(Path file) throws IOException {
+        try {
+            return FileChannel.open(
+                    file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE);
+        } catch (UnsupportedOperationException e) {
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
     public Path root() {
         return root;
     }
@@ -66,9 +97,9 @@ public final class LocalStorageAdapter implements StorageAdapter {
     @Override
     public PendingObject create(String key) throws IOException {
         Path target = resolve(key);
-        Files.createDirectories(target.getParent());
+        createPrivateDirectories(target.getParent());
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PARTIAL);
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = openPrivate(temp);
         OutputStream out = Channels.newOutputStream(channel);
         return new PendingObject() {
             private boolean committed;

@@ -30,7 +30,7 @@ public final class PostgresAdvisoryLock implements BackupLock {
 
     @Override
     public Optional<Lease> tryAcquire(DatabaseConnection database) {
-        List<String> cmd = List.of(tools.program("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1");
+        List<String> cmd = List.of(tools.program("psql"), "-X", "-A", "-t", "-q", "-w", "-v", "ON_ERROR_STOP=1");
         ProcessRunner.RunningProcess psql;
         try {
             psql = tools.runner().start(cmd, database.libpqEnvironment(), null);

@@ -4,10 +4,17 @@ package dev.pgkeep.core.internal.postgres;
 public final class SqlText {
     private SqlText() {}
 
-    /** A string literal: {@code it's} becomes {@code 'it''s'}. */
+    /**
+     * A string literal: {@code it's} becomes {@code 'it''s'}. A value holding a backslash becomes an escape string
+     * ({@code E'a\\b'}), which means the same whatever {@code standard_conforming_strings} says (a connection's
+     * options may turn it off, and a plain literal would then let a backslash escape the closing quote).
+     */
     public static String literal(String value) {
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("NUL in SQL text");
+        }
+        if (value.indexOf('\\') >= 0) {
+            return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
         }
         return "'" + value.replace("'", "''") + "'";
     }
