@@ -38,7 +38,7 @@ public record RestoreRequest(
         }
         if (jobs > 1 && singleTransaction) {
             throw new BadInputException(
-                    "pg_restore cannot combine --single-transaction with parallel jobs; choose one of them.");
+                    "pg_restore cannot restore in a single transaction with parallel jobs; choose one of them.");
         }
     }
 

@@ -19,10 +19,12 @@ public record VerifyRequest(
 
     public VerifyRequest {
         if (source instanceof RestoreSource.LocalFile) {
-            throw new BadInputException("verify checks stored backups; give a backup id or --latest.");
+            throw new BadInputException("verify checks stored backups, not files.")
+                    .withRemedy(PgkeepException.Remedy.NAME_BACKUP, null);
         }
         if (restoreTest && scratchServer == null) {
-            throw new BadInputException("A restore test needs a server to restore into; give --db URL.");
+            throw new BadInputException("A restore test needs a server to restore into.")
+                    .withRemedy(PgkeepException.Remedy.NAME_SCRATCH_SERVER, null);
         }
     }
 

@@ -52,7 +52,8 @@ public final class LocalStorageAdapter implements StorageAdapter {
             Files.delete(probe);
             return this;
         } catch (FileAlreadyExistsException e) {
-            throw new PgkeepException("Repository " + root + " exists but is not a folder; point --repo elsewhere.", e);
+            throw new PgkeepException(
+                    "Repository " + root + " exists but is not a folder; choose another repository.", e);
         } catch (AccessDeniedException e) {
             throw new PgkeepException(
                     "Repository " + root + " is not writable by this user (" + System.getProperty("user.name")
