@@ -189,7 +189,8 @@ public record DatabaseFingerprint(
                 """);
     }
 
-    private static List<String> lineDiff(String expected, String actual) {
+    /** The lines only {@code expected} has ({@code - }) and those only {@code actual} has ({@code + }), at most 60. */
+    public static List<String> lineDiff(String expected, String actual) {
         List<String> expectedLines = expected.lines().toList();
         List<String> actualLines = actual.lines().toList();
         List<String> out = new ArrayList<>();
@@ -210,6 +211,6 @@ public record DatabaseFingerprint(
         if (out.isEmpty()) {
             out.add("  (same lines in another order)");
         }
-        return out.size() > 40 ? out.subList(0, 40) : out;
+        return out.size() > 60 ? out.subList(0, 60) : out;
     }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** Runs a program to completion with a deadline; output goes to files so a chatty child can never block on a pipe. */
-final class ExternalCommand {
+public final class ExternalCommand {
 
     /** What a finished program left. */
-    record Result(int exitCode, String stdout, String stderr) {
-        boolean succeeded() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean succeeded() {
             return exitCode == 0;
         }
     }
@@ -27,7 +27,7 @@ final class ExternalCommand {
      * Runs {@code command}; {@code environment} replaces the inherited one entirely, {@code stdin} (may be null) is
      * written to the program's standard input.
      */
-    static Result run(
+    public static Result run(
             List<String> command,
             Map<String, String> environment,
             @Nullable Path workingDirectory,

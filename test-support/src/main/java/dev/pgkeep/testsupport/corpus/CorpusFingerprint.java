@@ -1,5 +1,7 @@
 package dev.pgkeep.testsupport.corpus;
 
+import dev.pgkeep.testsupport.DatabaseFingerprint;
+import dev.pgkeep.testsupport.ExternalCommand;
 import dev.pgkeep.testsupport.PostgresServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,11 +78,11 @@ public record CorpusFingerprint(
         List<String> lines = new ArrayList<>();
         if (!database.equals(other.database)) {
             lines.add("database properties differ:");
-            lines.addAll(lineDiff(database, other.database));
+            lines.addAll(DatabaseFingerprint.lineDiff(database, other.database));
         }
         if (!schema.equals(other.schema)) {
             lines.add("schema differs:");
-            lines.addAll(lineDiff(schema, other.schema));
+            lines.addAll(DatabaseFingerprint.lineDiff(schema, other.schema));
         }
         lines.addAll(mapDiff("table", relations, other.relations));
         lines.addAll(mapDiff("sequence", sequences, other.sequences));
@@ -130,7 +132,7 @@ public record CorpusFingerprint(
     private static String schemaDump(CorpusTarget target) {
         List<String> command =
                 List.of(target.binDir().resolve("pg_dump").toString(), "--schema-only", "-d", target.database());
-        CorpusTarget.Result result = CorpusTarget.runProgram(command, target.environment(), PG_DUMP_TIMEOUT);
+        ExternalCommand.Result result = CorpusTarget.runProgram(command, target.environment(), PG_DUMP_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new IllegalStateException(
                     "pg_dump --schema-only of database '" + target.database() + "' failed (exit " + result.exitCode()
@@ -201,29 +203,5 @@ public record CorpusFingerprint(
                            '|' ORDER BY m.oid), ''))
                 FROM pg_largeobject_metadata m
                 """);
-    }
-
-    private static List<String> lineDiff(String expected, String actual) {
-        List<String> expectedLines = expected.lines().toList();
-        List<String> actualLines = actual.lines().toList();
-        List<String> out = new ArrayList<>();
-        Map<String, Integer> counts = new HashMap<>();
-        actualLines.forEach(l -> counts.merge(l, 1, Integer::sum));
-        for (String line : expectedLines) {
-            if (counts.merge(line, -1, Integer::sum) < 0) {
-                out.add("  - " + line);
-            }
-        }
-        counts.clear();
-        expectedLines.forEach(l -> counts.merge(l, 1, Integer::sum));
-        for (String line : actualLines) {
-            if (counts.merge(line, -1, Integer::sum) < 0) {
-                out.add("  + " + line);
-            }
-        }
-        if (out.isEmpty()) {
-            out.add("  (same lines in another order)");
-        }
-        return out.size() > 60 ? out.subList(0, 60) : out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.pgkeep.testsupport.corpus;
 
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.testsupport.ExternalCommand;
 import dev.pgkeep.testsupport.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -152,7 +152,7 @@ public final class CorpusTarget {
                 command.addAll(List.of("-A", "-t"));
             }
             command.addAll(List.of("-f", script.toString()));
-            Result result = runProgram(command, environment(), DEFAULT_TIMEOUT);
+            ExternalCommand.Result result = runProgram(command, environment(), DEFAULT_TIMEOUT);
             if (result.exitCode() != 0) {
                 throw new IllegalStateException("psql on database '" + database + "' failed (exit " + result.exitCode()
                         + "): " + tail(result.stderr()));
@@ -212,41 +212,9 @@ public final class CorpusTarget {
         return "CorpusTarget[" + database + " via " + binDir + "]";
     }
 
-    /** What a finished program left. */
-    record Result(int exitCode, String stdout, String stderr) {}
-
     /** Runs a program to completion; output goes to files so a chatty program never blocks on a full pipe. */
-    static Result runProgram(List<String> command, Map<String, String> environment, Duration timeout) {
-        Path out = null;
-        Path err = null;
-        try {
-            out = Files.createTempFile("pgkeep-corpus-", ".out");
-            err = Files.createTempFile("pgkeep-corpus-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().clear();
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new IllegalStateException("'" + command.get(0) + "' did not finish within " + timeout);
-            }
-            return new Result(
-                    process.exitValue(),
-                    Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not run '" + command.get(0) + "': " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running '" + command.get(0) + "'", e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
+    static ExternalCommand.Result runProgram(List<String> command, Map<String, String> environment, Duration timeout) {
+        return ExternalCommand.run(command, environment, null, null, timeout);
     }
 
     static List<String> lines(String text) {
