@@ -17,14 +17,31 @@ import org.springframework.core.env.Environment;
 final class DatabaseResolution {
     private DatabaseResolution() {}
 
-    /** Resolves the configured databases from properties, {@code spring.datasource.*} and the host's DataSource. */
+    /**
+     * Resolves the configured databases: {@code pgkeep.database.*} when its URL is set, else the host's connection as
+     * Boot resolved it ({@code JdbcConnectionDetails}: {@code @ServiceConnection}, Docker Compose, a platform, else
+     * {@code spring.datasource.*}), else {@code spring.datasource.*}, else the host's DataSource; then
+     * {@code pgkeep.databases[*]}.
+     */
     static PgkeepDatabases resolve(
-            PgkeepProperties properties, Environment environment, @Nullable DataSource dataSource) {
+            PgkeepProperties properties,
+            Environment environment,
+            @Nullable HostConnection host,
+            @Nullable DataSource dataSource) {
         List<DatabaseConnection> connections = new ArrayList<>();
         PgkeepProperties.Database main = properties.getDatabase();
-        String url = firstNonBlank(main.getUrl(), environment.getProperty("spring.datasource.url"));
-        String user = firstNonBlank(main.getUsername(), environment.getProperty("spring.datasource.username"));
-        String password = firstNonBlank(main.getPassword(), environment.getProperty("spring.datasource.password"));
+        String url;
+        String user;
+        String password;
+        if ((main.getUrl() == null || main.getUrl().isBlank()) && host != null) {
+            url = host.jdbcUrl();
+            user = firstNonBlank(main.getUsername(), host.username());
+            password = firstNonBlank(main.getPassword(), host.password());
+        } else {
+            url = firstNonBlank(main.getUrl(), environment.getProperty("spring.datasource.url"));
+            user = firstNonBlank(main.getUsername(), environment.getProperty("spring.datasource.username"));
+            password = firstNonBlank(main.getPassword(), environment.getProperty("spring.datasource.password"));
+        }
         if (url == null && dataSource != null) {
             try (Connection c = dataSource.getConnection()) {
                 DatabaseMetaData meta = c.getMetaData();

@@ -21,9 +21,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -48,8 +50,40 @@ public final class PgkeepAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PgkeepDatabases pgkeepDatabases(
-            PgkeepProperties properties, Environment environment, ObjectProvider<DataSource> dataSource) {
-        return DatabaseResolution.resolve(properties, environment, dataSource.getIfUnique());
+            PgkeepProperties properties,
+            Environment environment,
+            ObjectProvider<HostConnection> hostConnection,
+            ObjectProvider<DataSource> dataSource) {
+        return DatabaseResolution.resolve(
+                properties, environment, hostConnection.getIfUnique(), dataSource.getIfUnique());
+    }
+
+    /** The host's {@code JdbcConnectionDetails}, when spring-boot-jdbc is on its classpath and it has one. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails")
+    static class JdbcConnectionDetailsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(type = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails")
+        HostConnection pgkeepHostConnection(org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails details) {
+            return new HostConnection() {
+                @Override
+                public String jdbcUrl() {
+                    return details.getJdbcUrl();
+                }
+
+                @Override
+                public @Nullable String username() {
+                    return details.getUsername();
+                }
+
+                @Override
+                public @Nullable String password() {
+                    return details.getPassword();
+                }
+            };
+        }
     }
 
     @Bean

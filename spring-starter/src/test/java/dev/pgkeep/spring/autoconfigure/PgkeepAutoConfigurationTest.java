@@ -5,8 +5,13 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.pgkeep.core.BackupRequest;
+import dev.pgkeep.core.BackupResult;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.RestoreRequest;
+import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
@@ -18,6 +23,8 @@ import dev.pgkeep.spring.health.PgkeepHealthIndicator;
 import dev.pgkeep.spring.schedule.ScheduleClaim;
 import dev.pgkeep.spring.schedule.ScheduledBackups;
 import dev.pgkeep.spring.web.PgkeepAdminController;
+import dev.pgkeep.testsupport.DatabaseFingerprint;
+import dev.pgkeep.testsupport.PostgresServer;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -436,5 +443,53 @@ class PgkeepAutoConfigurationTest {
         public int getOrder() {
             return order;
         }
+    }
+
+    @Test
+    void aHostWhoseOnlyDatabaseSettingsAreJdbcConnectionDetailsBacksUpAndRestores() {
+        PostgresServer pg = TestDatabases.server();
+        // what Testcontainers' @ServiceConnection or Docker Compose support register: no spring.datasource.* at all
+        org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails details =
+                new org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails() {
+                    @Override
+                    public String getUsername() {
+                        return pg.superuser();
+                    }
+
+                    @Override
+                    public String getPassword() {
+                        return pg.password();
+                    }
+
+                    @Override
+                    public String getJdbcUrl() {
+                        return TestDatabases.jdbcUrl(database);
+                    }
+                };
+        new ApplicationContextRunner()
+                .withConfiguration(PGKEEP)
+                .withBean(org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails.class, () -> details)
+                .withPropertyValues(
+                        "pgkeep.repository=" + repo,
+                        "pgkeep.tools.bin-dir=" + pg.binDir(),
+                        "pgkeep.schedule.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BackupService service = context.getBean(BackupService.class);
+                    BackupResult backup = service.backup(BackupRequest.of(Trigger.TEST));
+                    assertThat(backup.manifest().database()).isEqualTo(database);
+                    String copy = PostgresServer.uniqueDatabaseName("connection_details_copy");
+                    try {
+                        service.restore(RestoreRequest.builder(
+                                        RestoreSource.byId(backup.id().value()), pg.connection(copy))
+                                .createDatabase(true)
+                                .build());
+                        DatabaseFingerprint original = DatabaseFingerprint.of(pg, database);
+                        DatabaseFingerprint restored = DatabaseFingerprint.of(pg, copy);
+                        assertThat(restored).as(() -> original.diff(restored)).isEqualTo(original);
+                    } finally {
+                        pg.dropDatabase(copy);
+                    }
+                });
     }
 }
