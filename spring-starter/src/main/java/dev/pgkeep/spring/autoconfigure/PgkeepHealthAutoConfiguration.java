@@ -31,6 +31,11 @@ public final class PgkeepHealthAutoConfiguration {
             PgkeepProperties properties,
             Clock clock) {
         return new PgkeepHealthIndicator(
-                service, databases.all(), runs, properties.getHealth().getMaxAge(), clock);
+                service,
+                databases.all(),
+                runs,
+                properties.getHealth().getMaxAge(),
+                properties.getHealth().isFailAggregate(),
+                clock);
     }
 }

@@ -521,8 +521,14 @@ public class PgkeepProperties {
     /** The pgkeep health indicator. */
     public static class Health {
 
-        /** Age of the newest good backup beyond which the health indicator reports DOWN. */
+        /** Age of the newest good backup beyond which the health indicator reports STALE (or DOWN). */
         private Duration maxAge = Duration.ofHours(26);
+
+        /**
+         * Whether late or failing backups turn the application's aggregate health DOWN; by default the pgkeep
+         * component reports STALE, which the aggregate ignores.
+         */
+        private boolean failAggregate;
 
         public Duration getMaxAge() {
             return maxAge;
@@ -530,6 +536,14 @@ public class PgkeepProperties {
 
         public void setMaxAge(Duration maxAge) {
             this.maxAge = maxAge;
+        }
+
+        public boolean isFailAggregate() {
+            return failAggregate;
+        }
+
+        public void setFailAggregate(boolean failAggregate) {
+            this.failAggregate = failAggregate;
         }
     }
 

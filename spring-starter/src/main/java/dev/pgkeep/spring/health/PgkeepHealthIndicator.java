@@ -16,17 +16,24 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Health of the backups ({@code pgkeep}): DOWN when a database's newest good backup is older than {@code maxAge}
- * or its last backup failed; UNKNOWN when there is no backup yet and the application started less than
- * {@code maxAge} ago. Details show per database the newest backup id and age, never a connection string.
+ * Health of the backups ({@code pgkeep}): {@link #STALE} when a database's newest good backup is older than
+ * {@code maxAge} or its last backup failed, UNKNOWN when there is no backup yet and the application started less than
+ * {@code maxAge} ago, else UP. Boot's aggregate ignores a status it does not order, so a late backup shows on
+ * {@code /actuator/health/pgkeep} (and in metrics and alerts) without taking a healthy application out of its load
+ * balancer; with {@code failAggregate} (pgkeep.health.fail-aggregate) it is DOWN instead. Details show per database
+ * the newest good backup's id and age, never a connection string.
  */
 public final class PgkeepHealthIndicator implements HealthIndicator {
+    /** A database's backups are late or failing: visible on the pgkeep component, ignored by the aggregate. */
+    public static final Status STALE = new Status("STALE", "backups are late or failing");
+
     private final BackupService service;
     private final List<DatabaseConnection> databases;
     private final BackupRunRecorder runs;
     private final Duration maxAge;
     private final Clock clock;
     private final Instant startedAt;
+    private final Status problem;
     private volatile @Nullable Listing cached;
 
     /** The newest backup per database as last read, reused briefly so that frequent probes do not list storage. */
@@ -40,6 +47,7 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
             List<DatabaseConnection> databases,
             BackupRunRecorder runs,
             Duration maxAge,
+            boolean failAggregate,
             Clock clock) {
         this.service = service;
         this.databases = List.copyOf(databases);
@@ -47,6 +55,7 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
         this.maxAge = maxAge;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.problem = failAggregate ? Status.DOWN : STALE;
     }
 
     @Override
@@ -58,27 +67,26 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
         for (DatabaseConnection db : databases) {
             Map<String, Object> d = new LinkedHashMap<>();
             Status status;
-            Optional<BackupManifest> newest =
-                    service.list(db.database()).stream().findFirst();
+            Optional<BackupManifest> newest = newestByDatabase.getOrDefault(db.database(), Optional.empty());
             Optional<BackupRunRecorder.LastRun> lastRun = runs.lastRun(db.database());
             if (newest.isPresent()) {
                 Duration age = Duration.between(newest.get().completedAt(), now);
                 d.put("newestBackupId", newest.get().id().value());
                 d.put("newestBackupAt", newest.get().completedAt().toString());
                 d.put("newestBackupAge", age.withNanos(0).toString());
-                status = age.compareTo(maxAge) > 0 ? Status.DOWN : Status.UP;
-                if (status == Status.DOWN) {
+                status = age.compareTo(maxAge) > 0 ? problem : Status.UP;
+                if (status == problem) {
                     d.put("reason", "newest backup is older than pgkeep.health.max-age (" + maxAge + ")");
                 }
             } else {
-                status = Duration.between(startedAt, now).compareTo(maxAge) > 0 ? Status.DOWN : Status.UNKNOWN;
+                status = Duration.between(startedAt, now).compareTo(maxAge) > 0 ? problem : Status.UNKNOWN;
                 d.put("reason", "no backup yet");
             }
             if (lastRun.isPresent()) {
                 d.put("lastRun", lastRun.get().succeeded() ? "succeeded" : "failed");
                 d.put("lastRunAt", lastRun.get().at().toString());
                 if (!lastRun.get().succeeded()) {
-                    status = Status.DOWN;
+                    status = problem;
                     d.put("reason", "the last backup failed (see the pgkeep audit log)");
                 }
             }
@@ -99,15 +107,21 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
         }
         Map<String, Optional<BackupManifest>> newest = new LinkedHashMap<>();
         for (DatabaseConnection db : databases) {
-            newest.put(db.database(), service.list(db.database()).stream().findFirst());
+            // the newest backup that may be restored: a backup whose verification failed does not count as fresh
+            newest.put(
+                    db.database(),
+                    service.list(db.database()).stream()
+                            .filter(m ->
+                                    m.verification() == null || m.verification().ok())
+                            .findFirst());
         }
         cached = new Listing(now, changes, newest);
         return newest;
     }
 
-    private static Status worse(Status a, Status b) {
-        if (a == Status.DOWN || b == Status.DOWN) {
-            return Status.DOWN;
+    private Status worse(Status a, Status b) {
+        if (a == problem || b == problem) {
+            return problem;
         }
         if (a == Status.UNKNOWN || b == Status.UNKNOWN) {
             return Status.UNKNOWN;
