@@ -4,10 +4,14 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RetentionPolicy;
+import dev.pgkeep.core.RetentionRule;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Encryptor;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,8 +19,9 @@ import picocli.CommandLine.Option;
 /** {@code pgkeep prune}. */
 @Command(
         name = "prune",
-        description = "Apply retention: keep backups younger than --keep-days and at least"
-                + " --keep-min per database (the newest good one always); remove leftovers of interrupted runs.",
+        description = "Apply retention: keep backups younger than --keep-days, at least --keep-min per database"
+                + " (the newest good one always) and, with --keep-daily/-weekly/-monthly/-yearly, the newest good"
+                + " backup of each of the last N days, weeks, months, years; remove leftovers of interrupted runs.",
         mixinStandardHelpOptions = true)
 final class PruneCommand extends CliCommand {
 
@@ -34,12 +39,38 @@ final class PruneCommand extends CliCommand {
             description = "Keep at least N good backups per database (default ${DEFAULT-VALUE}).")
     int keepMin;
 
-    @Option(names = "--dry-run", description = "Only list what would be deleted.")
+    @Option(
+            names = "--keep-daily",
+            paramLabel = "N",
+            description = "Keep the newest good backup of each of the last N days (UTC) that have one (default off).")
+    int keepDaily;
+
+    @Option(
+            names = "--keep-weekly",
+            paramLabel = "N",
+            description = "Keep the newest good backup of each of the last N ISO weeks that have one (default off).")
+    int keepWeekly;
+
+    @Option(
+            names = "--keep-monthly",
+            paramLabel = "N",
+            description = "Keep the newest good backup of each of the last N months that have one (default off).")
+    int keepMonthly;
+
+    @Option(
+            names = "--keep-yearly",
+            paramLabel = "N",
+            description = "Keep the newest good backup of each of the last N years that have one (default off).")
+    int keepYearly;
+
+    @Option(
+            names = "--dry-run",
+            description = "Only show what would be deleted, and which rules keep every other backup.")
     boolean dryRun;
 
     @Override
     public Integer call() {
-        RetentionPolicy policy = new RetentionPolicy(keepDays, keepMin);
+        RetentionPolicy policy = new RetentionPolicy(keepDays, keepMin, keepDaily, keepWeekly, keepMonthly, keepYearly);
         BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(BackupLock.NONE)
                 .build();
@@ -52,12 +83,37 @@ final class PruneCommand extends CliCommand {
                     result.deleted().stream().map(m -> m.id().value()).toList());
             json.put("kept", result.kept().stream().map(m -> m.id().value()).toList());
             json.put("incompleteRemoved", result.incompleteRemoved());
+            List<Map<String, Object>> backups = new ArrayList<>();
+            for (BackupManifest m : everyBackup(result)) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("id", m.id().value());
+                b.put("database", m.database());
+                b.put("completedAt", m.completedAt().toString());
+                b.put("keep", !result.rulesKeeping(m).isEmpty());
+                b.put("keptBy", rules(result, m));
+                backups.add(b);
+            }
+            json.put("backups", backups);
             env.out().println(Output.json(json));
             return 0;
         }
         String verb = dryRun ? "Would delete" : "Deleted";
-        for (BackupManifest m : result.deleted()) {
-            env.out().printf("%s %s (%s, %s)%n", verb, m.id(), m.database(), Output.bytes(m.storedBytes()));
+        if (dryRun) {
+            for (BackupManifest m : everyBackup(result)) {
+                List<String> rules = rules(result, m);
+                env.out()
+                        .printf(
+                                "%-6s %s (%s, %s)%s%n",
+                                rules.isEmpty() ? "delete" : "keep",
+                                m.id(),
+                                m.database(),
+                                Output.bytes(m.storedBytes()),
+                                rules.isEmpty() ? "" : ": " + String.join(", ", rules));
+            }
+        } else {
+            for (BackupManifest m : result.deleted()) {
+                env.out().printf("%s %s (%s, %s)%n", verb, m.id(), m.database(), Output.bytes(m.storedBytes()));
+            }
         }
         env.out()
                 .printf(
@@ -69,5 +125,18 @@ final class PruneCommand extends CliCommand {
                                 ? ", removed " + result.incompleteRemoved() + " leftover(s) of interrupted runs"
                                 : "");
         return 0;
+    }
+
+    /** Kept and deleted backups together, per database newest first. */
+    private static List<BackupManifest> everyBackup(PruneResult result) {
+        List<BackupManifest> all = new ArrayList<>(result.kept());
+        all.addAll(result.deleted());
+        all.sort(Comparator.comparing(BackupManifest::database)
+                .thenComparing(Comparator.comparing(BackupManifest::completedAt).reversed()));
+        return all;
+    }
+
+    private static List<String> rules(PruneResult result, BackupManifest m) {
+        return result.rulesKeeping(m).stream().map(RetentionRule::code).toList();
     }
 }

@@ -8,6 +8,11 @@ import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.SampleDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +90,66 @@ class CliEndToEndTest {
         } finally {
             pg.dropDatabase(target);
         }
+    }
+
+    @Test
+    void calendarRetentionShowsWhichRulesKeepEachBackupAndDeletesTheRest(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        Path repo = dir.resolve("r");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CliRun backup = CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo.toString(), "--json");
+            assertThat(backup.exitCode()).as(backup::toString).isZero();
+            Matcher id = ID.matcher(backup.out());
+            assertThat(id.find()).isTrue();
+            ids.add(id.group(1));
+        }
+        // the two older backups completed on two earlier days (the manifest is not covered by the dump's checksum)
+        Instant now = Instant.now();
+        moveCompletion(repo, ids.get(0), now.minus(Duration.ofDays(10)));
+        moveCompletion(repo, ids.get(1), now.minus(Duration.ofDays(9)));
+
+        String[] rules = {"--keep-days", "0", "--keep-min", "1", "--keep-daily", "2"};
+        CliRun dry = CliRun.run(
+                env(pg), concat(new String[] {"prune", "--repo", repo.toString(), "--dry-run", "--json"}, rules));
+        assertThat(dry.exitCode()).as(dry::toString).isZero();
+        assertThat(dry.out())
+                .contains("\"deleted\":[\"" + ids.get(0) + "\"]")
+                .contains("{\"id\":\"" + ids.get(2) + "\",\"database\":\"" + source + "\",\"completedAt\":")
+                .contains("\"keep\":true,\"keptBy\":[\"newest\",\"keep-min\",\"daily\"]")
+                .contains("\"keep\":true,\"keptBy\":[\"daily\"]")
+                .contains("\"keep\":false,\"keptBy\":[]");
+        CliRun human =
+                CliRun.run(env(pg), concat(new String[] {"prune", "--repo", repo.toString(), "--dry-run"}, rules));
+        assertThat(human.out()).contains("delete " + ids.get(0)).contains("keep   " + ids.get(1));
+
+        CliRun prune = CliRun.run(env(pg), concat(new String[] {"prune", "--repo", repo.toString()}, rules));
+        assertThat(prune.exitCode()).as(prune::toString).isZero();
+        CliRun list = CliRun.run(env(pg), "list", "--repo", repo.toString(), "--json");
+        assertThat(list.out()).doesNotContain(ids.get(0)).contains(ids.get(1)).contains(ids.get(2));
+
+        CliRun bad = CliRun.run(env(pg), "prune", "--repo", repo.toString(), "--keep-weekly", "-1");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("keep-weekly");
+    }
+
+    private static void moveCompletion(Path repo, String id, Instant completedAt) throws Exception {
+        try (var files = Files.walk(repo)) {
+            Path manifest = files.filter(p -> p.endsWith(Path.of(id, "manifest.json")))
+                    .findFirst()
+                    .orElseThrow();
+            String json = Files.readString(manifest);
+            String moved =
+                    json.replaceFirst("\"completedAt\"\\s*:\\s*\"[^\"]+\"", "\"completedAt\":\"" + completedAt + "\"");
+            assertThat(moved).isNotEqualTo(json);
+            Files.writeString(manifest, moved);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

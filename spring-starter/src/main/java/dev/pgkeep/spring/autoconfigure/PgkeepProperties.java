@@ -1,6 +1,7 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.PostgresTools;
+import dev.pgkeep.core.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -360,6 +361,18 @@ public class PgkeepProperties {
         /** Minimum number of good backups kept per database, whatever their age. */
         private int keepMin = 1;
 
+        /** Keep the newest good backup of each of the last N UTC days that have one (0: off). */
+        private int keepDaily;
+
+        /** Keep the newest good backup of each of the last N ISO weeks (UTC) that have one (0: off). */
+        private int keepWeekly;
+
+        /** Keep the newest good backup of each of the last N months (UTC) that have one (0: off). */
+        private int keepMonthly;
+
+        /** Keep the newest good backup of each of the last N years (UTC) that have one (0: off). */
+        private int keepYearly;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -382,6 +395,43 @@ public class PgkeepProperties {
 
         public void setKeepMin(int keepMin) {
             this.keepMin = keepMin;
+        }
+
+        public int getKeepDaily() {
+            return keepDaily;
+        }
+
+        public void setKeepDaily(int keepDaily) {
+            this.keepDaily = keepDaily;
+        }
+
+        public int getKeepWeekly() {
+            return keepWeekly;
+        }
+
+        public void setKeepWeekly(int keepWeekly) {
+            this.keepWeekly = keepWeekly;
+        }
+
+        public int getKeepMonthly() {
+            return keepMonthly;
+        }
+
+        public void setKeepMonthly(int keepMonthly) {
+            this.keepMonthly = keepMonthly;
+        }
+
+        public int getKeepYearly() {
+            return keepYearly;
+        }
+
+        public void setKeepYearly(int keepYearly) {
+            this.keepYearly = keepYearly;
+        }
+
+        /** The policy these settings describe (checked: negative counts are refused with the setting's name). */
+        public RetentionPolicy toPolicy() {
+            return new RetentionPolicy(keepDays, keepMin, keepDaily, keepWeekly, keepMonthly, keepYearly);
         }
     }
 

@@ -51,8 +51,7 @@ public final class PgkeepSchedulerAutoConfiguration {
             Clock clock) {
         PgkeepProperties.Schedule schedule = properties.getSchedule();
         PgkeepProperties.Retention retention = properties.getRetention();
-        RetentionPolicy policy =
-                retention.isEnabled() ? new RetentionPolicy(retention.getKeepDays(), retention.getKeepMin()) : null;
+        RetentionPolicy policy = retention.isEnabled() ? retention.toPolicy() : null;
         return new ScheduledBackups(
                 service,
                 databases.all(),

@@ -11,6 +11,7 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.ProcessRunner;
@@ -142,6 +143,25 @@ class PgkeepAutoConfigurationTest {
                     assertThat(context.getBean(StorageAdapter.class).describe()).contains("sub");
                     assertThat(Files.isDirectory(repo.resolve("sub"))).isTrue();
                 });
+    }
+
+    @Test
+    void calendarRetentionPropertiesBecomeThePolicyAndBadCountsStopTheStart() {
+        runner().withPropertyValues(
+                        "pgkeep.retention.keep-days=0",
+                        "pgkeep.retention.keep-daily=7",
+                        "pgkeep.retention.keep-weekly=4",
+                        "pgkeep.retention.keep-monthly=12",
+                        "pgkeep.retention.keep-yearly=3")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgkeepProperties.class)
+                                    .getRetention()
+                                    .toPolicy())
+                            .isEqualTo(new RetentionPolicy(0, 1, 7, 4, 12, 3));
+                });
+        runner().withPropertyValues("pgkeep.retention.keep-monthly=-1")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("keep-monthly"));
     }
 
     @Test

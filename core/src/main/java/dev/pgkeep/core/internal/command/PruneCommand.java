@@ -1,18 +1,20 @@
 package dev.pgkeep.core.internal.command;
 
+import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RetentionPolicy;
+import dev.pgkeep.core.RetentionRule;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.repository.RetentionPlan;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** {@code prune}: the retention plan per database, then (unless a dry run) deletions and leftovers of dead writes. */
@@ -30,11 +32,19 @@ public final class PruneCommand {
             for (BackupManifest m : c.catalog().list(null)) {
                 byDatabase.computeIfAbsent(m.database(), k -> new ArrayList<>()).add(m);
             }
-            Instant cutoff = c.clock().instant().minus(Duration.ofDays(policy.keepDays()));
+            Instant now = c.clock().instant();
             List<BackupManifest> deleted = new ArrayList<>();
             List<BackupManifest> kept = new ArrayList<>();
+            Map<BackupId, Set<RetentionRule>> keptBy = new LinkedHashMap<>();
             for (List<BackupManifest> backups : byDatabase.values()) {
-                RetentionPlan.apply(backups, policy, cutoff, kept, deleted);
+                RetentionPlan.decide(backups, policy, now).forEach((m, rules) -> {
+                    if (rules.isEmpty()) {
+                        deleted.add(m);
+                    } else {
+                        kept.add(m);
+                        keptBy.put(m.id(), rules);
+                    }
+                });
             }
             int incomplete = 0;
             if (!dryRun) {
@@ -44,7 +54,7 @@ public final class PruneCommand {
                 incomplete = c.catalog().removeIncompleteWrites() + c.catalog().removeOrphans();
             }
             run.count = deleted.size();
-            return new PruneResult(dryRun, deleted, kept, incomplete);
+            return new PruneResult(dryRun, deleted, kept, keptBy, incomplete);
         });
     }
 }
