@@ -3,6 +3,8 @@ package dev.pgkeep.cli;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.CopyRequest;
+import dev.pgkeep.core.CopyResult;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
@@ -53,6 +55,13 @@ final class BackupCommand extends CliCommand {
     @Nullable
     String label;
 
+    @Option(
+            names = "--copy-to",
+            paramLabel = "URI",
+            description = "After the backup is committed, copy it to this repository too (repeatable). A failed copy"
+                    + " is reported and alerted but does not fail the backup.")
+    List<String> copyTo = new ArrayList<>();
+
     @Override
     public Integer call() {
         DatabaseConnection database = env.database(db);
@@ -65,6 +74,10 @@ final class BackupCommand extends CliCommand {
                         .withLabel(label)
                         .withActor(System.getProperty("user.name"), null))
                 .manifest();
+        List<Map<String, Object>> copies = new ArrayList<>();
+        for (String uri : copyTo) {
+            copies.add(copy(service, m, uri));
+        }
         if (common.json) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("id", m.id().value());
@@ -75,6 +88,9 @@ final class BackupCommand extends CliCommand {
             result.put("durationMs", m.durationMs());
             result.put("compression", m.compression());
             result.put("encrypted", m.encrypted());
+            if (!copyTo.isEmpty()) {
+                result.put("copies", copies);
+            }
             env.out().println(Output.json(result));
         } else {
             env.out()
@@ -88,5 +104,33 @@ final class BackupCommand extends CliCommand {
                             Output.millis(m.durationMs()));
         }
         return 0;
+    }
+
+    /** One {@code --copy-to}: its failure is printed (and alerted, through the audit sinks), never thrown. */
+    private Map<String, Object> copy(BackupService service, BackupManifest m, String uri) {
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("to", uri);
+        try {
+            StorageAdapter target = env.storage(uri);
+            outcome.put("to", target.describe());
+            CopyResult result =
+                    service.copy(CopyRequest.backup(m.id(), target).by(Trigger.CLI, System.getProperty("user.name")));
+            outcome.put("ok", true);
+            outcome.put("bytesCopied", result.bytesCopied());
+            if (!common.json) {
+                env.out()
+                        .printf(
+                                "Copied %s to %s (%s)%n",
+                                m.id(), target.describe(), Output.bytes(result.bytesCopied()));
+            }
+        } catch (RuntimeException e) {
+            outcome.put("ok", false);
+            outcome.put("error", String.valueOf(e.getMessage()));
+            env.err()
+                    .printf(
+                            "The backup is stored, but copying it to %s failed: %s%n",
+                            outcome.get("to"), e.getMessage());
+        }
+        return outcome;
     }
 }

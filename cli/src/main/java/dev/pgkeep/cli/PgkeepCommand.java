@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             PruneCommand.class,
             DeleteCommand.class,
+            CopyCommand.class,
             DoctorCommand.class
         },
         footer = {

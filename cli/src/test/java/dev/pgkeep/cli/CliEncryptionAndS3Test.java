@@ -153,6 +153,63 @@ class CliEncryptionAndS3Test {
         assertThat(prune.out()).contains("\"deleted\":[]"); // keep-min 1 keeps the only backup
     }
 
+    @Test
+    void copiesGoFromALocalRepositoryToS3AndBackAndRestoreFromTheCopy(PostgresServer pg, @TempDir Path dir) {
+        Map<String, String> env = CliEndToEndTest.env(pg);
+        String local = dir.resolve("primary").toString();
+        String offsite = repo("copies");
+        // a backup copied as it is committed; an unreachable second target is reported, the backup still succeeds
+        String unreachable = "s3://backups/x?endpoint=http://127.0.0.1:9&region=" + S3TestServer.REGION
+                + "&path-style=true&max-attempts=1";
+        CliRun backup = CliRun.run(
+                env,
+                "backup",
+                "--db",
+                pg.url(source),
+                "--repo",
+                local,
+                "--copy-to",
+                offsite,
+                "--copy-to",
+                unreachable,
+                "--json");
+        assertThat(backup.exitCode()).as(backup::toString).isZero();
+        assertThat(backup.out())
+                .contains("\"copies\":[{")
+                .contains("\"ok\":true")
+                .contains("\"ok\":false");
+        assertThat(backup.err()).contains("copying it to").contains("failed");
+        CliRun second = CliRun.run(env, "backup", "--db", pg.url(source), "--repo", local, "--json");
+        assertThat(second.exitCode()).as(second::toString).isZero();
+
+        // copy --all sends only what the target lacks, and a second run sends nothing
+        CliRun all = CliRun.run(env, "copy", "--from", local, "--to", offsite, "--all", "--json");
+        assertThat(all.exitCode()).as(all::toString).isZero();
+        assertThat(all.out()).containsPattern("\"copied\":\\[\"[^\"]+\"\\]").contains("\"complete\":true");
+        CliRun again = CliRun.run(env, "copy", "--from", local, "--to", offsite, "--all", "--json");
+        assertThat(again.out()).contains("\"copied\":[]").contains("\"bytesCopied\":0");
+        assertThat(CliRun.run(env, "list", "--repo", offsite, "--json").out())
+                .isEqualTo(CliRun.run(env, "list", "--repo", local, "--json").out());
+
+        // and back: the S3 copy restores into a new database identical to the source
+        String back = dir.resolve("back").toString();
+        CliRun home = CliRun.run(env, "copy", "--from", offsite, "--to", back, "--latest");
+        assertThat(home.exitCode()).as(home::toString).isZero();
+        assertThat(home.out()).contains("1 copied");
+        String target = PostgresServer.uniqueDatabaseName("cli_copy");
+        try {
+            CliRun restore = CliRun.run(env, "restore", "--repo", back, "--latest", "--db", pg.url(target), "--create");
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(DatabaseFingerprint.of(pg, target).diff(original)).isEmpty();
+        } finally {
+            pg.dropDatabase(target);
+        }
+
+        CliRun usage = CliRun.run(env, "copy", "--from", local, "--to", offsite);
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.err()).contains("--backup").contains("--latest").contains("--all");
+    }
+
     static boolean gpgAvailable() {
         try {
             return new ProcessBuilder("gpg", "--version").start().waitFor() == 0;

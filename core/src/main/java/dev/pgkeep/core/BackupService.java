@@ -74,6 +74,17 @@ public interface BackupService {
     /** {@link #delete(BackupId)}, recording who asked in the audit events. */
     void delete(BackupId id, Trigger trigger, @Nullable String actor, @Nullable String clientAddress);
 
+    /**
+     * Copies committed backups, as stored, to another repository (3-2-1): each backup's objects first and its manifest
+     * last, the dump's SHA-256 checked on the way, backups the target already holds skipped. A copy cut halfway is
+     * not listed in the target. One selected backup that fails throws; with {@link CopyRequest.Selection#ALL} the
+     * others are still copied and the failures are in the result.
+     *
+     * @throws BackupNotFoundException when the named backup (or any good backup, for LATEST) does not exist
+     * @throws IntegrityException when the stored object does not match its manifest
+     */
+    CopyResult copy(CopyRequest request);
+
     /** The database backed up when a request names none, if one was configured. */
     Optional<DatabaseConnection> defaultDatabase();
 

@@ -5,6 +5,8 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupResult;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.CopyRequest;
+import dev.pgkeep.core.CopyResult;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.PruneResult;
@@ -17,6 +19,7 @@ import dev.pgkeep.core.VerifyResult;
 import dev.pgkeep.core.internal.archive.ArchiveStaging;
 import dev.pgkeep.core.internal.command.BackupCommand;
 import dev.pgkeep.core.internal.command.CommandContext;
+import dev.pgkeep.core.internal.command.CopyCommand;
 import dev.pgkeep.core.internal.command.DeleteCommand;
 import dev.pgkeep.core.internal.command.PruneCommand;
 import dev.pgkeep.core.internal.command.RestoreCommand;
@@ -47,6 +50,7 @@ public final class DefaultBackupService implements BackupService {
     private final RestoreCommand restore;
     private final VerifyCommand verify;
     private final PruneCommand prune;
+    private final CopyCommand copy;
     private final DeleteCommand delete;
 
     public DefaultBackupService(
@@ -77,6 +81,7 @@ public final class DefaultBackupService implements BackupService {
         this.restore = new RestoreCommand(context, backup);
         this.verify = new VerifyCommand(context);
         this.prune = new PruneCommand(context);
+        this.copy = new CopyCommand(context);
         this.delete = new DeleteCommand(context);
     }
 
@@ -113,6 +118,11 @@ public final class DefaultBackupService implements BackupService {
     @Override
     public void delete(BackupId id, Trigger trigger, @Nullable String actor, @Nullable String clientAddress) {
         delete.run(id, trigger, actor, clientAddress);
+    }
+
+    @Override
+    public CopyResult copy(CopyRequest request) {
+        return copy.run(request);
     }
 
     @Override

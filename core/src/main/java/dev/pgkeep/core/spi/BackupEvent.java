@@ -86,7 +86,8 @@ public record BackupEvent(
         RESTORE,
         VERIFY,
         PRUNE,
-        DELETE;
+        DELETE,
+        COPY;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -96,7 +96,8 @@ public final class InMemoryStorageAdapter implements StorageAdapter {
 
     @Override
     public String describe() {
-        return "memory";
+        // one instance, one repository: two in-memory repositories must not look alike (copy refuses same-to-same)
+        return "memory:" + Integer.toHexString(System.identityHashCode(this));
     }
 
     private Stored require(String key) throws NoSuchFileException {

@@ -16,8 +16,11 @@ import dev.pgkeep.core.spi.StorageAdapterFactory;
 import dev.pgkeep.core.storage.StorageAdapters;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.health.BackupRunRecorder;
+import dev.pgkeep.spring.schedule.RepositoryCopies;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -95,6 +98,11 @@ public final class PgkeepAutoConfiguration {
                     + " file:///path or s3://bucket/prefix, or set pgkeep.enabled=false.");
         }
         PgkeepProperties.S3 s3 = properties.getS3();
+        return openRepository(repository, "pgkeep.repository", s3Settings(s3), beans);
+    }
+
+    /** The S3 settings of {@code pgkeep.s3.*} that apply to the primary repository. */
+    private static Map<String, String> s3Settings(PgkeepProperties.S3 s3) {
         Map<String, String> settings = new HashMap<>();
         if (s3.getEndpoint() != null) {
             settings.put("endpoint", s3.getEndpoint());
@@ -103,6 +111,11 @@ public final class PgkeepAutoConfiguration {
             settings.put("region", s3.getRegion());
         }
         settings.put("path-style", String.valueOf(s3.isPathStyle()));
+        return settings;
+    }
+
+    private static StorageAdapter openRepository(
+            String repository, String setting, Map<String, String> settings, ConfigurableListableBeanFactory beans) {
         StorageAdapterFactory.Context context = new StorageAdapterFactory.Context() {
             @Override
             public Optional<String> setting(String name) {
@@ -121,8 +134,43 @@ public final class PgkeepAutoConfiguration {
         try {
             return StorageAdapters.open(repository, context, loader);
         } catch (BadInputException e) {
-            throw new IllegalStateException("pgkeep.repository: " + e.getMessage(), e);
+            throw new IllegalStateException(setting + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code pgkeep.copies[N]}: each a second repository opened from its URI alone (the {@code pgkeep.s3.*} settings
+     * belong to the primary; a copy usually lives with another provider) and the host's beans (credentials).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    RepositoryCopies pgkeepCopies(
+            PgkeepProperties properties,
+            ConfigurableListableBeanFactory beans,
+            ObjectProvider<AuditSink> auditSinks,
+            StorageAdapter primary) {
+        List<RepositoryCopies.Target> targets = new ArrayList<>();
+        List<PgkeepProperties.Copy> copies = properties.getCopies();
+        for (int i = 0; i < copies.size(); i++) {
+            String setting = "pgkeep.copies[" + i + "].repository";
+            String repository = copies.get(i).getRepository();
+            if (repository == null || repository.isBlank()) {
+                throw new IllegalStateException(setting + " is not set: give the second repository's folder or"
+                        + " s3://bucket/prefix?endpoint=..., or remove pgkeep.copies[" + i + "].");
+            }
+            StorageAdapter storage = openRepository(repository, setting, Map.of(), beans);
+            if (storage.describe().equals(primary.describe())) {
+                throw new IllegalStateException(
+                        setting + " is pgkeep.repository itself (" + storage.describe() + "); a copy needs another"
+                                + " repository, ideally on other hardware or with another provider.");
+            }
+            BackupServiceBuilder builder = BackupService.builder().storage(storage);
+            auditSinks.orderedStream().forEach(builder::auditSink);
+            PgkeepProperties.Retention retention = copies.get(i).getRetention();
+            targets.add(new RepositoryCopies.Target(
+                    storage, builder.build(), retention.isEnabled() ? retention.toPolicy() : null));
+        }
+        return new RepositoryCopies(targets);
     }
 
     @Bean

@@ -51,6 +51,12 @@ public class PgkeepProperties {
     /** Retention after scheduled backups. */
     private final Retention retention = new Retention();
 
+    /**
+     * Second repositories (3-2-1): every scheduled backup is copied to each after it is committed, and each applies
+     * its own retention. A failed copy is logged and alerted; the backup itself still succeeded.
+     */
+    private final List<Copy> copies = new ArrayList<>();
+
     /** Admin HTTP endpoints. */
     private final Admin admin = new Admin();
 
@@ -135,6 +141,10 @@ public class PgkeepProperties {
 
     public Retention getRetention() {
         return retention;
+    }
+
+    public List<Copy> getCopies() {
+        return copies;
     }
 
     public Admin getAdmin() {
@@ -432,6 +442,28 @@ public class PgkeepProperties {
         /** The policy these settings describe (checked: negative counts are refused with the setting's name). */
         public RetentionPolicy toPolicy() {
             return new RetentionPolicy(keepDays, keepMin, keepDaily, keepWeekly, keepMonthly, keepYearly);
+        }
+    }
+
+    /** A second repository that receives a copy of every scheduled backup. */
+    public static class Copy {
+
+        /** The repository: a folder, file:///path or s3://bucket/prefix?endpoint=...; S3 settings as in the URI. */
+        private @Nullable String repository;
+
+        /** Retention applied to this repository after each copy (same settings and defaults as pgkeep.retention). */
+        private final Retention retention = new Retention();
+
+        public @Nullable String getRepository() {
+            return repository;
+        }
+
+        public void setRepository(@Nullable String repository) {
+            this.repository = repository;
+        }
+
+        public Retention getRetention() {
+            return retention;
         }
     }
 

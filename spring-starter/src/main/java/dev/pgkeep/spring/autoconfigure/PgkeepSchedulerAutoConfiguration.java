@@ -4,6 +4,7 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.schedule.JdbcAdvisoryScheduleClaim;
+import dev.pgkeep.spring.schedule.RepositoryCopies;
 import dev.pgkeep.spring.schedule.ScheduleClaim;
 import dev.pgkeep.spring.schedule.ScheduledBackups;
 import java.time.Clock;
@@ -48,6 +49,7 @@ public final class PgkeepSchedulerAutoConfiguration {
             BackupService service,
             PgkeepDatabases databases,
             ScheduleClaim claim,
+            RepositoryCopies copies,
             Clock clock) {
         PgkeepProperties.Schedule schedule = properties.getSchedule();
         PgkeepProperties.Retention retention = properties.getRetention();
@@ -60,6 +62,7 @@ public final class PgkeepSchedulerAutoConfiguration {
                 ZoneId.of(schedule.getZone()),
                 schedule.getClaimAtLeastFor(),
                 policy,
+                copies,
                 clock);
     }
 }

@@ -37,12 +37,14 @@ public final class ScheduledBackups implements SmartLifecycle {
     private final ZoneId zone;
     private final Duration claimAtLeastFor;
     private final @Nullable RetentionPolicy retention;
+    private final RepositoryCopies copies;
     private final Clock clock;
     private @Nullable ThreadPoolTaskScheduler scheduler;
     private @Nullable ScheduledFuture<?> schedule;
 
     /**
      * @param retention the policy applied after each successful backup; {@code null} to keep everything
+     * @param copies second repositories each new backup is copied to (before retention runs on the primary)
      */
     public ScheduledBackups(
             BackupService service,
@@ -52,6 +54,7 @@ public final class ScheduledBackups implements SmartLifecycle {
             ZoneId zone,
             Duration claimAtLeastFor,
             @Nullable RetentionPolicy retention,
+            RepositoryCopies copies,
             Clock clock) {
         this.service = service;
         this.databases = List.copyOf(databases);
@@ -60,6 +63,7 @@ public final class ScheduledBackups implements SmartLifecycle {
         this.zone = zone;
         this.claimAtLeastFor = claimAtLeastFor;
         this.retention = retention;
+        this.copies = copies;
         this.clock = clock;
         try {
             new CronTrigger(cron, zone);
@@ -99,6 +103,7 @@ public final class ScheduledBackups implements SmartLifecycle {
         try {
             BackupResult result = service.backup(BackupRequest.of(db, Trigger.SCHEDULE));
             log.info("pgkeep scheduled backup {} of {} stored", result.id(), db.database());
+            copies.copy(service, result.manifest(), Trigger.SCHEDULE);
             if (retention != null) {
                 PruneResult pruned = service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
                 log.info(

@@ -77,6 +77,58 @@ class ScheduledBackupsTest {
     }
 
     @Test
+    void eachScheduledBackupIsCopiedToTheSecondRepositoriesWithTheirOwnRetentionAndAFailedCopyIsOnlyReported(
+            @TempDir Path offsite) {
+        String database = TestDatabases.createSample("starter_copy");
+        List<BackupEvent> events = new CopyOnWriteArrayList<>();
+        instance(database, events)
+                .withPropertyValues(
+                        "pgkeep.schedule.claim-at-least-for=0s",
+                        "pgkeep.retention.enabled=false",
+                        "pgkeep.copies[0].repository=" + offsite,
+                        "pgkeep.copies[0].retention.keep-days=0",
+                        "pgkeep.copies[0].retention.keep-min=2",
+                        // nothing listens there: the copy fails, the backup must not
+                        "pgkeep.copies[1].repository=s3://nowhere/x?endpoint=http://127.0.0.1:9&region=us-east-1"
+                                + "&path-style=true&max-attempts=1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ScheduledBackups scheduled = context.getBean(ScheduledBackups.class);
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(scheduled.runTick()).containsExactly(ScheduledBackups.Outcome.BACKED_UP);
+                    }
+                    List<BackupManifest> primary =
+                            context.getBean(BackupService.class).list(database);
+                    assertThat(primary).hasSize(3);
+                    BackupService copy = context.getBean(RepositoryCopies.class)
+                            .targets()
+                            .get(0)
+                            .repository();
+                    // the offsite repository keeps its own two newest, the primary keeps all three
+                    assertThat(copy.list(database))
+                            .extracting(BackupManifest::id)
+                            .containsExactly(primary.get(0).id(), primary.get(1).id());
+                });
+        assertThat(events)
+                .filteredOn(e -> e.operation() == BackupEvent.Operation.COPY)
+                .filteredOn(e -> e.phase() == BackupEvent.Phase.FAILED)
+                .hasSize(3)
+                .allSatisfy(e -> assertThat(e.error()).contains("nowhere"));
+        assertThat(succeeded(events, BackupEvent.Operation.COPY)).isEqualTo(3);
+        assertThat(succeeded(events, BackupEvent.Operation.BACKUP)).isEqualTo(3);
+    }
+
+    @Test
+    void aCopyWithoutARepositoryStopsTheStartNamingTheSetting() {
+        instance(TestDatabases.createSample("starter_copy_bad"), new CopyOnWriteArrayList<>())
+                .withPropertyValues("pgkeep.copies[0].retention.keep-days=3")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("pgkeep.copies[0].repository is not set"));
+    }
+
+    @Test
     void twoInstancesFiringTheSameTickRunOneBackup() {
         String database = TestDatabases.createSample("starter_twin");
         List<BackupEvent> events = new CopyOnWriteArrayList<>();

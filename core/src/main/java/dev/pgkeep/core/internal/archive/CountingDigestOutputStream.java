@@ -12,7 +12,7 @@ public final class CountingDigestOutputStream extends FilterOutputStream {
     private final MessageDigest digest = sha256();
     private long count;
 
-    CountingDigestOutputStream(OutputStream out) {
+    public CountingDigestOutputStream(OutputStream out) {
         super(out);
     }
 
@@ -35,11 +35,11 @@ public final class CountingDigestOutputStream extends FilterOutputStream {
         out.flush();
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    String sha256Hex() {
+    public String sha256Hex() {
         return HexFormat.of().formatHex(digest.digest());
     }
 

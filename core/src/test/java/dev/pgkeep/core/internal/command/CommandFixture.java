@@ -1,8 +1,11 @@
 package dev.pgkeep.core.internal.command;
 
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.core.spi.BackupLock;
@@ -46,5 +49,14 @@ final class CommandFixture {
 
     BackupService service() {
         return builder().build();
+    }
+
+    /** A backup of {@link #DB} through {@code service}, pg_dump answering with a one-table archive of {@code rows}. */
+    BackupManifest backUp(BackupService service, int rows) {
+        runner.on(
+                "pg_dump",
+                List.of("--format=custom"),
+                FakeProcessRunner.Answer.ok(new TestArchive().table("t", rows).bytes()));
+        return service.backup(BackupRequest.of(DB, Trigger.TEST)).manifest();
     }
 }

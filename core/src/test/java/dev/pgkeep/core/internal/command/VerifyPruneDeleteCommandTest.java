@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
-import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.PgkeepException;
@@ -14,28 +13,18 @@ import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
-import dev.pgkeep.core.internal.command.FakeProcessRunner.Answer;
 import dev.pgkeep.core.spi.Codec;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code verify}, {@code prune} and {@code delete} on in-memory storage. */
 class VerifyPruneDeleteCommandTest {
-    private static BackupManifest backUp(CommandFixture fx, BackupService service, int rows) {
-        fx.runner.on(
-                "pg_dump",
-                List.of("--format=custom"),
-                Answer.ok(new TestArchive().table("t", rows).bytes()));
-        return service.backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST)).manifest();
-    }
-
     @Test
     void verifyRecordsOkAndATamperedObjectMarksTheBackupBad(@TempDir Path dir) throws Exception {
         CommandFixture fx = new CommandFixture(dir, "15.4");
         BackupService service = fx.builder().codec(Codec.none()).build();
-        BackupManifest m = backUp(fx, service, 5);
+        BackupManifest m = fx.backUp(service, 5);
         assertThat(service.verify(VerifyRequest.of(RestoreSource.byId(m.id().value()), Trigger.TEST))
                         .method())
                 .isEqualTo("checksum+list");
@@ -54,8 +43,8 @@ class VerifyPruneDeleteCommandTest {
     void pruneKeepsTheNewestAndDryRunDeletesNothing(@TempDir Path dir) throws Exception {
         CommandFixture fx = new CommandFixture(dir, "15.4");
         BackupService service = fx.service();
-        BackupManifest first = backUp(fx, service, 1);
-        BackupManifest second = backUp(fx, service, 2);
+        BackupManifest first = fx.backUp(service, 1);
+        BackupManifest second = fx.backUp(service, 2);
         PruneResult dry = service.prune(new RetentionPolicy(0, 1), true);
         assertThat(dry.deleted()).extracting(BackupManifest::id).containsExactly(first.id());
         assertThat(service.list(null)).hasSize(2);
@@ -68,7 +57,7 @@ class VerifyPruneDeleteCommandTest {
     void deleteRemovesManifestAndDumpAndAnUnknownIdIsNotFound(@TempDir Path dir) throws Exception {
         CommandFixture fx = new CommandFixture(dir, "15.4");
         BackupService service = fx.service();
-        BackupManifest m = backUp(fx, service, 1);
+        BackupManifest m = fx.backUp(service, 1);
         service.delete(m.id());
         assertThat(fx.storage.list("")).isEmpty();
         assertThatThrownBy(() -> service.delete(BackupId.parse("20200101T000000Z-abcd")))

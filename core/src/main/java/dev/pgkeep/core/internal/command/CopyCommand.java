@@ -1,0 +1,192 @@
+package dev.pgkeep.core.internal.command;
+
+import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.CopyRequest;
+import dev.pgkeep.core.CopyResult;
+import dev.pgkeep.core.ErrorKind;
+import dev.pgkeep.core.IntegrityException;
+import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.internal.archive.CountingDigestOutputStream;
+import dev.pgkeep.core.internal.events.OperationEvents;
+import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.internal.repository.ManifestJson;
+import dev.pgkeep.core.internal.repository.RepositoryLayout;
+import dev.pgkeep.core.spi.BackupEvent.Operation;
+import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.core.spi.StorageAdapter.ObjectInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code copy}: committed backups from this repository to another, as they are stored (still compressed and
+ * encrypted). Each backup's objects are copied with their manifest last, exactly as a backup commits, so a cut copy is
+ * never listed in the target (its leftovers are the target's ordinary leftovers); the dump's SHA-256 and size are
+ * checked against the manifest on the way, before the target's object is committed. Backups the target already holds
+ * with the same checksum are skipped, so copying again is cheap and safe.
+ */
+public final class CopyCommand {
+    private static final Logger log = LoggerFactory.getLogger(CopyCommand.class);
+
+    private final CommandContext c;
+
+    public CopyCommand(CommandContext context) {
+        this.c = context;
+    }
+
+    public CopyResult run(CopyRequest request) {
+        StorageAdapter target = request.target();
+        if (target.describe().equals(c.storage().describe())) {
+            throw new BadInputException("The copy's target " + target.describe()
+                    + " is the repository it would copy from; name another repository.");
+        }
+        List<BackupManifest> selected = select(request);
+        Map<BackupId, BackupManifest> present = new HashMap<>();
+        try {
+            for (BackupManifest m : new Catalog(target, c.clock(), Duration.ZERO).list(request.database())) {
+                present.put(m.id(), m);
+            }
+        } catch (PgkeepException e) {
+            // an unreachable target: every copy below meets it again and reports it in its own (alerted) event
+            log.debug("Cannot list the copy target {}: {}", target.describe(), e.getMessage());
+        }
+        List<BackupManifest> copied = new ArrayList<>();
+        List<BackupManifest> already = new ArrayList<>();
+        List<CopyResult.Failure> failed = new ArrayList<>();
+        long bytes = 0;
+        for (BackupManifest m : selected) {
+            BackupManifest existing = present.get(m.id());
+            if (existing != null && existing.sha256().equals(m.sha256())) {
+                already.add(m);
+                continue;
+            }
+            OperationEvents.Run run =
+                    c.events().of(Operation.COPY, m.database(), request.trigger(), request.actor(), null);
+            run.backupId = m.id().value();
+            try {
+                long written = run.around(() -> {
+                    BackupManifest there = existing != null ? existing : committedIn(target, m);
+                    if (there != null && there.sha256().equals(m.sha256())) {
+                        return -1L;
+                    }
+                    if (there != null) {
+                        throw new PgkeepException(
+                                ErrorKind.REFUSED,
+                                "The target " + target.describe() + " holds a different backup under the id " + m.id()
+                                        + " (SHA-256 " + there.sha256() + ", here " + m.sha256()
+                                        + "); nothing was copied over it.",
+                                null);
+                    }
+                    long bytesWritten = copyBackup(m, target);
+                    run.storedBytes = bytesWritten;
+                    run.manifest = m;
+                    return bytesWritten;
+                });
+                if (written < 0) {
+                    already.add(m);
+                } else {
+                    copied.add(m);
+                    bytes += written;
+                }
+            } catch (PgkeepException e) {
+                if (request.selection() == CopyRequest.Selection.BACKUP) {
+                    throw e;
+                }
+                failed.add(new CopyResult.Failure(m.id(), m.database(), e.kind(), String.valueOf(e.getMessage())));
+            }
+        }
+        return new CopyResult(target.describe(), copied, already, failed, bytes);
+    }
+
+    private List<BackupManifest> select(CopyRequest request) {
+        switch (request.selection()) {
+            case BACKUP:
+                return List.of(c.catalog().require(request.backupId()));
+            case LATEST:
+                return List.of(c.catalog().resolve(new RestoreSource.Latest(request.database()), ""));
+            default:
+                List<BackupManifest> good = new ArrayList<>(c.catalog().list(request.database()).stream()
+                        .filter(Catalog::good)
+                        .toList());
+                // oldest first: a cut --all run has copied the oldest, and the next run continues with the newer ones
+                Collections.reverse(good);
+                return good;
+        }
+    }
+
+    /** The target's manifest of {@code m}'s id, if it has one (a copy made since the listing, or a listing that failed). */
+    private static @Nullable BackupManifest committedIn(StorageAdapter target, BackupManifest m) {
+        String key = RepositoryLayout.manifestKey(m.database(), m.id());
+        try {
+            if (target.stat(key).isEmpty()) {
+                return null;
+            }
+            try (InputStream in = target.read(key)) {
+                return ManifestJson.read(in.readAllBytes(), target.describe() + "/" + key);
+            }
+        } catch (IOException e) {
+            throw new PgkeepException("Cannot reach the copy target " + target.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every object of the backup, the manifest last; returns the bytes written. */
+    private long copyBackup(BackupManifest m, StorageAdapter target) {
+        String manifestKey = RepositoryLayout.manifestKey(m.database(), m.id());
+        String dumpKey = RepositoryLayout.dumpKey(m.database(), m.id(), m.dumpObject());
+        List<ObjectInfo> objects;
+        try {
+            objects = c.storage().list(RepositoryLayout.backupPrefix(m.database(), m.id()));
+        } catch (IOException e) {
+            throw new PgkeepException(
+                    "Cannot list backup " + m.id() + " in " + c.storage().describe() + ": " + e.getMessage(), e);
+        }
+        if (objects.stream().noneMatch(o -> o.key().equals(dumpKey))) {
+            throw new IntegrityException("Backup " + m.id() + " has a manifest but no stored object " + dumpKey + " in "
+                    + c.storage().describe() + "; it cannot be copied (or restored).");
+        }
+        long written = 0;
+        for (ObjectInfo o : objects) {
+            if (!o.key().equals(manifestKey)) {
+                written += copyObject(o.key(), o.key().equals(dumpKey) ? m : null, target);
+            }
+        }
+        return written + copyObject(manifestKey, null, target);
+    }
+
+    /** Streams one object; with {@code proving}, its SHA-256 and size must match that manifest before it commits. */
+    private long copyObject(String key, @Nullable BackupManifest proving, StorageAdapter target) {
+        try (InputStream in = c.storage().read(key);
+                StorageAdapter.PendingObject out = target.create(key)) {
+            CountingDigestOutputStream digest = new CountingDigestOutputStream(out.output());
+            in.transferTo(digest);
+            digest.flush();
+            if (proving != null) {
+                String sha = digest.sha256Hex();
+                if (digest.count() != proving.storedBytes() || !sha.equals(proving.sha256())) {
+                    throw new IntegrityException("Backup " + proving.id() + " is corrupt in "
+                            + c.storage().describe() + ": " + key + " has SHA-256 " + sha + " and " + digest.count()
+                            + " bytes, the manifest says " + proving.sha256() + " and " + proving.storedBytes()
+                            + " bytes. Nothing of it was copied; run 'pgkeep verify' on it.");
+                }
+            }
+            out.commit();
+            return digest.count();
+        } catch (IOException e) {
+            throw new PgkeepException(
+                    "Cannot copy " + key + " from " + c.storage().describe() + " to " + target.describe() + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+}
