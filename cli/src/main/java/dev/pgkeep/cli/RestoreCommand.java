@@ -1,5 +1,6 @@
 package dev.pgkeep.cli;
 
+import dev.pgkeep.core.BackupContents;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
@@ -7,11 +8,15 @@ import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.StorageAdapter;
+import dev.pgkeep.core.storage.InMemoryStorageAdapter;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -91,8 +96,30 @@ final class RestoreCommand extends CliCommand {
     @Nullable
     String confirm;
 
+    @Option(
+            names = "--table",
+            paramLabel = "SCHEMA.NAME",
+            description = "Restore only this table, with its data, indexes, constraints, sequences, comments, grants"
+                    + " and the views that need only it (repeatable).")
+    List<String> tables = new ArrayList<>();
+
+    @Option(
+            names = "--schema",
+            paramLabel = "NAME",
+            description = "Restore only this schema, every object in it (repeatable).")
+    List<String> schemas = new ArrayList<>();
+
+    @Option(
+            names = "--list-contents",
+            description = "Only show what the backup holds (tables with their row counts, and every other entry with"
+                    + " -v); restores nothing.")
+    boolean listContents;
+
     @Override
     public Integer call() throws Exception {
+        if (listContents) {
+            return listContents();
+        }
         DatabaseConnection target = env.database(db);
         RestoreSource from;
         StorageAdapter storage;
@@ -114,7 +141,7 @@ final class RestoreCommand extends CliCommand {
                 service(storage, null, Repositories.decryptor(decryption, env)).build();
 
         progress("Restoring into " + target.describe() + " (checksum first) ...");
-        RestoreResult result = service.restore(RestoreRequest.builder(from, target)
+        RestoreRequest.Builder request = RestoreRequest.builder(from, target)
                 .createDatabase(create)
                 .jobs(jobs)
                 .singleTransaction(singleTransaction)
@@ -125,8 +152,10 @@ final class RestoreCommand extends CliCommand {
                 .production(env.production())
                 .safetyBackup(!noSafetyBackup)
                 .trigger(Trigger.CLI)
-                .actor(System.getProperty("user.name"), null)
-                .build());
+                .actor(System.getProperty("user.name"), null);
+        tables.forEach(request::table);
+        schemas.forEach(request::schema);
+        RestoreResult result = service.restore(request.build());
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put(
@@ -141,6 +170,10 @@ final class RestoreCommand extends CliCommand {
                     result.safetyBackupId() == null
                             ? null
                             : result.safetyBackupId().value());
+            if (!tables.isEmpty() || !schemas.isEmpty()) {
+                json.put("restoredEntries", result.restoredEntries());
+                json.put("leftOut", result.leftOut());
+            }
             env.out().println(Output.json(json));
         } else {
             env.out()
@@ -150,6 +183,9 @@ final class RestoreCommand extends CliCommand {
                             result.targetDatabase(),
                             result.created() ? " (created)" : "",
                             Output.millis(result.durationMs()));
+            for (String left : result.leftOut()) {
+                env.err().printf("Not restored (needs an object outside the selection): %s%n", left);
+            }
             if (result.safetyBackupId() != null) {
                 env.out()
                         .printf(
@@ -159,6 +195,58 @@ final class RestoreCommand extends CliCommand {
         }
         if (scratchRepo != null && result.safetyBackupId() == null) {
             Files.deleteIfExists(scratchRepo);
+        }
+        return 0;
+    }
+
+    private int listContents() {
+        RestoreSource from = source.file != null
+                ? RestoreSource.file(source.file)
+                : source.backup != null ? RestoreSource.byId(source.backup) : RestoreSource.latest(sourceDatabase);
+        StorageAdapter storage = source.file != null && common.repo == null && env.getenv("PGKEEP_REPO") == null
+                ? new InMemoryStorageAdapter()
+                : env.storage(common.repo);
+        BackupService service =
+                service(storage, null, Repositories.decryptor(decryption, env)).build();
+        BackupContents contents = service.contents(from);
+        if (common.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put(
+                    "backupId",
+                    contents.backupId() == null ? null : contents.backupId().value());
+            json.put("source", contents.source());
+            json.put(
+                    "items",
+                    contents.items().stream()
+                            .map(i -> {
+                                Map<String, Object> item = new LinkedHashMap<>();
+                                item.put("kind", i.kind());
+                                item.put("schema", i.schema());
+                                item.put("name", i.name());
+                                item.put("owner", i.owner());
+                                if (i.rows() != null) {
+                                    item.put("rows", i.rows());
+                                }
+                                return item;
+                            })
+                            .toList());
+            env.out().println(Output.json(json));
+            return 0;
+        }
+        env.out()
+                .printf(
+                        "%s holds %d table(s):%n",
+                        contents.source(), contents.tables().size());
+        for (BackupContents.Item t : contents.tables()) {
+            env.out().printf("  %-50s %s%n", t.schema() + "." + t.name(), t.rows() == null ? "" : t.rows() + " rows");
+        }
+        Map<String, Long> kinds = new TreeMap<>();
+        contents.items().forEach(i -> kinds.merge(i.kind(), 1L, Long::sum));
+        env.out().printf("Entries by kind: %s%n", kinds);
+        if (common.verbose) {
+            for (BackupContents.Item i : contents.items()) {
+                env.out().printf("  %s %s %s%n", i.kind(), i.schema() == null ? "-" : i.schema(), i.name());
+            }
         }
         return 0;
     }

@@ -75,6 +75,14 @@ public interface BackupService {
     void delete(BackupId id, Trigger trigger, @Nullable String actor, @Nullable String clientAddress);
 
     /**
+     * What a backup (or archive file) holds: its table of contents, with the row counts the manifest recorded. The
+     * archive is proven (checksum, decryption) as for a restore; nothing is changed.
+     *
+     * @throws IntegrityException when the archive is corrupt
+     */
+    BackupContents contents(RestoreSource source);
+
+    /**
      * Copies committed backups, as stored, to another repository (3-2-1): each backup's objects first and its manifest
      * last, the dump's SHA-256 checked on the way, backups the target already holds skipped. A copy cut halfway is
      * not listed in the target. One selected backup that fails throws; with {@link CopyRequest.Selection#ALL} the

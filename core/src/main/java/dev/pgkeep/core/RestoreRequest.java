@@ -1,5 +1,7 @@
 package dev.pgkeep.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param confirm the target database name, required when {@code production} is set
  * @param production whether the production guard is on (every restore needs {@code confirm})
  * @param safetyBackup take a backup of the target (label {@code pre-restore}) before changing it
+ * @param tables restore only these tables ({@code SCHEMA.NAME}) with their data, indexes, constraints, sequences,
+ *     comments, grants and the views that need only them; empty for everything
+ * @param schemas restore only these schemas, every object in them; empty for everything
  */
 public record RestoreRequest(
         RestoreSource source,
@@ -30,9 +35,25 @@ public record RestoreRequest(
         boolean safetyBackup,
         Trigger trigger,
         @Nullable String actor,
-        @Nullable String clientAddress) {
+        @Nullable String clientAddress,
+        List<String> tables,
+        List<String> schemas) {
 
     public RestoreRequest {
+        tables = List.copyOf(tables);
+        schemas = List.copyOf(schemas);
+        for (String schema : schemas) {
+            if (schema.isBlank()) {
+                throw new BadInputException("A schema to restore needs a name.");
+            }
+        }
+        for (String table : tables) {
+            int dot = table.indexOf('.');
+            if (dot <= 0 || dot == table.length() - 1 || table.indexOf('.', dot + 1) >= 0) {
+                throw new BadInputException(
+                        "A table to restore is named SCHEMA.NAME (e.g. public.orders), got '" + table + "'.");
+            }
+        }
         if (jobs < 1) {
             throw new BadInputException("--jobs must be at least 1, got " + jobs + ".");
         }
@@ -40,6 +61,11 @@ public record RestoreRequest(
             throw new BadInputException(
                     "pg_restore cannot restore in a single transaction with parallel jobs; choose one of them.");
         }
+    }
+
+    /** Whether only some tables or schemas are restored. */
+    public boolean selective() {
+        return !tables.isEmpty() || !schemas.isEmpty();
     }
 
     public static Builder builder(RestoreSource source, DatabaseConnection target) {
@@ -62,6 +88,8 @@ public record RestoreRequest(
         private Trigger trigger = Trigger.API;
         private @Nullable String actor;
         private @Nullable String clientAddress;
+        private final List<String> tables = new ArrayList<>();
+        private final List<String> schemas = new ArrayList<>();
 
         private Builder(RestoreSource source, DatabaseConnection target) {
             this.source = source;
@@ -124,6 +152,18 @@ public record RestoreRequest(
             return this;
         }
 
+        /** Restores only this table ({@code SCHEMA.NAME}) and what belongs to it; repeat for several. */
+        public Builder table(String qualifiedName) {
+            this.tables.add(qualifiedName);
+            return this;
+        }
+
+        /** Restores only this schema; repeat for several. */
+        public Builder schema(String name) {
+            this.schemas.add(name);
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(
                     source,
@@ -139,7 +179,9 @@ public record RestoreRequest(
                     safetyBackup,
                     trigger,
                     actor,
-                    clientAddress);
+                    clientAddress,
+                    tables,
+                    schemas);
         }
     }
 }

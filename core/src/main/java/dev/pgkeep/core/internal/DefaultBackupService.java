@@ -1,5 +1,6 @@
 package dev.pgkeep.core.internal;
 
+import dev.pgkeep.core.BackupContents;
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
@@ -12,6 +13,7 @@ import dev.pgkeep.core.PostgresTools;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreResult;
+import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
@@ -118,6 +120,11 @@ public final class DefaultBackupService implements BackupService {
     @Override
     public void delete(BackupId id, Trigger trigger, @Nullable String actor, @Nullable String clientAddress) {
         delete.run(id, trigger, actor, clientAddress);
+    }
+
+    @Override
+    public BackupContents contents(RestoreSource source) {
+        return restore.contents(source);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.IntegrityException;
+import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
 import dev.pgkeep.core.internal.postgres.PgRestoreRun;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.RestoreTarget;
@@ -10,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -97,6 +101,47 @@ public final class StagedArchive implements AutoCloseable {
      */
     public int checkArchive(@Nullable List<BackupManifest.TableRows> expected) {
         return ArchiveChecks.listAndInspect(tools, decoded, name, expected);
+    }
+
+    /** The table of contents as {@code pg_restore --list --verbose} of the archive's tools reads it. */
+    public TableOfContents tableOfContents() {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (PgRestoreCheck list = PgRestoreCheck.start(tools, List.of("--list", "--verbose"), lines::add);
+                InputStream in = decoded.open()) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                list.write(buffer, 0, n);
+            }
+            PgRestoreCheck.Result result = list.finish();
+            if (!result.ok()) {
+                throw new IntegrityException(name + ": its table of contents cannot be read: " + result.message());
+            }
+        } catch (IOException e) {
+            throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgkeepException("Interrupted while reading the table of contents of " + name + ".", e);
+        }
+        synchronized (lines) {
+            return TableOfContents.parse(List.copyOf(lines));
+        }
+    }
+
+    /** A {@code pg_restore --use-list} file naming {@code ids}; deleted with this archive. */
+    public Path useList(List<Integer> ids) {
+        try {
+            Path file = Files.createTempFile("pgkeep-use-list-", ".txt");
+            temporary.add(file);
+            StringBuilder text = new StringBuilder();
+            for (int id : ids) {
+                text.append(id).append(";\n");
+            }
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new PgkeepException("Cannot write pg_restore's list of entries: " + e.getMessage(), e);
+        }
     }
 
     /** What the archive says about the database itself (encoding, locale, settings), read from its header. */

@@ -1,5 +1,6 @@
 package dev.pgkeep.core.internal.command;
 
+import dev.pgkeep.core.BackupContents;
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
@@ -12,6 +13,7 @@ import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.internal.archive.DatabaseProperties;
 import dev.pgkeep.core.internal.archive.StagedArchive;
+import dev.pgkeep.core.internal.archive.TableOfContents;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.RestoreTarget;
@@ -21,7 +23,9 @@ import dev.pgkeep.core.spi.BackupEvent.Operation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +91,22 @@ public final class RestoreCommand {
                 : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path())) {
             run.storedBytes = archive.storedBytes();
             RestoreTarget restoreTarget = restoreTarget(c.tools(), target, state.serverVersion(), archive);
+            // a selection names what the archive holds: a wrong name fails here, before anything changed
+            TableOfContents.Selection selection = request.selective()
+                    ? archive.tableOfContents()
+                            .select(
+                                    request.tables().stream()
+                                            .map(TableOfContents.TableName::parse)
+                                            .toList(),
+                                    request.schemas(),
+                                    request.createDatabase())
+                    : null;
+            if (selection != null && !selection.leftOut().isEmpty()) {
+                log.warn(
+                        "Restoring {} without what needs objects outside the selection: {}",
+                        targetName,
+                        selection.leftOut());
+            }
             BackupId safetyId = null;
             if (state.userTables() > 0 && request.safetyBackup()) {
                 log.info("Taking a safety backup of {} before restoring over it", targetName);
@@ -109,7 +129,11 @@ public final class RestoreCommand {
                 jobs = 1;
             }
             try {
-                archive.restoreInto(restoreTarget, options(request, created, jobs));
+                List<String> options = options(request, created, jobs);
+                if (selection != null) {
+                    options.add("--use-list=" + archive.useList(selection.ids()));
+                }
+                archive.restoreInto(restoreTarget, options);
             } catch (RuntimeException e) {
                 if (created) {
                     c.targets().dropQuietly(target);
@@ -128,7 +152,34 @@ public final class RestoreCommand {
                     created,
                     duration,
                     archive.storedBytes(),
-                    safetyId);
+                    safetyId,
+                    selection == null ? 0 : selection.ids().size(),
+                    selection == null ? List.of() : selection.leftOut());
+        }
+    }
+
+    /** The table of contents of a stored backup or an archive file, with the manifest's row counts. */
+    public BackupContents contents(RestoreSource source) {
+        @Nullable BackupManifest manifest = c.catalog().resolve(source, "");
+        Map<String, Long> rows = new HashMap<>();
+        if (manifest != null && manifest.tables() != null) {
+            for (BackupManifest.TableRows t : manifest.tables()) {
+                rows.put(t.schema() + "." + t.name(), t.rows());
+            }
+        }
+        try (StagedArchive archive = manifest != null
+                ? c.staging().stageStored(manifest, false)
+                : c.staging().stageFile(((RestoreSource.LocalFile) source).path())) {
+            List<BackupContents.Item> items = new ArrayList<>();
+            for (TableOfContents.Entry e : archive.tableOfContents().entries()) {
+                items.add(new BackupContents.Item(
+                        e.desc(),
+                        e.namespace(),
+                        e.tag(),
+                        e.owner(),
+                        e.desc().equals("TABLE") ? rows.get(e.namespace() + "." + e.tag()) : null));
+            }
+            return new BackupContents(manifest == null ? null : manifest.id(), archive.describe(), items);
         }
     }
 

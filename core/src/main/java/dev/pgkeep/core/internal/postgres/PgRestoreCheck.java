@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,11 @@ public final class PgRestoreCheck implements AutoCloseable {
 
     /** Starts pg_restore of {@code tools} with {@code options}; a pg_restore that cannot start is reported by finish. */
     public static PgRestoreCheck start(PgTools tools, List<String> options) {
+        return start(tools, options, null);
+    }
+
+    /** {@link #start(PgTools, List)}, handing every line pg_restore prints on stdout to {@code lines}. */
+    public static PgRestoreCheck start(PgTools tools, List<String> options, @Nullable Consumer<String> lines) {
         List<String> cmd = new ArrayList<>();
         cmd.add(tools.program("pg_restore"));
         cmd.addAll(options);
@@ -57,7 +63,7 @@ public final class PgRestoreCheck implements AutoCloseable {
         }
         PgRestoreCheck check = new PgRestoreCheck(process, null, described);
         check.stderr = ProcessOutput.StreamCollector.start(process.stderr(), 16 * 1024, "pg_restore-check-err");
-        Thread reader = new Thread(() -> countEntries(process, check.entries), "pgkeep-pg_restore-check-out");
+        Thread reader = new Thread(() -> countEntries(process, check.entries, lines), "pgkeep-pg_restore-check-out");
         reader.setDaemon(true);
         reader.start();
         check.stdoutReader = reader;
@@ -65,11 +71,14 @@ public final class PgRestoreCheck implements AutoCloseable {
     }
 
     /** {@code pg_restore --list} prints one line per entry, comments start with ';'. */
-    private static void countEntries(RunningProcess process, AtomicInteger entries) {
+    private static void countEntries(RunningProcess process, AtomicInteger entries, @Nullable Consumer<String> lines) {
         try (BufferedReader in =
                 new BufferedReader(new InputStreamReader(process.stdout(), StandardCharsets.UTF_8), 64 * 1024)) {
             String line;
             while ((line = in.readLine()) != null) {
+                if (lines != null) {
+                    lines.accept(line);
+                }
                 if (!line.isBlank() && !line.startsWith(";")) {
                     entries.incrementAndGet();
                 }
