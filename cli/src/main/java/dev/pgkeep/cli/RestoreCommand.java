@@ -170,6 +170,7 @@ final class RestoreCommand extends CliCommand {
                     result.safetyBackupId() == null
                             ? null
                             : result.safetyBackupId().value());
+            json.put("warnings", result.warnings());
             if (!tables.isEmpty() || !schemas.isEmpty()) {
                 json.put("restoredEntries", result.restoredEntries());
                 json.put("leftOut", result.leftOut());
@@ -183,6 +184,9 @@ final class RestoreCommand extends CliCommand {
                             result.targetDatabase(),
                             result.created() ? " (created)" : "",
                             Output.millis(result.durationMs()));
+            for (String warning : result.warnings()) {
+                env.err().println("Warning: " + warning);
+            }
             for (String left : result.leftOut()) {
                 env.err().printf("Not restored (needs an object outside the selection): %s%n", left);
             }

@@ -41,6 +41,7 @@ public record BackupManifest(
         @Nullable List<TableRows> tables,
         @Nullable Proof proof,
         Tool tool,
+        @Nullable Application application,
         @Nullable Verification verification) {
 
     public static final int FORMAT_VERSION = 1;
@@ -87,6 +88,27 @@ public record BackupManifest(
     public record Tool(String name, String version) {}
 
     /**
+     * The application the backup belongs to, when the host told pgkeep (the Spring Boot starter does).
+     *
+     * @param name e.g. {@code spring.application.name}
+     * @param version the application's build version
+     * @param schema the database's schema version when the backup was taken
+     */
+    public record Application(
+            @Nullable String name,
+            @Nullable String version,
+            @Nullable SchemaVersion schema) {}
+
+    /**
+     * A schema version as a migration tool records it.
+     *
+     * @param tool {@code flyway} or {@code liquibase}
+     * @param version Flyway's current version; Liquibase's last changeset as {@code id::author::file}
+     */
+    public record SchemaVersion(
+            String tool, String version, @Nullable String description) {}
+
+    /**
      * The last verification of the stored backup.
      *
      * @param method {@code checksum+list} or {@code restore-test}
@@ -117,6 +139,7 @@ public record BackupManifest(
                 tables,
                 proof,
                 tool,
+                application,
                 newVerification);
     }
 

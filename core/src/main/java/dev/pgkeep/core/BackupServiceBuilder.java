@@ -3,6 +3,7 @@ package dev.pgkeep.core;
 import dev.pgkeep.core.internal.DefaultBackupService;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.PostgresAdvisoryLock;
+import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
@@ -29,6 +30,7 @@ public final class BackupServiceBuilder {
     private @Nullable BackupLock lock;
     private @Nullable Path tempDirectory;
     private Clock clock = Clock.systemUTC();
+    private ApplicationInfo applicationInfo = ApplicationInfo.NONE;
     private Duration incompleteWriteGrace = Duration.ofHours(24);
     private long maxDecodedArchiveBytes = Long.MAX_VALUE;
 
@@ -97,6 +99,15 @@ public final class BackupServiceBuilder {
         return this;
     }
 
+    /**
+     * What the host application knows about itself and its schema (name, version, Flyway/Liquibase state): recorded
+     * in every manifest and checked before restores. Default: nothing.
+     */
+    public BackupServiceBuilder applicationInfo(ApplicationInfo value) {
+        this.applicationInfo = Objects.requireNonNull(value, "applicationInfo");
+        return this;
+    }
+
     public BackupServiceBuilder clock(Clock value) {
         this.clock = Objects.requireNonNull(value, "clock");
         return this;
@@ -141,6 +152,7 @@ public final class BackupServiceBuilder {
                 temp,
                 clock,
                 incompleteWriteGrace,
-                maxDecodedArchiveBytes);
+                maxDecodedArchiveBytes,
+                applicationInfo);
     }
 }

@@ -30,6 +30,7 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
@@ -66,7 +67,8 @@ public final class DefaultBackupService implements BackupService {
             Path tempDirectory,
             Clock clock,
             Duration incompleteWriteGrace,
-            long maxDecodedArchiveBytes) {
+            long maxDecodedArchiveBytes,
+            ApplicationInfo applicationInfo) {
         this.context = new CommandContext(
                 database,
                 storage,
@@ -78,7 +80,8 @@ public final class DefaultBackupService implements BackupService {
                 new Catalog(storage, clock, incompleteWriteGrace),
                 new ArchiveStaging(storage, encryptor, tools, tempDirectory, maxDecodedArchiveBytes),
                 new TargetDatabases(tools),
-                new OperationEvents(sinks, clock));
+                new OperationEvents(sinks, clock),
+                applicationInfo);
         this.backup = new BackupCommand(context);
         this.restore = new RestoreCommand(context, backup);
         this.verify = new VerifyCommand(context);

@@ -363,6 +363,7 @@ class PgkeepMetricsTest {
                 null,
                 null,
                 new BackupManifest.Tool("pgkeep", "test"),
+                null,
                 null);
     }
 

@@ -14,6 +14,7 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.ProcessOutput;
 import dev.pgkeep.core.internal.repository.RepositoryLayout;
+import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
@@ -75,6 +76,21 @@ public final class BackupCommand {
         });
     }
 
+    /** The host application and the schema version the database is at as the dump starts; never fails the backup. */
+    private BackupManifest.@Nullable Application application(DatabaseConnection db) {
+        ApplicationInfo info = c.application();
+        BackupManifest.SchemaVersion schema = null;
+        try {
+            schema = info.schemaVersion(db).orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("Backup of {} goes without its schema version: {}", db.database(), e.toString());
+        }
+        if (info.name() == null && info.version() == null && schema == null) {
+            return null;
+        }
+        return new BackupManifest.Application(info.name(), info.version(), schema);
+    }
+
     /** Connects once (through psql) to learn the server version, with libpq's own message when that fails. */
     private String connect(DatabaseConnection db) {
         try {
@@ -92,6 +108,7 @@ public final class BackupCommand {
         String pgDump = dumpTools.program("pg_dump");
         c.catalog().removeIncompleteWrites();
 
+        BackupManifest.Application application = application(db);
         Instant started = c.clock().instant();
         BackupId id = BackupId.generate(started);
         run.backupId = id.value();
@@ -170,6 +187,7 @@ public final class BackupCommand {
                 outcome.inspector().tables(),
                 proof,
                 new BackupManifest.Tool(TOOL_NAME, TOOL_VERSION),
+                application,
                 null);
         c.catalog().writeManifest(manifest);
         return manifest;

@@ -6,6 +6,7 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
@@ -25,4 +26,5 @@ public record CommandContext(
         Catalog catalog,
         ArchiveStaging staging,
         TargetDatabases targets,
-        OperationEvents events) {}
+        OperationEvents events,
+        ApplicationInfo application) {}

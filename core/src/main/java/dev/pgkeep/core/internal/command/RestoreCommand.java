@@ -70,6 +70,7 @@ public final class RestoreCommand {
             run.backupId = manifest.id().value();
             run.manifest = manifest;
         }
+        List<String> warnings = schemaWarnings(manifest);
         Instant started = c.clock().instant();
         TargetDatabases.State state = c.targets().inspect(target);
         if (request.createDatabase() && state.exists()) {
@@ -154,8 +155,25 @@ public final class RestoreCommand {
                     archive.storedBytes(),
                     safetyId,
                     selection == null ? 0 : selection.ids().size(),
-                    selection == null ? List.of() : selection.leftOut());
+                    selection == null ? List.of() : selection.leftOut(),
+                    warnings);
         }
+    }
+
+    /** A backup taken at a schema version the application's migrations do not know was written by newer code. */
+    private List<String> schemaWarnings(@Nullable BackupManifest manifest) {
+        BackupManifest.Application app = manifest == null ? null : manifest.application();
+        BackupManifest.SchemaVersion schema = app == null ? null : app.schema();
+        if (schema == null || c.application().knowsSchemaVersion(schema)) {
+            return List.of();
+        }
+        String warning = "Backup " + manifest.id() + " was taken at " + schema.tool() + " schema version "
+                + schema.version()
+                + (app.version() == null ? "" : " by version " + app.version() + " of the application")
+                + ", which this application's migrations do not know: it was written by newer code, and this code may"
+                + " not work with the restored schema.";
+        log.warn(warning);
+        return List.of(warning);
     }
 
     /** The table of contents of a stored backup or an archive file, with the manifest's row counts. */

@@ -36,9 +36,14 @@ class ManifestJsonTest {
                 List.of(new BackupManifest.TableRows("public", "t", 3)),
                 new BackupManifest.Proof(BackupManifest.Proof.INSPECTOR, null),
                 m.tool(),
+                new BackupManifest.Application(
+                        "shop-service", "2.4.1", new BackupManifest.SchemaVersion("flyway", "42", "add orders index")),
                 m.verification());
         String json = new String(ManifestJson.write(m), StandardCharsets.UTF_8);
         assertThat(json)
+                .contains("\"application\" : {")
+                .contains("\"version\" : \"2.4.1\"")
+                .contains("\"tool\" : \"flyway\"")
                 .contains("\"formatVersion\" : 1")
                 .contains("\"id\" : \"" + m.id().value() + "\"")
                 .contains("\"trigger\" : \"schedule\"")

@@ -44,6 +44,7 @@ class RetentionPlanTest {
                 null,
                 null,
                 new BackupManifest.Tool("pgkeep", "test"),
+                null,
                 verifiedOk == null ? null : new BackupManifest.Verification(at, "checksum+list", verifiedOk, null));
     }
 
