@@ -1,0 +1,81 @@
+package dev.pgkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jars the build made (failsafe runs this after the package phase): {@code pgkeep --version} of the runnable jar
+ * prints the POM's version, and both jars' manifests carry it with the module name.
+ */
+class BuiltJarVersionIT {
+    private static final String VERSION = System.getProperty("pgkeep.project.version", "");
+    private static final Path ALL_JAR = Path.of(System.getProperty("pgkeep.cli.jar", "missing"));
+    private static final Path THIN_JAR = Path.of(System.getProperty("pgkeep.cli.thinJar", "missing"));
+
+    @Test
+    void theRunnableJarReportsTheVersionTheBuildGaveIt() throws Exception {
+        assertThat(VERSION).as("Maven passes project.version").isNotBlank();
+        assertThat(ALL_JAR).as("the shaded jar exists after package").isRegularFile();
+
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        ALL_JAR.toString(),
+                        "--version")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                .as("pgkeep --version finishes")
+                .isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertThat(p.exitValue()).as(out).isZero();
+        String commit = mainAttributes(ALL_JAR).getValue("Git-Commit");
+        if (commit == null) { // built from a source tarball: no commit, and nothing pretends one
+            assertThat(out).isEqualTo("pgkeep " + VERSION);
+        } else {
+            assertThat(out).isEqualTo("pgkeep " + VERSION + " (commit " + commit.substring(0, 7) + ")");
+        }
+    }
+
+    @Test
+    void bothJarsCarryTheVersionAndTheModuleName() throws Exception {
+        for (Path jar : new Path[] {THIN_JAR, ALL_JAR}) {
+            assertThat(jar).isRegularFile();
+            Attributes main = mainAttributes(jar);
+            assertThat(main.getValue("Implementation-Version"))
+                    .as(jar.toString())
+                    .isEqualTo(VERSION);
+            assertThat(main.getValue("Implementation-Title")).as(jar.toString()).isEqualTo("pgkeep CLI");
+            assertThat(main.getValue("Automatic-Module-Name"))
+                    .as(jar.toString())
+                    .isEqualTo("dev.pgkeep.cli");
+        }
+        assertThat(mainAttributes(ALL_JAR).getValue("Main-Class")).isEqualTo(PgkeepCommand.class.getName());
+        try (JarFile all = new JarFile(ALL_JAR.toFile())) {
+            // the license the jar is under, and the bundled libraries' notices merged with pgkeep's
+            assertThat(new String(
+                            all.getInputStream(all.getEntry("META-INF/LICENSE")).readAllBytes(),
+                            StandardCharsets.UTF_8))
+                    .contains("Apache License", "Version 2.0, January 2004");
+            assertThat(new String(
+                            all.getInputStream(all.getEntry("META-INF/NOTICE")).readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("Copyright 2026 The pgkeep authors");
+        }
+    }
+
+    private static Attributes mainAttributes(Path jar) throws IOException {
+        assertThat(Files.isRegularFile(jar)).as(jar.toString()).isTrue();
+        try (JarFile f = new JarFile(jar.toFile())) {
+            return f.getManifest().getMainAttributes();
+        }
+    }
+}
