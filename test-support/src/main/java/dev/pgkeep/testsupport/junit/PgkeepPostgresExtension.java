@@ -35,13 +35,13 @@ public final class PgkeepPostgresExtension implements BeforeAllCallback, TestIns
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Fixture fixture = fixture(context);
-        injectFields(context.getRequiredTestClass(), null, fixture);
+        ClassResources resources = resources(context);
+        injectFields(context.getRequiredTestClass(), null, resources);
     }
 
     @Override
     public void postProcessTestInstance(Object testInstance, ExtensionContext context) throws Exception {
-        injectFields(testInstance.getClass(), testInstance, fixture(context));
+        injectFields(testInstance.getClass(), testInstance, resources(context));
     }
 
     @Override
@@ -51,12 +51,12 @@ public final class PgkeepPostgresExtension implements BeforeAllCallback, TestIns
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return fixture(extensionContext).value(parameterContext.getParameter().getType());
+        return resources(extensionContext).value(parameterContext.getParameter().getType());
     }
 
     /** The server and database of the nearest annotated class around {@code context}, made on first use. */
     @SuppressWarnings("deprecation") // getOrComputeIfAbsent and CloseableResource: what JUnit 5.x users have too
-    private static Fixture fixture(ExtensionContext context) {
+    private static ClassResources resources(ExtensionContext context) {
         ExtensionContext owner = context;
         while (!isAnnotatedClass(owner)) {
             owner = owner.getParent()
@@ -67,7 +67,7 @@ public final class PgkeepPostgresExtension implements BeforeAllCallback, TestIns
         PgkeepPostgres settings = AnnotationSupport.findAnnotation(testClass, PgkeepPostgres.class)
                 .orElseThrow();
         return owner.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(testClass, c -> Fixture.create(settings, testClass), Fixture.class);
+                .getOrComputeIfAbsent(testClass, c -> ClassResources.create(settings, testClass), ClassResources.class);
     }
 
     private static boolean isAnnotatedClass(ExtensionContext context) {
@@ -78,7 +78,7 @@ public final class PgkeepPostgresExtension implements BeforeAllCallback, TestIns
                 && AnnotationSupport.isAnnotated(testClass.get(), PgkeepPostgres.class);
     }
 
-    private static void injectFields(Class<?> type, @Nullable Object instance, Fixture fixture)
+    private static void injectFields(Class<?> type, @Nullable Object instance, ClassResources resources)
             throws IllegalAccessException {
         List<Field> fields = AnnotationSupport.findAnnotatedFields(
                 type,
@@ -91,24 +91,24 @@ public final class PgkeepPostgresExtension implements BeforeAllCallback, TestIns
                         + " must be a non-final PostgresServer, TestDatabase or DatabaseConnection");
             }
             field.setAccessible(true);
-            field.set(instance, fixture.value(field.getType()));
+            field.set(instance, resources.value(field.getType()));
         }
     }
 
     /** What one annotated class gets; closing it removes all of it. */
     @SuppressWarnings("deprecation")
-    private static final class Fixture implements ExtensionContext.Store.CloseableResource {
+    private static final class ClassResources implements ExtensionContext.Store.CloseableResource {
         private final PostgresServer server;
         private final boolean ownServer;
         private final TestDatabase database;
 
-        private Fixture(PostgresServer server, boolean ownServer, TestDatabase database) {
+        private ClassResources(PostgresServer server, boolean ownServer, TestDatabase database) {
             this.server = server;
             this.ownServer = ownServer;
             this.database = database;
         }
 
-        static Fixture create(PgkeepPostgres settings, Class<?> testClass) {
+        static ClassResources create(PgkeepPostgres settings, Class<?> testClass) {
             boolean shared = settings.sharedServer();
             PostgresServer server = shared ? PostgresServer.shared() : PostgresServer.start();
             try {
@@ -118,7 +118,7 @@ public final class PgkeepPostgresExtension implements BeforeAllCallback, TestIns
                 } else {
                     restoreFixture(settings, testClass, server, name);
                 }
-                return new Fixture(server, !shared, new TestDatabase(server, name));
+                return new ClassResources(server, !shared, new TestDatabase(server, name));
             } catch (RuntimeException e) {
                 if (!shared) {
                     server.close();
