@@ -1,6 +1,7 @@
 package dev.pgkeep.cli;
 
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.PgkeepVersion;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -70,12 +71,11 @@ public final class PgkeepCommand {
         return code;
     }
 
-    /** Reads the version from the jar manifest. */
+    /** The version the build stamped into core, with its commit when built from git. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = PgkeepCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"pgkeep " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+            return new String[] {"pgkeep " + PgkeepVersion.describe()};
         }
     }
 

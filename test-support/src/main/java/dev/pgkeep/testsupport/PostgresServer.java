@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A throwaway PostgreSQL 15+ server for tests. It runs in a container (Testcontainers, {@code postgres:15}) when a
- * Docker engine is reachable, otherwise as a local cluster made by {@code initdb} in a temporary folder, using the
+ * A throwaway PostgreSQL 15+ server for tests. It runs in a container (Testcontainers, {@code postgres:15}) when
+ * {@code testcontainers-postgresql} is on the class path and a Docker engine is reachable, otherwise as a local cluster made by {@code initdb} in a temporary folder, using the
  * programs in {@code PGKEEP_PG_BIN}, the newest {@code /usr/lib/postgresql/<major>/bin}, or PATH.
  *
  * <p>{@link #shared()} gives one server per JVM, which tests in many classes share (each test uses its own database
@@ -74,7 +74,7 @@ public final class PostgresServer implements AutoCloseable {
         String password = randomAlphanumeric(24);
         String mode = Objects.requireNonNullElse(System.getenv("PGKEEP_TEST_POSTGRES"), "auto");
         PostgresServer server = null;
-        if (!mode.equals("local") && ContainerServer.dockerAvailable()) {
+        if (!mode.equals("local") && containersPossible()) {
             Path clientBin = PostgresBinaries.locate("psql");
             try {
                 server = new PostgresServer(ContainerServer.start(SUPERUSER, password), password, clientBin);
@@ -89,6 +89,21 @@ public final class PostgresServer implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         return server;
+    }
+
+    /**
+     * Whether a container can run: testcontainers-postgresql (an optional dependency of pgkeep-test) is on the class
+     * path and reaches a Docker engine. Checked by name first, so that {@link ContainerServer} is never loaded
+     * without it.
+     */
+    private static boolean containersPossible() {
+        try {
+            Class.forName(
+                    "org.testcontainers.postgresql.PostgreSQLContainer", false, PostgresServer.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+        return ContainerServer.dockerAvailable();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.PgkeepVersion;
 import dev.pgkeep.core.internal.CredentialRedactor;
 import dev.pgkeep.core.spi.BackupEvent;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * {@code type} (e.g. {@code backup.succeeded}), {@code operation}, {@code phase}, {@code at} (ISO-8601 UTC, milliseconds),
  * {@code trigger}, and optionally {@code database}, {@code backupId}, {@code actor}, {@code clientAddress},
  * {@code durationMs}, {@code storedBytes}, {@code dumpBytes}, {@code count}, {@code error}, {@code errorCode}, {@code label},
- * {@code sha256}, {@code encrypted}. The error is redacted ({@link CredentialRedactor}) and cut to
+ * {@code sha256}, {@code encrypted}, and always {@code pgkeepVersion} ({@link PgkeepVersion#version()}). The error is redacted ({@link CredentialRedactor}) and cut to
  * {@value #MAX_ERROR_CHARS} characters.
  */
 public final class AuditEventJson {
@@ -79,6 +80,7 @@ public final class AuditEventJson {
             node.put("sha256", manifest.sha256());
             node.put("encrypted", manifest.encrypted());
         }
+        node.put("pgkeepVersion", PgkeepVersion.version());
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -38,7 +38,8 @@ class Slf4jJsonAuditSinkTest {
                         "clientAddress",
                         "durationMs",
                         "storedBytes",
-                        "dumpBytes");
+                        "dumpBytes",
+                        "pgkeepVersion");
         assertThat(node.get("schemaVersion").asInt()).isEqualTo(AuditEventJson.SCHEMA_VERSION);
         assertThat(node.get("type").asText()).isEqualTo("backup.succeeded");
         assertThat(node.get("at").asText()).isEqualTo("2026-11-25T02:00:03.412Z");
@@ -51,6 +52,8 @@ class Slf4jJsonAuditSinkTest {
         assertThat(node.get("durationMs").asLong()).isEqualTo(83_412L);
         assertThat(node.get("storedBytes").asLong()).isEqualTo(12_345_678L);
         assertThat(node.get("dumpBytes").asLong()).isEqualTo(98_765_432L);
+        // the version this build gives the project (passed by Maven), not a constant in the code
+        assertThat(node.get("pgkeepVersion").asText()).isEqualTo(System.getProperty("pgkeep.project.version"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.pgkeep.core.BackupResult;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.PgkeepVersion;
 import dev.pgkeep.core.internal.archive.DumpChecks;
 import dev.pgkeep.core.internal.archive.DumpStream;
 import dev.pgkeep.core.internal.events.OperationEvents;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class BackupCommand {
     private static final Logger log = LoggerFactory.getLogger(BackupCommand.class);
     static final String TOOL_NAME = "pgkeep";
-    static final String TOOL_VERSION = toolVersion();
 
     private final CommandContext c;
 
@@ -186,7 +186,7 @@ public final class BackupCommand {
                 outcome.sha256(),
                 outcome.inspector().tables(),
                 proof,
-                new BackupManifest.Tool(TOOL_NAME, TOOL_VERSION),
+                new BackupManifest.Tool(TOOL_NAME, PgkeepVersion.version()),
                 application,
                 null);
         c.catalog().writeManifest(manifest);
@@ -205,10 +205,5 @@ public final class BackupCommand {
             return "\nCheck the database name in the connection URL.";
         }
         return "";
-    }
-
-    private static String toolVersion() {
-        String v = BackupCommand.class.getPackage().getImplementationVersion();
-        return v != null ? v : "0.1.0-SNAPSHOT";
     }
 }

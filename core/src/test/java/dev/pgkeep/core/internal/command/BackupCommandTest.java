@@ -50,6 +50,37 @@ class BackupCommandTest {
     }
 
     @Test
+    void theManifestNamesThePgkeepVersionThisBuildMade(@TempDir Path dir) throws Exception {
+        String projectVersion = System.getProperty("pgkeep.project.version");
+        assertThat(projectVersion)
+                .as("Maven passes project.version to the tests")
+                .isNotBlank();
+        CommandFixture fx = new CommandFixture(dir, "15.4");
+        fx.runner.on(
+                "pg_dump",
+                List.of("--format=custom"),
+                Answer.ok(new TestArchive().table("orders", 1).bytes()));
+        BackupManifest m = fx.service()
+                .backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST))
+                .manifest();
+
+        assertThat(m.tool()).isEqualTo(new BackupManifest.Tool("pgkeep", projectVersion));
+        // and so does the stored manifest.json
+        String key = fx.storage.list("app/").stream()
+                .map(o -> o.key())
+                .filter(k -> k.endsWith("/manifest.json"))
+                .findFirst()
+                .orElseThrow();
+        try (var in = fx.storage.read(key)) {
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(in)
+                            .at("/tool/version")
+                            .asText())
+                    .isEqualTo(projectVersion);
+        }
+    }
+
+    @Test
     void aFailingPgDumpStoresNothingAndSaysWhatItSaid(@TempDir Path dir) throws Exception {
         CommandFixture fx = new CommandFixture(dir, "15.4");
         fx.runner.on(
