@@ -7,6 +7,8 @@ public enum Trigger {
     CLI,
     API,
     SCHEDULE,
+    /** Before the host application's pending schema migrations ran (the starter's pre-migrate backup). */
+    MIGRATION,
     TEST;
 
     /** The lower-case name used in manifests, events and metric tags. */

@@ -6,6 +6,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.audit.Slf4jJsonAuditSink;
+import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
@@ -16,6 +17,8 @@ import dev.pgkeep.core.spi.StorageAdapterFactory;
 import dev.pgkeep.core.storage.StorageAdapters;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.health.BackupRunRecorder;
+import dev.pgkeep.spring.migrations.HostApplicationInfo;
+import dev.pgkeep.spring.migrations.SchemaVersionSource;
 import dev.pgkeep.spring.schedule.RepositoryCopies;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -198,6 +202,7 @@ public final class PgkeepAutoConfiguration {
             ObjectProvider<AuditSink> auditSinks,
             ObjectProvider<BackupLock> lock,
             ObjectProvider<ProcessRunner> processRunner,
+            ObjectProvider<ApplicationInfo> applicationInfo,
             ObjectProvider<BackupServiceBuilderCustomizer> customizers) {
         BackupServiceBuilder builder = BackupService.builder()
                 .database(databases.primary())
@@ -209,6 +214,7 @@ public final class PgkeepAutoConfiguration {
                 .maxDecodedArchiveBytes(
                         properties.getRestore().getMaxDecodedSize().toBytes());
         auditSinks.orderedStream().forEach(builder::auditSink);
+        applicationInfo.ifAvailable(builder::applicationInfo);
         lock.ifAvailable(builder::lock);
         // a host may run the PostgreSQL tools its own way (in a container, over SSH): DESIGN promises it can
         processRunner.ifAvailable(builder::processRunner);
@@ -240,6 +246,26 @@ public final class PgkeepAutoConfiguration {
                 storage,
                 encryptor.getIfAvailable(),
                 processRunner.getIfAvailable(ProcessRunner::local));
+    }
+
+    /**
+     * The application in every manifest: {@code spring.application.name}, the build version when the host has build
+     * info, and the primary database's schema version from its Flyway or Liquibase ({@link SchemaVersionSource} beans,
+     * read lazily: they may be created after pgkeep).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    ApplicationInfo pgkeepApplicationInfo(
+            Environment environment,
+            ObjectProvider<BuildProperties> build,
+            PgkeepDatabases databases,
+            ObjectProvider<SchemaVersionSource> sources) {
+        BuildProperties info = build.getIfAvailable();
+        return new HostApplicationInfo(
+                environment.getProperty("spring.application.name"),
+                info == null ? null : info.getVersion(),
+                databases.primary().database(),
+                () -> sources.orderedStream().toList());
     }
 
     @Bean

@@ -75,6 +75,9 @@ public class PgkeepProperties {
     /** The PostgreSQL client tools. */
     private final Tools tools = new Tools();
 
+    /** The host's schema migrations (Flyway, Liquibase). */
+    private final Migrations migrations = new Migrations();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -145,6 +148,10 @@ public class PgkeepProperties {
 
     public List<Copy> getCopies() {
         return copies;
+    }
+
+    public Migrations getMigrations() {
+        return migrations;
     }
 
     public Admin getAdmin() {
@@ -442,6 +449,24 @@ public class PgkeepProperties {
         /** The policy these settings describe (checked: negative counts are refused with the setting's name). */
         public RetentionPolicy toPolicy() {
             return new RetentionPolicy(keepDays, keepMin, keepDaily, keepWeekly, keepMonthly, keepYearly);
+        }
+    }
+
+    /** The host's schema migrations. */
+    public static class Migrations {
+
+        /**
+         * Whether to back up the migrated (primary) database before the host's Flyway or Liquibase applies pending
+         * migrations (label pre-migrate-TARGET; skipped when nothing is pending). A failed backup stops the start.
+         */
+        private boolean backupBeforeMigrate;
+
+        public boolean isBackupBeforeMigrate() {
+            return backupBeforeMigrate;
+        }
+
+        public void setBackupBeforeMigrate(boolean backupBeforeMigrate) {
+            this.backupBeforeMigrate = backupBeforeMigrate;
         }
     }
 
