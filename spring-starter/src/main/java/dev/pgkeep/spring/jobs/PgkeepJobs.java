@@ -102,7 +102,7 @@ public final class PgkeepJobs implements AutoCloseable {
             if (mapped.status() >= 500) {
                 log.warn("pgkeep {} job {} failed", entry.type, entry.id, failure);
             }
-            String detail = FailureStatus.detail(failure);
+            String detail = FailureStatus.publicDetail(failure);
             entry.error = new Job.JobError(mapped.status(), mapped.type(), mapped.title(), detail);
             entry.finishedAt = clock.instant();
             entry.status = JobStatus.FAILED;

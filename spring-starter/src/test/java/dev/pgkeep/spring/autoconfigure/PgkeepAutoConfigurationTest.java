@@ -360,7 +360,9 @@ class PgkeepAutoConfigurationTest {
                 PgkeepWebAutoConfiguration.class,
                 PgkeepSchedulerAutoConfiguration.class,
                 PgkeepHealthAutoConfiguration.class,
-                PgkeepMetricsAutoConfiguration.class));
+                PgkeepMetricsAutoConfiguration.class,
+                PgkeepSanitizingAutoConfiguration.class,
+                AdminEndpointsConfiguration.class));
         // nested configurations (optional adapters, secured/unsecured admin) too, however deep
         for (int i = 0; i < configurations.size(); i++) {
             configurations.addAll(Arrays.asList(configurations.get(i).getDeclaredClasses()));
