@@ -209,6 +209,9 @@ public class PgkeepAdminController {
     @GetMapping("/backups")
     public List<BackupView> list(@RequestParam(required = false) @Nullable String database, HttpServletRequest http) {
         guard.requireChecked(http);
+        if (database != null) {
+            requireDatabaseName(database);
+        }
         return service.list(database).stream().map(BackupView::of).toList();
     }
 
@@ -263,12 +266,7 @@ public class PgkeepAdminController {
      * databases are refused by core for every front end.
      */
     private DatabaseConnection restoreTarget(String name) {
-        if (name.isBlank()
-                || name.getBytes(StandardCharsets.UTF_8).length > 63
-                || name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new BadInputException("'" + printable(name) + "' is not a database name PostgreSQL accepts: 1 to"
-                    + " 63 bytes, no control characters.");
-        }
+        requireDatabaseName(name);
         Optional<DatabaseConnection> configured = databases.byName(name);
         if (configured.isPresent()) {
             return configured.get();
@@ -281,6 +279,15 @@ public class PgkeepAdminController {
                 + databases.all().stream().map(DatabaseConnection::database).toList()
                 + " and to names matching pgkeep.restore.allowed-targets " + settings.allowedTargets()
                 + ". Nothing was changed.");
+    }
+
+    private static void requireDatabaseName(String name) {
+        if (name.isBlank()
+                || name.getBytes(StandardCharsets.UTF_8).length > 63
+                || name.codePoints().anyMatch(Character::isISOControl)) {
+            throw new BadInputException("'" + printable(name) + "' is not a database name PostgreSQL accepts: 1 to"
+                    + " 63 bytes, no control characters.");
+        }
     }
 
     private RestoreRequest.Builder restoreRequest(
