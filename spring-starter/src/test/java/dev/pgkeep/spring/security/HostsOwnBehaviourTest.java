@@ -7,10 +7,13 @@ import dev.pgkeep.spring.host.AdminClient;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * pgkeep leaves what belongs to the host alone: Spring Boot's problem details for the host's own controllers, and
@@ -44,6 +47,9 @@ class HostsOwnBehaviourTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    ApplicationContext context;
+
     @Test
     void theHostsOwnControllersKeepSpringBootsProblemDetailsAndPgkeepsKeepItsOwn() {
         AdminClient client = new AdminClient(port);
@@ -53,6 +59,11 @@ class HostsOwnBehaviourTest {
         assertThat(host.json().path("instance").asText()).isEqualTo("/host/numbers/not-a-number");
         assertThat(host.json().path("type").asText()).doesNotStartWith("urn:pgkeep");
         assertThat(client.get("/host/numbers/21", null).raw().body()).isEqualTo("42");
+
+        // Boot registers its handler only when no other ResponseEntityExceptionHandler bean exists: pgkeep has none
+        assertThat(context.getBeansOfType(ResponseEntityExceptionHandler.class).values())
+                .singleElement()
+                .satisfies(h -> assertThat(h.getClass().getName()).startsWith("org.springframework.boot."));
 
         AdminClient.Answer pgkeep = client.get("/admin/db/backups/nope", AdminClient.token("alice", "ADMIN"));
         assertThat(pgkeep.status()).isEqualTo(400);
