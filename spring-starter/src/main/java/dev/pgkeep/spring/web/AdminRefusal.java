@@ -17,7 +17,7 @@ public record AdminRefusal(int status, String type, String title, String detail)
     void write(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        if (request.getContentLengthLong() != 0) {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
             response.setHeader("Connection", "close");
         }
         String body = "{\"type\":\"" + PgkeepProblemAdvice.TYPE_PREFIX + type + "\",\"title\":\"" + json(title)
