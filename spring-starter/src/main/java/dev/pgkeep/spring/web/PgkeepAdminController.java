@@ -171,6 +171,7 @@ public class PgkeepAdminController {
         String targetName =
                 targetDatabase != null ? targetDatabase : databases.primary().database();
         DatabaseConnection target = restoreTarget(targetName);
+        jobs.requireFree("restore", targetName, "restore:" + targetName);
         UploadPermits.Permit permit = permits.of(http);
         Path upload;
         try {

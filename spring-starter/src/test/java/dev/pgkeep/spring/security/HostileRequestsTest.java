@@ -115,6 +115,14 @@ class HostileRequestsTest {
     }
 
     @Test
+    void aForwardFromTheHostsOwnCodeToTheAdminEndpointsIsCheckedToo() {
+        AdminClient.Answer anonymous = client.get("/host/forward-to-backups", null);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(client.get("/host/forward-to-backups", USER).status()).isEqualTo(403);
+        assertThat(client.get("/host/forward-to-backups", ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
     void anUploadIsRefusedBeforeItsBodyIsReadOrSpooled() throws IOException {
         for (String token : new String[] {null, USER}) {
             try (Socket socket = halfSentUpload("multipart/form-data; boundary=xyz", 8 * 1024 * 1024, token)) {
@@ -195,7 +203,7 @@ class HostileRequestsTest {
     }
 
     @Test
-    void twoRestoresOfOneTargetAtOnceOneIs409() {
+    void twoRestoresOfOneTargetAtOnceOneIs409() throws IOException {
         String backupId = backup();
         audit.release = new CountDownLatch(1);
         String holder = AdminClient.token("holder", "ADMIN");
@@ -207,6 +215,12 @@ class HostileRequestsTest {
             assertThat(second.status()).isEqualTo(409);
             assertThat(second.json().path("runningJobId").asText())
                     .isEqualTo(first.json().path("id").asText());
+            // an upload for the same target is refused before it is received
+            AdminClient.Answer upload = client.postRaw("/admin/db/restore?force=true", ADMIN, archive(backupId));
+            assertThat(upload.status()).isEqualTo(409);
+            assertThat(upload.json().path("runningJobId").asText())
+                    .isEqualTo(first.json().path("id").asText());
+            assertThat(files(uploads)).isEmpty();
         } finally {
             audit.release.countDown();
         }

@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -38,7 +39,7 @@ final class Hosts {
 
     /** What every host has: the JWT decoder, the role hierarchy, a recording audit sink, an own endpoint. */
     @Configuration(proxyBeanMethods = false)
-    @Import(HostController.class)
+    @Import({HostController.class, HostForwarder.class})
     static class Common {
         @Bean
         JwtDecoder jwtDecoder() {
@@ -64,6 +65,15 @@ final class Hosts {
         @GetMapping("/host/numbers/{n}")
         int number(@PathVariable int n) {
             return n * 2;
+        }
+    }
+
+    /** The host's own page that forwards inside the server to pgkeep's listing (which must stay closed). */
+    @Controller
+    static class HostForwarder {
+        @GetMapping("/host/forward-to-backups")
+        String forward() {
+            return "forward:/admin/db/backups";
         }
     }
 
