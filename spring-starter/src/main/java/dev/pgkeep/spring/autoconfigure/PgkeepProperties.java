@@ -510,6 +510,18 @@ public class PgkeepProperties {
         /** Largest archive accepted by an upload restore. */
         private DataSize maxUploadSize = DataSize.ofGigabytes(1);
 
+        /**
+         * Uploads received or restored at the same time (each holds its archive in the temp folder until its job
+         * ends); more are refused with 429.
+         */
+        private int maxConcurrentUploads = 1;
+
+        /**
+         * Origins (e.g. https://admin.example.com, patterns with *) besides the application's own that may send
+         * state-changing admin requests from a browser; cross-site requests from any other are refused with 403.
+         */
+        private List<String> allowedOrigins = new ArrayList<>();
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -548,6 +560,22 @@ public class PgkeepProperties {
 
         public void setMaxUploadSize(DataSize maxUploadSize) {
             this.maxUploadSize = maxUploadSize;
+        }
+
+        public int getMaxConcurrentUploads() {
+            return maxConcurrentUploads;
+        }
+
+        public void setMaxConcurrentUploads(int maxConcurrentUploads) {
+            this.maxConcurrentUploads = maxConcurrentUploads;
+        }
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
         }
     }
 
@@ -595,7 +623,14 @@ public class PgkeepProperties {
         private boolean safetyBackup = true;
 
         /** Largest size an uploaded archive may expand to when decompressed (guards against decompression bombs). */
-        private DataSize maxDecodedSize = DataSize.ofGigabytes(64);
+        private DataSize maxDecodedSize = DataSize.ofGigabytes(16);
+
+        /**
+         * Names (patterns with *) of databases that are not configured but that an admin restore may target, on the
+         * main database's server; by default only configured databases are. PostgreSQL's own (postgres, template0,
+         * template1) and template databases never are.
+         */
+        private List<String> allowedTargets = new ArrayList<>();
 
         /** Folder for uploaded archives and staged downloads; defaults to java.io.tmpdir. */
         private @Nullable Path tempDir;
@@ -614,6 +649,14 @@ public class PgkeepProperties {
 
         public void setMaxDecodedSize(DataSize maxDecodedSize) {
             this.maxDecodedSize = maxDecodedSize;
+        }
+
+        public List<String> getAllowedTargets() {
+            return allowedTargets;
+        }
+
+        public void setAllowedTargets(List<String> allowedTargets) {
+            this.allowedTargets = allowedTargets;
         }
 
         public @Nullable Path getTempDir() {

@@ -1,18 +1,21 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
-import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.PgkeepJobs;
-import dev.pgkeep.spring.web.AdminAccessInterceptor;
+import dev.pgkeep.spring.web.AdminAccess;
 import dev.pgkeep.spring.web.AdminSettings;
-import dev.pgkeep.spring.web.PgkeepAdminController;
-import dev.pgkeep.spring.web.PgkeepProblemAdvice;
+import dev.pgkeep.spring.web.SpringSecurityAdminAccess;
+import dev.pgkeep.spring.web.UploadPermits;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,14 +25,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.authorization.AuthorizationManager;
 
 /**
  * The admin endpoints ({@code pgkeep.admin.*}) in a servlet web application. They are secured through the host's
- * Spring Security (fail closed: without Spring Security on the classpath they are not registered unless
- * {@code pgkeep.admin.allow-unsecured=true}).
+ * Spring Security by a servlet filter no MVC configuration can leave out (fail closed: without Spring Security on the
+ * classpath they are not registered unless {@code pgkeep.admin.allow-unsecured=true}).
  */
 @AutoConfiguration(after = PgkeepAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -62,7 +66,8 @@ public final class PgkeepWebAutoConfiguration {
                 isProduction(properties, environment),
                 properties.getRestore().isSafetyBackup(),
                 properties.getAdmin().getMaxUploadSize().toBytes(),
-                temp);
+                temp,
+                List.copyOf(properties.getRestore().getAllowedTargets()));
     }
 
     /** Production when pgkeep.environment says so or a prod/production profile is active. */
@@ -76,64 +81,47 @@ public final class PgkeepWebAutoConfiguration {
                 .anyMatch(p -> p.equals("prod") || p.equals("production"));
     }
 
-    /** With Spring Security: the endpoints, behind the authority check. */
+    @Bean
+    @ConditionalOnMissingBean
+    UploadPermits pgkeepUploadPermits(PgkeepProperties properties) {
+        return new UploadPermits(properties.getAdmin().getMaxConcurrentUploads());
+    }
+
+    /** With Spring Security: the caller needs the authority (through the host's role hierarchy, if any). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+    @Import(AdminEndpointsConfiguration.class)
     static class SecuredAdminConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        PgkeepAdminController pgkeepAdminController(
-                BackupService service, PgkeepDatabases databases, PgkeepJobs jobs, AdminSettings settings) {
-            return new PgkeepAdminController(service, databases, jobs, settings);
-        }
-
-        @Bean
-        @ConditionalOnMissingBean
-        PgkeepProblemAdvice pgkeepProblemAdvice() {
-            return new PgkeepProblemAdvice();
-        }
-
-        @Bean
-        @ConditionalOnMissingBean(name = "pgkeepAdminAccess")
-        WebMvcConfigurer pgkeepAdminAccess(PgkeepProperties properties) {
-            AdminAccessInterceptor interceptor =
-                    new AdminAccessInterceptor(properties.getAdmin().getRequiredAuthority());
-            String base = properties.getAdmin().getBasePath();
-            return new WebMvcConfigurer() {
-                @Override
-                public void addInterceptors(InterceptorRegistry registry) {
-                    registry.addInterceptor(interceptor).addPathPatterns(base, base + "/**");
-                }
-            };
+        AdminAccess pgkeepAdminAccess(
+                PgkeepProperties properties,
+                ObjectProvider<RoleHierarchy> roleHierarchy,
+                @Qualifier("pgkeepAdminAuthorizationManager")
+                        ObjectProvider<AuthorizationManager<HttpServletRequest>> custom) {
+            String required = properties.getAdmin().getRequiredAuthority();
+            AuthorizationManager<HttpServletRequest> manager = custom.getIfAvailable(
+                    () -> SpringSecurityAdminAccess.authorityManager(required, roleHierarchy.getIfUnique()));
+            return new SpringSecurityAdminAccess(required, manager);
         }
     }
 
-    /** Without Spring Security: only when explicitly allowed, and loudly. */
+    /** Without Spring Security: only when explicitly allowed, and loudly; cross-site and upload checks still apply. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnMissingClass("org.springframework.security.core.context.SecurityContextHolder")
     @ConditionalOnBooleanProperty(name = "pgkeep.admin.allow-unsecured")
+    @Import(AdminEndpointsConfiguration.class)
     static class UnsecuredAdminConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        PgkeepAdminController pgkeepAdminController(
-                BackupService service,
-                PgkeepDatabases databases,
-                PgkeepJobs jobs,
-                AdminSettings settings,
-                PgkeepProperties properties) {
+        AdminAccess pgkeepAdminAccess(PgkeepProperties properties) {
             log.warn(
                     "pgkeep admin endpoints under {} are NOT secured (pgkeep.admin.allow-unsecured=true and no"
                             + " Spring Security): anyone who can reach them can restore over your database.",
                     properties.getAdmin().getBasePath());
-            return new PgkeepAdminController(service, databases, jobs, settings);
-        }
-
-        @Bean
-        @ConditionalOnMissingBean
-        PgkeepProblemAdvice pgkeepProblemAdvice() {
-            return new PgkeepProblemAdvice();
+            return AdminAccess.unsecured();
         }
     }
 }

@@ -30,6 +30,17 @@ public record FailureStatus(int status, String type, String title) {
         return new FailureStatus(500, "internal-error", "Internal error");
     }
 
+    /**
+     * What a caller is shown: {@link #detail} for pgkeep's own failures, and for anything else (an unexpected
+     * exception, whose message may name temp paths, users and hosts) only a pointer to the application log. The
+     * HTTP problems and the jobs' errors both use it.
+     */
+    public static String publicDetail(Throwable failure) {
+        return of(failure).type().equals("internal-error")
+                ? "Unexpected error; see the application log."
+                : detail(failure);
+    }
+
     /** The problem's detail: the message, with the admin API's way to act on core's remedy. */
     public static String detail(Throwable failure) {
         String message = failure.getMessage() != null

@@ -22,6 +22,6 @@ public record Job(
         @Nullable Object result,
         @Nullable JobError error) {
 
-    /** Why a job failed: the mapped status and the failure's message (which never holds a password). */
+    /** Why a job failed: the mapped status and the failure's public detail ({@link FailureStatus#publicDetail}). */
     public record JobError(int status, String type, String title, String detail) {}
 }

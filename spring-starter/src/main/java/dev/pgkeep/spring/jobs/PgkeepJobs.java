@@ -62,14 +62,7 @@ public final class PgkeepJobs implements AutoCloseable {
             @Nullable Runnable onDone) {
         forgetExpired();
         if (exclusiveKey != null) {
-            for (Entry e : jobs.values()) {
-                if (exclusiveKey.equals(e.exclusiveKey) && !e.status.finished()) {
-                    throw new JobConflictException(
-                            "A " + type + " of database '" + database + "' is already " + e.status.wireName()
-                                    + " as job " + e.id + "; poll that job instead of starting a second one.",
-                            e.id);
-                }
-            }
+            requireFree(type, database, exclusiveKey);
         }
         Entry entry = new Entry(UUID.randomUUID().toString(), type, database, exclusiveKey, clock.instant());
         jobs.put(entry.id, entry);
@@ -81,6 +74,23 @@ public final class PgkeepJobs implements AutoCloseable {
                     + executor.getQueue().size() + " jobs waiting); retry later or raise pgkeep.jobs.queue-capacity.");
         }
         return entry.snapshot();
+    }
+
+    /**
+     * Fails like {@link #submit} would when a job with {@code exclusiveKey} is queued or running: lets a caller refuse
+     * before it does expensive work (receiving an upload) for a job that could not start.
+     *
+     * @throws JobConflictException naming the job that holds the key
+     */
+    public synchronized void requireFree(String type, @Nullable String database, String exclusiveKey) {
+        for (Entry e : jobs.values()) {
+            if (exclusiveKey.equals(e.exclusiveKey) && !e.status.finished()) {
+                throw new JobConflictException(
+                        "A " + type + " of database '" + database + "' is already " + e.status.wireName() + " as job "
+                                + e.id + "; poll that job instead of starting a second one.",
+                        e.id);
+            }
+        }
     }
 
     public Optional<Job> find(String id) {
@@ -102,7 +112,7 @@ public final class PgkeepJobs implements AutoCloseable {
             if (mapped.status() >= 500) {
                 log.warn("pgkeep {} job {} failed", entry.type, entry.id, failure);
             }
-            String detail = FailureStatus.detail(failure);
+            String detail = FailureStatus.publicDetail(failure);
             entry.error = new Job.JobError(mapped.status(), mapped.type(), mapped.title(), detail);
             entry.finishedAt = clock.instant();
             entry.status = JobStatus.FAILED;

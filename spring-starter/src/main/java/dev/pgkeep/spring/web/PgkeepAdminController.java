@@ -9,6 +9,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.spring.PgkeepDatabases;
@@ -19,15 +20,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.PatternMatchUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -44,7 +48,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 /**
  * pgkeep's admin endpoints under {@code pgkeep.admin.base-path} (default {@code /admin/db}). Long operations answer
  * 202 with a job and a {@code Location} to poll; errors are RFC 9457 problem details ({@link PgkeepProblemAdvice}).
- * Access is checked before any handler runs ({@link AdminAccessInterceptor}).
+ * Every request is checked before Spring MVC sees it ({@link AdminRequestGuard}); each handler makes sure of it first.
+ * Restores go only to configured databases and to names {@code pgkeep.restore.allowed-targets} matches.
  */
 @RestController
 @RequestMapping("${pgkeep.admin.base-path:/admin/db}")
@@ -55,14 +60,23 @@ public class PgkeepAdminController {
     private final PgkeepJobs jobs;
     private final AdminSettings settings;
     private final UploadStaging uploads;
+    private final AdminRequestGuard guard;
+    private final UploadPermits permits;
 
     public PgkeepAdminController(
-            BackupService service, PgkeepDatabases databases, PgkeepJobs jobs, AdminSettings settings) {
+            BackupService service,
+            PgkeepDatabases databases,
+            PgkeepJobs jobs,
+            AdminSettings settings,
+            AdminRequestGuard guard,
+            UploadPermits permits) {
         this.service = service;
         this.databases = databases;
         this.jobs = jobs;
         this.settings = settings;
         this.uploads = new UploadStaging(settings.maxUploadBytes());
+        this.guard = guard;
+        this.permits = permits;
     }
 
     /** Body of {@code POST /backup}; every field optional. */
@@ -83,6 +97,7 @@ public class PgkeepAdminController {
     @PostMapping("/backup")
     public ResponseEntity<JobView> backup(
             @RequestBody(required = false) @Nullable BackupBody body, HttpServletRequest http) {
+        guard.requireChecked(http);
         DatabaseConnection db = database(body == null ? null : body.database());
         BackupRequest request = BackupRequest.of(db, Trigger.API)
                 .withLabel(body == null ? null : body.label())
@@ -98,6 +113,7 @@ public class PgkeepAdminController {
 
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobView> restore(@RequestBody RestoreBody body, HttpServletRequest http) {
+        guard.requireChecked(http);
         if (body.backupId() == null || body.backupId().isBlank()) {
             throw new BadInputException("Give the backupId to restore (GET " + settings.basePath()
                     + "/backups lists them), or upload an archive as multipart/form-data field 'file'.");
@@ -106,7 +122,11 @@ public class PgkeepAdminController {
         BackupManifest manifest = service.get(id).orElseThrow(() -> notFound(id));
         String targetName = body.targetDatabase() != null ? body.targetDatabase() : manifest.database();
         RestoreRequest request = restoreRequest(
-                        new RestoreSource.ById(id), targetName, body.force(), body.confirm(), body.create())
+                        new RestoreSource.ById(id),
+                        restoreTarget(targetName),
+                        body.force(),
+                        body.confirm(),
+                        body.create())
                 .actor(actor(http), http.getRemoteAddr())
                 .build();
         Job job = jobs.submit(
@@ -129,6 +149,7 @@ public class PgkeepAdminController {
     public ResponseEntity<JobView> restoreUpload(
             @RequestPart("file") MultipartFile file, @ModelAttribute UploadOptions options, HttpServletRequest http)
             throws IOException {
+        guard.requireChecked(http);
         uploads.requireAtMost(file.getSize());
         try (InputStream in = file.getInputStream()) {
             return restoreStream(in, options, http);
@@ -139,6 +160,7 @@ public class PgkeepAdminController {
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     public ResponseEntity<JobView> restoreRawUpload(@ModelAttribute UploadOptions options, HttpServletRequest http)
             throws IOException {
+        guard.requireChecked(http);
         uploads.requireAtMost(http.getContentLengthLong());
         return restoreStream(http.getInputStream(), options, http);
     }
@@ -148,16 +170,21 @@ public class PgkeepAdminController {
         String targetDatabase = options.targetDatabase();
         String targetName =
                 targetDatabase != null ? targetDatabase : databases.primary().database();
-        Path upload = Files.createTempFile(settings.tempDirectory(), "pgkeep-upload-", ".archive");
+        DatabaseConnection target = restoreTarget(targetName);
+        jobs.requireFree("restore", targetName, "restore:" + targetName);
+        UploadPermits.Permit permit = permits.of(http);
+        Path upload;
+        try {
+            upload = Files.createTempFile(settings.tempDirectory(), "pgkeep-upload-", ".archive");
+        } catch (IOException | RuntimeException e) {
+            permit.release();
+            throw e;
+        }
         boolean handedOver = false;
         try {
             uploads.receive(in, upload);
             RestoreRequest request = restoreRequest(
-                            RestoreSource.file(upload),
-                            targetName,
-                            options.force(),
-                            options.confirm(),
-                            options.create())
+                            RestoreSource.file(upload), target, options.force(), options.confirm(), options.create())
                     .actor(actor(http), http.getRemoteAddr())
                     .build();
             Job job = jobs.submit(
@@ -165,23 +192,33 @@ public class PgkeepAdminController {
                     targetName,
                     "restore:" + targetName,
                     () -> RestoreView.of(service.restore(request)),
-                    () -> deleteQuietly(upload));
+                    () -> {
+                        permit.release();
+                        deleteQuietly(upload);
+                    });
             handedOver = true;
+            permit.handOver();
             return accepted(job, http, "restore (upload)", targetName);
         } finally {
             if (!handedOver) {
+                permit.release();
                 deleteQuietly(upload);
             }
         }
     }
 
     @GetMapping("/backups")
-    public List<BackupView> list(@RequestParam(required = false) @Nullable String database) {
+    public List<BackupView> list(@RequestParam(required = false) @Nullable String database, HttpServletRequest http) {
+        guard.requireChecked(http);
+        if (database != null) {
+            requireDatabaseName(database);
+        }
         return service.list(database).stream().map(BackupView::of).toList();
     }
 
     @GetMapping("/backups/{id}")
-    public BackupView get(@PathVariable String id) {
+    public BackupView get(@PathVariable String id, HttpServletRequest http) {
+        guard.requireChecked(http);
         BackupId backupId = BackupId.parse(id);
         return service.get(backupId).map(BackupView::of).orElseThrow(() -> notFound(backupId));
     }
@@ -191,6 +228,7 @@ public class PgkeepAdminController {
             @PathVariable String id,
             @RequestBody(required = false) @Nullable VerifyBody body,
             HttpServletRequest http) {
+        guard.requireChecked(http);
         BackupId backupId = BackupId.parse(id);
         BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
         boolean restoreTest = body != null && Boolean.TRUE.equals(body.restoreTest());
@@ -208,27 +246,57 @@ public class PgkeepAdminController {
 
     @DeleteMapping("/backups/{id}")
     public ResponseEntity<Void> delete(@PathVariable String id, HttpServletRequest http) {
+        guard.requireChecked(http);
         BackupId backupId = BackupId.parse(id);
         service.delete(backupId, Trigger.API, actor(http), http.getRemoteAddr());
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/jobs/{jobId}")
-    public JobView job(@PathVariable String jobId) {
+    public JobView job(@PathVariable String jobId, HttpServletRequest http) {
+        guard.requireChecked(http);
         return jobs.find(jobId)
                 .map(JobView::of)
                 .orElseThrow(() -> new JobNotFoundException("No job '" + printable(jobId) + "': it never existed, or"
                         + " it finished longer ago than pgkeep.jobs.keep-finished-for."));
     }
 
+    /**
+     * A configured database, else one on the main database's server whose name {@code pgkeep.restore.allowed-targets}
+     * matches; anything else (another application's database on the same server) is refused. PostgreSQL's own
+     * databases are refused by core for every front end.
+     */
+    private DatabaseConnection restoreTarget(String name) {
+        requireDatabaseName(name);
+        Optional<DatabaseConnection> configured = databases.byName(name);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        if (settings.allowedTargets().stream().anyMatch(p -> PatternMatchUtils.simpleMatch(p, name))) {
+            return databases.primary().withDatabase(name);
+        }
+        throw new SafetyGuardException("'" + printable(name) + "' is not a restore target: restores go to the"
+                + " configured databases "
+                + databases.all().stream().map(DatabaseConnection::database).toList()
+                + " and to names matching pgkeep.restore.allowed-targets " + settings.allowedTargets()
+                + ". Nothing was changed.");
+    }
+
+    private static void requireDatabaseName(String name) {
+        if (name.isBlank()
+                || name.getBytes(StandardCharsets.UTF_8).length > 63
+                || name.codePoints().anyMatch(Character::isISOControl)) {
+            throw new BadInputException("'" + printable(name) + "' is not a database name PostgreSQL accepts: 1 to"
+                    + " 63 bytes, no control characters.");
+        }
+    }
+
     private RestoreRequest.Builder restoreRequest(
             RestoreSource source,
-            String targetName,
+            DatabaseConnection target,
             @Nullable Boolean force,
             @Nullable String confirm,
             @Nullable Boolean create) {
-        DatabaseConnection target =
-                databases.byName(targetName).orElseGet(() -> databases.primary().withDatabase(targetName));
         return RestoreRequest.builder(source, target)
                 .force(Boolean.TRUE.equals(force))
                 .confirm(confirm)

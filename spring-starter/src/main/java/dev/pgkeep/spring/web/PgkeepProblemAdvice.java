@@ -12,6 +12,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -20,8 +21,14 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * unsupported media type) become problem details too.
  */
 @RestControllerAdvice(assignableTypes = PgkeepAdminController.class)
-public class PgkeepProblemAdvice extends ResponseEntityExceptionHandler {
+public class PgkeepProblemAdvice {
     private static final Logger log = LoggerFactory.getLogger(PgkeepProblemAdvice.class);
+
+    /**
+     * Spring MVC's own exceptions as problem details, through a private {@link ResponseEntityExceptionHandler}: being
+     * no bean of that type, it leaves Spring Boot's own ({@code spring.mvc.problemdetails.enabled}) to the host.
+     */
+    private final ResponseEntityExceptionHandler mvcErrors = new ResponseEntityExceptionHandler() {};
 
     /** The prefix of pgkeep's problem type URIs. */
     public static final String TYPE_PREFIX = "urn:pgkeep:problem:";
@@ -55,15 +62,33 @@ public class PgkeepProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(404).body(problem(404, "job-not-found", "Job not found", e.getMessage(), request));
     }
 
-    @ExceptionHandler(RuntimeException.class)
-    ResponseEntity<ProblemDetail> failure(RuntimeException e, HttpServletRequest request) {
+    @ExceptionHandler(UploadsBusyException.class)
+    ResponseEntity<ProblemDetail> busy(UploadsBusyException e, HttpServletRequest request) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .body(problem(429, "uploads-busy", "Too many uploads", e.getMessage(), request));
+    }
+
+    @ExceptionHandler(AdminAccessDeniedException.class)
+    ResponseEntity<ProblemDetail> denied(AdminAccessDeniedException e, HttpServletRequest request) {
+        AdminRefusal r = e.refusal();
+        return ResponseEntity.status(r.status()).body(problem(r.status(), r.type(), r.title(), r.detail(), request));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<?> failure(Exception e, HttpServletRequest request, WebRequest web) {
+        try {
+            ResponseEntity<Object> mvc = mvcErrors.handleException(e, web);
+            if (mvc != null) {
+                return mvc;
+            }
+        } catch (Exception notSpringMvcs) {
+            // not one of Spring MVC's exceptions: pgkeep's mapping below
+        }
         FailureStatus mapped = FailureStatus.of(e);
         if (mapped.status() >= 500) {
             log.error("pgkeep admin request {} {} failed", request.getMethod(), request.getRequestURI(), e);
         }
-        String detail = mapped.type().equals("internal-error")
-                ? "Unexpected error; see the application log."
-                : FailureStatus.detail(e);
+        String detail = FailureStatus.publicDetail(e);
         return ResponseEntity.status(mapped.status())
                 .body(problem(mapped.status(), mapped.type(), mapped.title(), detail, request));
     }

@@ -23,6 +23,8 @@ import dev.pgkeep.spring.TestDatabases;
 import dev.pgkeep.spring.health.PgkeepHealthIndicator;
 import dev.pgkeep.spring.schedule.ScheduleClaim;
 import dev.pgkeep.spring.schedule.ScheduledBackups;
+import dev.pgkeep.spring.web.AdminAccess;
+import dev.pgkeep.spring.web.AdminRequestGuard;
 import dev.pgkeep.spring.web.PgkeepAdminController;
 import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresServer;
@@ -46,6 +48,7 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -318,7 +321,14 @@ class PgkeepAutoConfigurationTest {
                 });
         web.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
                 .withPropertyValues("pgkeep.admin.allow-unsecured=true")
-                .run(context -> assertThat(context).hasSingleBean(PgkeepAdminController.class));
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PgkeepAdminController.class);
+                    // unsecured still refuses cross-site requests and caps uploads, through the same filter
+                    assertThat(context).hasSingleBean(AdminRequestGuard.class);
+                    assertThat(context).hasBean("pgkeepAdminRequestGuardRegistration");
+                    assertThat(context.getBean(AdminAccess.class).check(new MockHttpServletRequest()))
+                            .isNull();
+                });
         web.withPropertyValues("pgkeep.admin.base-path=/ops/db/")
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("pgkeep.admin.base-path"));
         web.withPropertyValues("pgkeep.admin.enabled=false")
@@ -380,7 +390,9 @@ class PgkeepAutoConfigurationTest {
                 PgkeepWebAutoConfiguration.class,
                 PgkeepSchedulerAutoConfiguration.class,
                 PgkeepHealthAutoConfiguration.class,
-                PgkeepMetricsAutoConfiguration.class));
+                PgkeepMetricsAutoConfiguration.class,
+                PgkeepSanitizingAutoConfiguration.class,
+                AdminEndpointsConfiguration.class));
         // nested configurations (optional adapters, secured/unsecured admin) too, however deep
         for (int i = 0; i < configurations.size(); i++) {
             configurations.addAll(Arrays.asList(configurations.get(i).getDeclaredClasses()));

@@ -89,7 +89,28 @@ public final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
     }
 
-    public Answer postMultipart(String path, @Nullable String token, byte[] file, Map<String, String> fields) {
+    /** Any request with extra headers (Origin, Sec-Fetch-Site...); {@code contentType} null sends no body. */
+    public Answer send(
+            String method,
+            String path,
+            @Nullable String token,
+            Map<String, String> headers,
+            @Nullable String contentType,
+            byte[] body) {
+        HttpRequest.Builder b = request(path, token);
+        headers.forEach(b::header);
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b.method(
+                method,
+                body.length == 0 && contentType == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** The multipart/form-data body {@link #postMultipart} sends, and its content type. */
+    public static Map.Entry<String, byte[]> multipart(byte[] file, Map<String, String> fields) {
         String boundary = "pgkeep" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
@@ -106,9 +127,12 @@ public final class AdminClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return send(request(path, token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        return Map.entry("multipart/form-data; boundary=" + boundary, body.toByteArray());
+    }
+
+    public Answer postMultipart(String path, @Nullable String token, byte[] file, Map<String, String> fields) {
+        Map.Entry<String, byte[]> body = multipart(file, fields);
+        return send("POST", path, token, Map.of(), body.getKey(), body.getValue());
     }
 
     /** Polls a job's Location until it finished, and returns its last state. */

@@ -39,6 +39,7 @@ class AdminEndpointsTest {
         registry.add("pgkeep.schedule.enabled", () -> "false");
         registry.add("pgkeep.admin.max-upload-size", () -> "2MB");
         registry.add("pgkeep.restore.max-decoded-size", () -> "16MB");
+        registry.add("pgkeep.restore.allowed-targets", () -> "starter_upload*");
         registry.add("spring.servlet.multipart.max-file-size", () -> "10MB");
         registry.add("spring.servlet.multipart.max-request-size", () -> "10MB");
     }

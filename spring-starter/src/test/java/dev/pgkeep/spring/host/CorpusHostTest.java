@@ -41,6 +41,7 @@ class CorpusHostTest {
         TestDatabases.register(registry, database);
         registry.add("pgkeep.repository", repo::toString);
         registry.add("pgkeep.schedule.enabled", () -> "false");
+        registry.add("pgkeep.restore.allowed-targets", () -> "starter_catalog_copy*");
     }
 
     @LocalServerPort

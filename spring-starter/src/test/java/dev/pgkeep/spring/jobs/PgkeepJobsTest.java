@@ -40,6 +40,39 @@ class PgkeepJobsTest {
     }
 
     @Test
+    void anUnexpectedFailuresMessageStaysInTheLogAsInTheHttpProblemsAndPgkeepsOwnAreShown() {
+        try (PgkeepJobs jobs = new PgkeepJobs(1, 4, Duration.ofMinutes(10), clock)) {
+            Job raw = jobs.submit(
+                    "restore",
+                    "shop",
+                    null,
+                    () -> {
+                        throw new java.io.UncheckedIOException(
+                                "cannot write /tmp/pgkeep-upload-42.archive for alice@db.internal:5432",
+                                new java.io.IOException("No space left on device"));
+                    },
+                    null);
+            Job.JobError error = awaitFinished(jobs, raw.id()).error();
+            assertThat(error.status()).isEqualTo(500);
+            assertThat(error.type()).isEqualTo("internal-error");
+            assertThat(error.detail())
+                    .isEqualTo("Unexpected error; see the application log.")
+                    .isEqualTo(FailureStatus.publicDetail(new IllegalStateException("/tmp/x alice@host")));
+            Job guarded = jobs.submit(
+                    "restore",
+                    "shop",
+                    null,
+                    () -> {
+                        throw new dev.pgkeep.core.SafetyGuardException("Database 'shop' holds 3 user table(s).")
+                                .withRemedy(dev.pgkeep.core.PgkeepException.Remedy.FORCE, "shop");
+                    },
+                    null);
+            assertThat(awaitFinished(jobs, guarded.id()).error().detail())
+                    .isEqualTo("Database 'shop' holds 3 user table(s). Send \"force\": true to restore over it.");
+        }
+    }
+
+    @Test
     void keepsResultsAndErrorsForTheConfiguredTimeThenForgetsThem() {
         try (PgkeepJobs jobs = new PgkeepJobs(1, 4, Duration.ofMinutes(10), clock)) {
             Job ok = jobs.submit("backup", "shop", null, () -> "done", null);

@@ -26,18 +26,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code restore}: guards first (production confirmation, an existing or missing target, user tables without force),
- * then the archive is staged and proven intact, the tools are chosen for the target server, a safety backup is taken
+ * {@code restore}: guards first (never PostgreSQL's own or a template database, production confirmation, an existing
+ * or missing target, user tables without force), then the archive is staged and proven intact, the guards on the
+ * target's state are checked again (staging may take long), the tools are chosen for the target server, a safety backup is taken
  * when restoring over tables, the target is created like the source when asked, and pg_restore runs. A database
  * pgkeep created is dropped again when the restore fails.
  */
 public final class RestoreCommand {
     private static final Logger log = LoggerFactory.getLogger(RestoreCommand.class);
+
+    /** PostgreSQL's own databases: never a restore target, whatever the front end. */
+    static final Set<String> NEVER_TARGETS = Set.of("template0", "template1", "postgres");
 
     private final CommandContext c;
     private final BackupCommand backups;
@@ -60,6 +65,12 @@ public final class RestoreCommand {
     private RestoreResult restore(RestoreRequest request, OperationEvents.Run run) {
         DatabaseConnection target = request.target();
         String targetName = target.database();
+        if (NEVER_TARGETS.contains(targetName)) {
+            throw new SafetyGuardException("'" + targetName + "' is PostgreSQL's "
+                    + (targetName.equals("postgres") ? "maintenance database" : "template database")
+                    + ", which pgkeep never restores into (tools connect to postgres, CREATE DATABASE copies"
+                    + " template1); restore into a database of your own. Nothing was changed.");
+        }
         if (request.production() && !targetName.equals(request.confirm())) {
             throw new SafetyGuardException("This is a production environment: restoring into '" + targetName
                             + "' needs a confirmation naming the target database. Nothing was changed.")
@@ -73,24 +84,15 @@ public final class RestoreCommand {
         List<String> warnings = schemaWarnings(manifest);
         Instant started = c.clock().instant();
         TargetDatabases.State state = c.targets().inspect(target);
-        if (request.createDatabase() && state.exists()) {
-            throw new BadInputException("Database '" + targetName + "' already exists.")
-                    .withRemedy(PgkeepException.Remedy.DO_NOT_CREATE, targetName);
-        }
-        if (!request.createDatabase() && !state.exists()) {
-            throw new BadInputException("Database '" + targetName + "' does not exist on " + target.describe() + ".")
-                    .withRemedy(PgkeepException.Remedy.CREATE, targetName);
-        }
-        if (state.userTables() > 0 && !request.force()) {
-            throw new SafetyGuardException("Database '" + targetName + "' holds " + state.userTables()
-                            + " user table(s); restoring replaces their contents. Nothing was changed.")
-                    .withRemedy(PgkeepException.Remedy.FORCE, targetName);
-        }
+        requireRestorable(request, state);
 
         try (StagedArchive archive = manifest != null
                 ? c.staging().stageStored(manifest, request.jobs() > 1)
                 : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path())) {
             run.storedBytes = archive.storedBytes();
+            // staging can take long (a download, an upload's decoding): the target may have changed meanwhile
+            state = c.targets().inspect(target);
+            requireRestorable(request, state);
             RestoreTarget restoreTarget = restoreTarget(c.tools(), target, state.serverVersion(), archive);
             // a selection names what the archive holds: a wrong name fails here, before anything changed
             TableOfContents.Selection selection = request.selective()
@@ -198,6 +200,30 @@ public final class RestoreCommand {
                         e.desc().equals("TABLE") ? rows.get(e.namespace() + "." + e.tag()) : null));
             }
             return new BackupContents(manifest == null ? null : manifest.id(), archive.describe(), items);
+        }
+    }
+
+    /** The guards on the target's state: it exists unless it is to be created, is no template, holds no tables without force. */
+    private static void requireRestorable(RestoreRequest request, TargetDatabases.State state) {
+        DatabaseConnection target = request.target();
+        String targetName = target.database();
+        if (request.createDatabase() && state.exists()) {
+            throw new BadInputException("Database '" + targetName + "' already exists.")
+                    .withRemedy(PgkeepException.Remedy.DO_NOT_CREATE, targetName);
+        }
+        if (!request.createDatabase() && !state.exists()) {
+            throw new BadInputException("Database '" + targetName + "' does not exist on " + target.describe() + ".")
+                    .withRemedy(PgkeepException.Remedy.CREATE, targetName);
+        }
+        if (state.template()) {
+            throw new SafetyGuardException("'" + targetName + "' is a template database (datistemplate), which"
+                    + " pgkeep never restores into: every database created from it would copy the restored contents."
+                    + " Nothing was changed.");
+        }
+        if (state.userTables() > 0 && !request.force()) {
+            throw new SafetyGuardException("Database '" + targetName + "' holds " + state.userTables()
+                            + " user table(s); restoring replaces their contents. Nothing was changed.")
+                    .withRemedy(PgkeepException.Remedy.FORCE, targetName);
         }
     }
 

@@ -16,25 +16,30 @@ public final class TargetDatabases {
         this.tools = tools;
     }
 
-    /** Whether the target exists, how many user tables it holds, and its server's version. */
-    public record State(boolean exists, int userTables, String serverVersion) {}
+    /**
+     * Whether the target exists, how many user tables it holds, its server's version, and whether it is a template
+     * database ({@code pg_database.datistemplate}: every {@code CREATE DATABASE} may copy it).
+     */
+    public record State(boolean exists, int userTables, String serverVersion, boolean template) {}
 
     public State inspect(DatabaseConnection target) {
         String[] existsAndVersion = tools.psqlValue(
                         maintenance(target),
-                        "SELECT count(*), current_setting('server_version') FROM pg_database WHERE datname = "
-                                + SqlText.literal(target.database()))
+                        "SELECT count(*), current_setting('server_version'), coalesce(bool_or(datistemplate), false)"
+                                + " FROM pg_database WHERE datname = " + SqlText.literal(target.database()))
                 .split("\t");
         String serverVersion = existsAndVersion.length > 1 ? existsAndVersion[1].strip() : "";
+        boolean template =
+                existsAndVersion.length > 2 && existsAndVersion[2].strip().equals("t");
         if ("0".equals(existsAndVersion[0])) {
-            return new State(false, 0, serverVersion);
+            return new State(false, 0, serverVersion, false);
         }
         String tables = tools.psqlValue(
                 target,
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid ="
                         + " c.relnamespace WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog',"
                         + " 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'");
-        return new State(true, Integer.parseInt(tables), serverVersion);
+        return new State(true, Integer.parseInt(tables), serverVersion, template);
     }
 
     /** The server's version, asked on its maintenance database (the target itself may not exist yet). */

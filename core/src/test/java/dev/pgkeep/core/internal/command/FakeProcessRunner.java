@@ -50,6 +50,15 @@ public final class FakeProcessRunner implements ProcessRunner {
         return this;
     }
 
+    /** Like {@link #on}, answering {@code first} the first time and {@code later} every time after. */
+    public FakeProcessRunner onceThen(String program, List<String> args, Answer first, Answer later) {
+        on(program, args, later);
+        java.util.function.Predicate<List<String>> matches = rules.get(0).matches();
+        java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+        rules.add(0, new Rule(c -> matches.test(c) && used.compareAndSet(false, true), first));
+        return this;
+    }
+
     /** Answers the command whose first word is exactly {@code path} (a program in one tools folder). */
     public FakeProcessRunner onPath(String path, Answer answer) {
         rules.add(0, new Rule(c -> c.get(0).equals(path), answer));

@@ -85,6 +85,43 @@ class RestoreCommandTest {
     }
 
     @Test
+    void postgresOwnAndTemplateDatabasesAreNeverTargetsEvenWithForce() {
+        target(true, 0);
+        for (String own : List.of("template0", "template1", "postgres")) {
+            assertThatThrownBy(() -> service.restore(RestoreRequest.builder(
+                                    RestoreSource.byId(backup.id().value()), CommandFixture.DB.withDatabase(own))
+                            .force(true)
+                            .build()))
+                    .hasMessageContaining("'" + own + "' is PostgreSQL's")
+                    .satisfies(e -> assertThat(((PgkeepException) e).kind()).isEqualTo(ErrorKind.REFUSED));
+        }
+        fx.runner.on("psql", List.of("FROM pg_database WHERE datname"), Answer.ok("1\t16.4\tt\n"));
+        assertThatThrownBy(() -> service.restore(request().force(true).build()))
+                .hasMessageContaining("template database (datistemplate)")
+                .satisfies(e -> assertThat(((PgkeepException) e).kind()).isEqualTo(ErrorKind.REFUSED));
+        assertThat(fx.runner.commandsOf("pg_restore")).isEmpty();
+    }
+
+    @Test
+    void theTargetIsCheckedAgainAfterStagingAndTablesThatAppearedMeanwhileNeedForce() {
+        fx.runner.on("psql", List.of("FROM pg_database WHERE datname"), Answer.ok("1\t16.4\n"));
+        fx.runner.onceThen("psql", List.of("FROM pg_class c JOIN pg_namespace"), Answer.ok("0\n"), Answer.ok("2\n"));
+        fx.runner.on("pg_restore", List.of("--exit-on-error"), Answer.ok(""));
+        assertThatThrownBy(() -> service.restore(request().build()))
+                .hasMessageContaining("holds 2 user table(s)")
+                .satisfies(e -> assertThat(((PgkeepException) e).remedy()).isEqualTo(PgkeepException.Remedy.FORCE));
+        assertThat(fx.runner.commandsOf("pg_restore")).noneMatch(c -> c.contains("--exit-on-error"));
+
+        fx.runner.onceThen(
+                "psql", List.of("FROM pg_database WHERE datname"), Answer.ok("0\t16.4\n"), Answer.ok("1\t16.4\n"));
+        assertThatThrownBy(() -> service.restore(request().createDatabase(true).build()))
+                .satisfies(e ->
+                        assertThat(((PgkeepException) e).remedy()).isEqualTo(PgkeepException.Remedy.DO_NOT_CREATE));
+        assertThat(fx.runner.commandsOf("psql"))
+                .noneMatch(c -> String.join(" ", c).contains("CREATE DATABASE"));
+    }
+
+    @Test
     void anUnknownBackupIsNotFound() {
         assertThatThrownBy(() ->
                         service.restore(RestoreRequest.builder(RestoreSource.byId("20200101T000000Z-abcd"), TARGET)

@@ -1,0 +1,26 @@
+package dev.pgkeep.spring.security;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The authorization matrix in a host whose own rules let any authenticated caller in ({@code anyRequest().authenticated()}). */
+@SpringBootTest(classes = Hosts.Authenticated.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AuthenticatedHostMatrixTest extends AuthorizationMatrix {
+    static final Fixture FIXTURE = new Fixture();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        register(registry, FIXTURE, "/admin/db");
+    }
+
+    @Override
+    Fixture fixture() {
+        return FIXTURE;
+    }
+
+    @Override
+    String base() {
+        return "/admin/db";
+    }
+}
