@@ -8,7 +8,11 @@ REPO ?= $(PGKEEP_REPO)
 BACKUP ?=
 TARGET ?= $(DB)
 
-.PHONY: db-backup db-restore db-list test
+.PHONY: demo db-backup db-restore db-list test
+
+# the whole cycle on a throwaway PostgreSQL cluster; needs only a JDK and PostgreSQL's programs
+demo:
+	$(PGKEEP) demo
 
 db-backup:
 	$(PGKEEP) backup $(if $(DB),--db "$(DB)") $(if $(REPO),--repo "$(REPO)")

@@ -43,6 +43,11 @@ final class CliEnvironment implements AutoCloseable {
         return err;
     }
 
+    /** The environment variables the command was started with. */
+    Map<String, String> variables() {
+        return env;
+    }
+
     @Nullable
     String getenv(String name) {
         String value = env.get(name);
@@ -129,7 +134,9 @@ final class CliEnvironment implements AutoCloseable {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose(args) ? "info" : "warn");
         // the audit trail (one JSON line per event) goes to stderr only when asked for
-        System.setProperty("org.slf4j.simpleLogger.log.pgkeep.audit", verbose(args) ? "info" : "warn");
+        // (the demo's refused restore is expected: its audit warning would only alarm)
+        boolean demo = args.length > 0 && args[0].equals("demo");
+        System.setProperty("org.slf4j.simpleLogger.log.pgkeep.audit", verbose(args) ? "info" : demo ? "off" : "warn");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             PruneCommand.class,
             DeleteCommand.class,
-            DoctorCommand.class
+            DoctorCommand.class,
+            DemoCommand.class
         },
         footer = {
             "",
