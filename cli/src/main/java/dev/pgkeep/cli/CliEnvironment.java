@@ -10,6 +10,7 @@ import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.spi.StorageAdapterFactory;
 import dev.pgkeep.core.storage.StorageAdapters;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +53,19 @@ final class CliEnvironment implements AutoCloseable {
     String getenv(String name) {
         String value = env.get(name);
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The zone times are shown in: {@code TZ} when set and valid, else the system's. */
+    ZoneId zone() {
+        String tz = getenv("TZ");
+        if (tz != null) {
+            try {
+                return ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz);
+            } catch (java.time.DateTimeException e) {
+                // a POSIX TZ rule Java does not read: the JVM's own reading of it
+            }
+        }
+        return ZoneId.systemDefault();
     }
 
     boolean production() {

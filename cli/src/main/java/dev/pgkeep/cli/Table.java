@@ -62,7 +62,7 @@ final class Table {
                     }
                 }
             }
-            lines.add(line.toString());
+            lines.add(line.toString().stripTrailing());
         }
         return lines;
     }
