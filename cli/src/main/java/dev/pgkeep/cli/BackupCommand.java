@@ -23,6 +23,7 @@ final class BackupCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
+            defaultValue = "${env:PGKEEP_DB}",
             description = "postgresql://user@host:port/db or jdbc:postgresql://... (default: $PGKEEP_DB, then libpq's"
                     + " PGHOST/PGPORT/PGUSER/PGDATABASE).")
     @Nullable

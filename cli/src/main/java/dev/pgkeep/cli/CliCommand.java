@@ -37,9 +37,9 @@ abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
         return env.service(storage, database, encryptor).toolsDirectories(toolsFolders());
     }
 
-    /** {@code --pg-bin}, else {@code PGKEEP_PG_BIN}; empty for the standard places. */
+    /** {@code --pg-bin} (default {@code PGKEEP_PG_BIN}); empty for the standard places. */
     List<Path> toolsFolders() {
-        String folders = common.pgBin != null ? common.pgBin : env.getenv("PGKEEP_PG_BIN");
-        return folders == null ? List.of() : PostgresTools.splitPath(folders);
+        String folders = common.pgBin;
+        return folders == null || folders.isBlank() ? List.of() : PostgresTools.splitPath(folders);
     }
 }

@@ -73,13 +73,13 @@ final class CliEnvironment implements AutoCloseable {
     }
 
     /**
-     * {@code --db}, else {@code PGKEEP_DB}, else libpq's own variables: host, port, user and password stay with libpq
-     * (inherited by pg_dump), and the database is {@code PGDATABASE}, {@code PGUSER} or the OS user, as libpq does.
+     * {@code --db} (whose default is {@code PGKEEP_DB}), else libpq's own variables: host, port, user and password
+     * stay with libpq (inherited by pg_dump), and the database is {@code PGDATABASE}, {@code PGUSER} or the OS user,
+     * as libpq does.
      */
     DatabaseConnection database(@Nullable String url) {
-        String chosen = url != null ? url : getenv("PGKEEP_DB");
-        if (chosen != null) {
-            return DatabaseConnection.parse(chosen);
+        if (url != null && !url.isBlank()) {
+            return DatabaseConnection.parse(url);
         }
         String name = getenv("PGDATABASE");
         if (name == null) {
@@ -91,10 +91,10 @@ final class CliEnvironment implements AutoCloseable {
         return new DatabaseConnection(null, null, name, null, null, Map.of());
     }
 
-    /** {@code --repo} (a path, {@code file:///path} or {@code s3://bucket/prefix?...}), else {@code PGKEEP_REPO}. */
+    /** {@code --repo} (a path, {@code file:///path} or {@code s3://bucket/prefix?...}; default {@code PGKEEP_REPO}). */
     StorageAdapter storage(@Nullable String repo) {
-        String chosen = repo != null ? repo : getenv("PGKEEP_REPO");
-        if (chosen == null) {
+        String chosen = repo;
+        if (chosen == null || chosen.isBlank()) {
             throw new BadInputException("No repository: give --repo PATH|s3://bucket/prefix or set PGKEEP_REPO.");
         }
         StorageAdapter storage = StorageAdapters.open(chosen, StorageAdapterFactory.Context.of(Map.of()));
@@ -110,13 +110,13 @@ final class CliEnvironment implements AutoCloseable {
                 .database(database)
                 .encryptor(encryptor)
                 .auditSink(new Slf4jJsonAuditSink());
-        Repositories.alerts(slackWebhook != null ? slackWebhook : getenv("PGKEEP_SLACK_WEBHOOK"))
+        Repositories.alerts(slackWebhook == null || slackWebhook.isBlank() ? null : slackWebhook)
                 .map(this::closeLater)
                 .ifPresent(builder::auditSink);
         return builder;
     }
 
-    /** {@code --slack-webhook}, which wins over {@code PGKEEP_SLACK_WEBHOOK}. */
+    /** {@code --slack-webhook} (default {@code PGKEEP_SLACK_WEBHOOK}). */
     void slackWebhook(@Nullable String url) {
         this.slackWebhook = url;
     }

@@ -44,8 +44,7 @@ final class DemoCommand extends CliCommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = env.out();
-        String folders = common.pgBin != null ? common.pgBin : env.getenv("PGKEEP_PG_BIN");
-        Path serverBin = LocalCluster.locate("initdb", folders);
+        Path serverBin = LocalCluster.locate("initdb", common.pgBin);
         Path work = Files.createTempDirectory("pgkeep-demo-");
         Cleanup cleanup = new Cleanup(work);
         Thread hook = new Thread(cleanup::run, "pgkeep-demo-cleanup");

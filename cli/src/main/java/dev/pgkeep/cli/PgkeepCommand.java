@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             PruneCommand.class,
             DeleteCommand.class,
             DoctorCommand.class,
-            DemoCommand.class
+            DemoCommand.class,
+            CompletionCommand.class
         },
         footer = {
             "",
@@ -42,6 +43,7 @@ public final class PgkeepCommand {
         CliEnvironment.configureLogging(args);
         CliEnvironment environment = new CliEnvironment(env, out, err);
         CommandLine cli = new CommandLine(new PgkeepCommand(), new CliFactory(environment));
+        cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

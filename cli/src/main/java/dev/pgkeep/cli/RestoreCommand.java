@@ -28,7 +28,8 @@ final class RestoreCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
-            description = "Target database URL (default: $PGKEEP_DB, then" + " libpq's variables).")
+            defaultValue = "${env:PGKEEP_DB}",
+            description = "Target database URL (default: $PGKEEP_DB, then libpq's variables).")
     @Nullable
     String db;
 
@@ -100,7 +101,7 @@ final class RestoreCommand extends CliCommand {
         if (source.file != null) {
             from = RestoreSource.file(source.file);
             // a safety backup still needs a home: the repository if given, else a folder next to the file
-            if (common.repo != null || env.getenv("PGKEEP_REPO") != null) {
+            if (common.repo != null) {
                 storage = env.storage(common.repo);
             } else {
                 scratchRepo = source.file.toAbsolutePath().resolveSibling("pgkeep-safety-backups");

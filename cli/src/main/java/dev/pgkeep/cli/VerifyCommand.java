@@ -44,8 +44,9 @@ final class VerifyCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
-            description = "With --restore-test: any database on the server to"
-                    + " use (pgkeep creates and drops its own scratch database there).")
+            defaultValue = "${env:PGKEEP_DB}",
+            description = "With --restore-test: any database on the server to use (pgkeep creates and drops its"
+                    + " own scratch database there; default: $PGKEEP_DB, then libpq's variables).")
     @Nullable
     String db;
 
