@@ -19,7 +19,7 @@ final class CommonOptions {
 
     @Option(
             names = "--pg-bin",
-            paramLabel = "DIR[:DIR...]",
+            paramLabel = "DIRS",
             defaultValue = "${env:PGKEEP_PG_BIN}",
             description = "Folders holding pg_dump, pg_restore and psql, one per PostgreSQL major, separated by ':'"
                     + " (default: $PGKEEP_PG_BIN, else /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin, Homebrew's"
