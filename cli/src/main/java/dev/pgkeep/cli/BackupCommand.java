@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep backup}. */
@@ -54,6 +55,9 @@ final class BackupCommand extends CliCommand {
     @Nullable
     String label;
 
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
+
     @Override
     public Integer call() {
         DatabaseConnection database = env.database(db);
@@ -61,9 +65,10 @@ final class BackupCommand extends CliCommand {
         BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
                 .codec(Codec.of(compression, level))
                 .build();
-        progress("Backing up " + database.describe() + " to " + storage.describe() + " ...");
+        progress("Backing up " + database.describe() + " to " + storage.describe() + " ...", progressOptions);
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)
+                        .withProgress(progressListener("backup", progressOptions))
                         .withActor(System.getProperty("user.name"), null))
                 .manifest();
         if (common.json) {

@@ -3,9 +3,11 @@ package dev.pgkeep.cli;
 import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PostgresTools;
+import dev.pgkeep.core.ProgressListener;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -25,10 +27,36 @@ abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
 
     /** Says what is starting on stderr, only when a person watches a terminal and no JSON was asked for. */
     void progress(String message) {
-        if (!common.json && System.console() != null) {
+        progress(message, null);
+    }
+
+    void progress(String message, @Nullable ProgressOptions options) {
+        if (!common.json && (options == null || !options.quiet) && ProgressDisplay.stderrIsTerminal()) {
             env.err().println(message);
             env.err().flush();
         }
+    }
+
+    /**
+     * Core's progress shown on stderr: in place on a terminal, periodic lines with {@code --progress}, nothing with
+     * {@code --json} or {@code --quiet}.
+     */
+    ProgressListener progressListener(String operation, ProgressOptions options) {
+        if (common.json || options.quiet) {
+            return ProgressListener.NONE;
+        }
+        boolean terminal = ProgressDisplay.stderrIsTerminal();
+        if (!terminal && options.seconds == null) {
+            return ProgressListener.NONE;
+        }
+        double seconds = options.seconds == null ? ProgressOptions.DEFAULT_SECONDS : options.seconds;
+        int width = 120;
+        String columns = env.getenv("COLUMNS");
+        if (columns != null && columns.matches("\\d{2,4}")) {
+            width = Integer.parseInt(columns);
+        }
+        return new ProgressDisplay(
+                operation, env.err(), terminal, Duration.ofMillis((long) (Math.max(0, seconds) * 1000)), width);
     }
 
     /** A service builder for this command's repository and tools. */

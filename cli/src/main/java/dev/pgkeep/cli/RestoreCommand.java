@@ -79,6 +79,9 @@ final class RestoreCommand extends CliCommand {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
+
     @Option(names = "--no-safety-backup", description = "Do not back up the target before restoring over it.")
     boolean noSafetyBackup;
 
@@ -114,7 +117,7 @@ final class RestoreCommand extends CliCommand {
         BackupService service =
                 service(storage, null, Repositories.decryptor(decryption, env)).build();
 
-        progress("Restoring into " + target.describe() + " (checksum first) ...");
+        progress("Restoring into " + target.describe() + " (checksum first) ...", progressOptions);
         RestoreResult result = service.restore(RestoreRequest.builder(from, target)
                 .createDatabase(create)
                 .jobs(jobs)
@@ -127,6 +130,7 @@ final class RestoreCommand extends CliCommand {
                 .safetyBackup(!noSafetyBackup)
                 .trigger(Trigger.CLI)
                 .actor(System.getProperty("user.name"), null)
+                .progress(progressListener("restore", progressOptions))
                 .build());
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -53,6 +53,9 @@ final class VerifyCommand extends CliCommand {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
+
     @Override
     public Integer call() {
         BackupService service = service(env.storage(common.repo), null, Repositories.decryptor(decryption, env))
@@ -63,7 +66,7 @@ final class VerifyCommand extends CliCommand {
         VerifyRequest request = restoreTest
                 ? VerifyRequest.withRestoreTest(from, env.database(db), Trigger.CLI)
                 : VerifyRequest.of(from, Trigger.CLI);
-        VerifyResult result = service.verify(request);
+        VerifyResult result = service.verify(request.withProgress(progressListener("verify", progressOptions)));
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("backupId", result.backupId().value());

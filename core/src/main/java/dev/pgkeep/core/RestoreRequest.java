@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param confirm the target database name, required when {@code production} is set
  * @param production whether the production guard is on (every restore needs {@code confirm})
  * @param safetyBackup take a backup of the target (label {@code pre-restore}) before changing it
+ * @param progress hears how far the restore is ({@link ProgressListener#NONE} for nothing)
  */
 public record RestoreRequest(
         RestoreSource source,
@@ -30,9 +31,13 @@ public record RestoreRequest(
         boolean safetyBackup,
         Trigger trigger,
         @Nullable String actor,
-        @Nullable String clientAddress) {
+        @Nullable String clientAddress,
+        ProgressListener progress) {
 
     public RestoreRequest {
+        if (progress == null) {
+            progress = ProgressListener.NONE;
+        }
         if (jobs < 1) {
             throw new BadInputException("--jobs must be at least 1, got " + jobs + ".");
         }
@@ -62,6 +67,7 @@ public record RestoreRequest(
         private Trigger trigger = Trigger.API;
         private @Nullable String actor;
         private @Nullable String clientAddress;
+        private ProgressListener progress = ProgressListener.NONE;
 
         private Builder(RestoreSource source, DatabaseConnection target) {
             this.source = source;
@@ -124,6 +130,12 @@ public record RestoreRequest(
             return this;
         }
 
+        /** Hears how far the restore is: the checksum pass, then the archive streaming into pg_restore. */
+        public Builder progress(ProgressListener value) {
+            this.progress = value;
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(
                     source,
@@ -139,7 +151,8 @@ public record RestoreRequest(
                     safetyBackup,
                     trigger,
                     actor,
-                    clientAddress);
+                    clientAddress,
+                    progress);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.internal.archive.DatabaseProperties;
+import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.archive.StagedArchive;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
@@ -68,6 +69,7 @@ public final class RestoreCommand {
         }
         Instant started = c.clock().instant();
         TargetDatabases.State state = c.targets().inspect(target);
+        ProgressMeter meter = ProgressMeter.of(request.progress());
         if (request.createDatabase() && state.exists()) {
             throw new BadInputException("Database '" + targetName + "' already exists.")
                     .withRemedy(PgkeepException.Remedy.DO_NOT_CREATE, targetName);
@@ -83,8 +85,8 @@ public final class RestoreCommand {
         }
 
         try (StagedArchive archive = manifest != null
-                ? c.staging().stageStored(manifest, request.jobs() > 1)
-                : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path())) {
+                ? c.staging().stageStored(manifest, request.jobs() > 1, meter)
+                : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path(), meter)) {
             run.storedBytes = archive.storedBytes();
             RestoreTarget restoreTarget = restoreTarget(c.tools(), target, state.serverVersion(), archive);
             BackupId safetyId = null;
