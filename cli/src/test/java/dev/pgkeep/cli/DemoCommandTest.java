@@ -2,9 +2,7 @@ package dev.pgkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.pgkeep.testsupport.Sockets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,15 +66,8 @@ class DemoCommandTest {
         assertThat(work.find()).as(printed).isTrue();
         assertThat(Path.of(work.group(1))).doesNotExist();
         assertThat(clusterFolder).doesNotExist();
-        assertThat(accepts(port)).as("a server still listens on port " + port).isFalse();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        assertThat(Sockets.acceptsOnLoopback(port))
+                .as("a server still listens on port " + port)
+                .isFalse();
     }
 }
