@@ -171,7 +171,7 @@ final class DemoCommand extends CliCommand {
         try (PrintWriter child = new PrintWriter(captured)) {
             Map<String, String> variables = new HashMap<>(env.variables());
             variables.keySet().removeIf(k -> k.startsWith("PGKEEP_") && !k.equals("PGKEEP_PG_BIN"));
-            exit = PgkeepCommand.run(argv.toArray(String[]::new), variables, child, child);
+            exit = PgkeepCommand.runConfigured(argv.toArray(String[]::new), variables, child, child);
         }
         String output = captured.toString().strip();
         if (!output.isEmpty()) {

@@ -41,6 +41,11 @@ public final class PgkeepCommand {
     /** Runs one command line; the seam the tests use (no System.exit, injectable environment and streams). */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CliEnvironment.configureLogging(args);
+        return runConfigured(args, env, out, err);
+    }
+
+    /** {@link #run} with the logging as it is: the demo's steps keep the demo's (no audit warnings). */
+    static int runConfigured(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CliEnvironment environment = new CliEnvironment(env, out, err);
         CommandLine cli = new CommandLine(new PgkeepCommand(), new CliFactory(environment));
         cli.setDefaultValueProvider(new EnvironmentDefaults(environment));

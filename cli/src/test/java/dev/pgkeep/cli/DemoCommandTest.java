@@ -42,6 +42,20 @@ class DemoCommandTest {
     }
 
     @Test
+    void inItsOwnJvmItExitsZeroAndKeepsStderrClean(@TempDir Path dir) throws Exception {
+        Process demo = CliProcess.start(dir, Map.of(), "demo");
+        assertThat(demo.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        String printed = Files.readString(dir.resolve("out.txt"));
+        assertThat(demo.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("Demo passed");
+        // the refused restore is the demo's point: no audit warning about it
+        assertThat(Files.readString(dir.resolve("err.txt"))).isEmpty();
+        Matcher cluster = CLUSTER.matcher(printed);
+        assertThat(cluster.find()).isTrue();
+        assertNothingLeft(printed, Path.of(cluster.group(1)), Integer.parseInt(cluster.group(2)));
+    }
+
+    @Test
     void anInterruptStopsTheClusterAndRemovesItsFolders(@TempDir Path dir) throws Exception {
         Process demo = CliProcess.start(dir, Map.of(), "demo");
         Path out = dir.resolve("out.txt");
