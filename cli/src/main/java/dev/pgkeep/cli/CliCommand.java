@@ -20,6 +20,8 @@ abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
 
     CliEnvironment env;
 
+    private @Nullable ProgressDisplay display;
+
     @Override
     public void environment(CliEnvironment environment) {
         this.env = environment;
@@ -50,13 +52,19 @@ abstract class CliCommand implements Callable<Integer>, CliEnvironment.Aware {
             return ProgressListener.NONE;
         }
         double seconds = options.seconds == null ? ProgressOptions.DEFAULT_SECONDS : options.seconds;
-        int width = 120;
-        String columns = env.getenv("COLUMNS");
-        if (columns != null && columns.matches("\\d{2,4}")) {
-            width = Integer.parseInt(columns);
-        }
-        return new ProgressDisplay(
+        int width = terminal ? ProgressDisplay.terminalWidth(env.getenv("COLUMNS")) : Integer.MAX_VALUE;
+        ProgressDisplay shown = new ProgressDisplay(
                 operation, env.err(), terminal, Duration.ofMillis((long) (Math.max(0, seconds) * 1000)), width);
+        display = shown;
+        return shown;
+    }
+
+    /** Ends a progress line an error interrupted (called before the error is printed). */
+    void endProgressLine() {
+        ProgressDisplay shown = display;
+        if (shown != null) {
+            shown.endLine();
+        }
     }
 
     /** A service builder for this command's repository and tools. */

@@ -54,6 +54,9 @@ public final class PgkeepCommand {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean json =
                     parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
+            if (commandLine.getCommand() instanceof CliCommand command) {
+                command.endProgressLine();
+            }
             int code = ExitCodes.of(e);
             String message = e instanceof PgkeepException pe ? CliHints.message(pe) : e.toString();
             if (json) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shows core's {@link Progress} on stderr: on a terminal one line rewritten in place ({@code \r}, padded over the
@@ -34,7 +35,7 @@ final class ProgressDisplay implements ProgressListener {
     }
 
     @Override
-    public void onProgress(Progress p) {
+    public synchronized void onProgress(Progress p) {
         if (terminal) {
             String line = line(operation, p);
             if (line.length() > width - 1) {
@@ -57,6 +58,43 @@ final class ProgressDisplay implements ProgressListener {
             err.println("pgkeep: " + line(operation, p));
             err.flush();
         }
+    }
+
+    /** Ends a line left open by a phase that did not finish (the operation failed), so the error starts clean. */
+    synchronized void endLine() {
+        if (terminal && previousLength > 0) {
+            err.print("\n");
+            err.flush();
+            previousLength = 0;
+        }
+    }
+
+    /**
+     * The terminal's width: {@code COLUMNS} when exported, else what {@code stty size} says about the controlling
+     * terminal, else 80.
+     */
+    static int terminalWidth(@Nullable String columns) {
+        if (columns != null && columns.matches("\\d{2,4}")) {
+            return Integer.parseInt(columns);
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size")
+                    .redirectInput(new java.io.File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String size = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && stty.exitValue() == 0) {
+                String[] rowsColumns = size.strip().split("\\s+");
+                if (rowsColumns.length == 2 && rowsColumns[1].matches("\\d{2,4}")) {
+                    return Integer.parseInt(rowsColumns[1]);
+                }
+            }
+        } catch (IOException e) {
+            // no stty or no controlling terminal
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
     }
 
     /** {@code backup dumping: 120.0 MiB from pg_dump, 30.1 MiB stored, 40.0 MiB/s, 3 s, ~25% (ETA ~9 s), ...}. */

@@ -93,4 +93,23 @@ class ProgressDisplayTest {
         all.onProgress(dumping(100 * MIB, 25 * MIB, 4, false));
         assertThat(every.toString().lines()).hasSize(2);
     }
+
+    @Test
+    void aLineLeftOpenByAFailureIsEndedBeforeTheErrorAndAFinishedOneIsNot() {
+        StringWriter text = new StringWriter();
+        ProgressDisplay display =
+                new ProgressDisplay("backup", new PrintWriter(text), true, Duration.ofSeconds(10), 200);
+        display.onProgress(dumping(100 * MIB, 25 * MIB, 4, false));
+        display.endLine();
+        assertThat(text.toString()).endsWith("public.orders\n");
+        display.onProgress(dumping(300 * MIB, 80 * MIB, 9, true));
+        int length = text.toString().length();
+        display.endLine();
+        assertThat(text.toString()).hasSize(length);
+    }
+
+    @Test
+    void theWidthComesFromColumnsWhenExported() {
+        assertThat(ProgressDisplay.terminalWidth("132")).isEqualTo(132);
+    }
 }
