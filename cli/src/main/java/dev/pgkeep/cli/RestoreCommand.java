@@ -104,7 +104,7 @@ final class RestoreCommand extends CliCommand {
         if (source.file != null) {
             from = RestoreSource.file(source.file);
             // a safety backup still needs a home: the repository if given, else a folder next to the file
-            if (common.repo != null) {
+            if (common.repo != null && !common.repo.isBlank()) {
                 storage = env.storage(common.repo);
             } else {
                 scratchRepo = source.file.toAbsolutePath().resolveSibling("pgkeep-safety-backups");
