@@ -8,7 +8,16 @@ REPO ?= $(PGKEEP_REPO)
 BACKUP ?=
 TARGET ?= $(DB)
 
-.PHONY: db-backup db-restore db-list test
+.PHONY: demo example db-backup db-restore db-list test
+
+# the whole cycle on a throwaway PostgreSQL cluster; needs only a JDK and PostgreSQL's programs
+demo:
+	$(PGKEEP) demo
+
+# the example Spring Boot app; without DATABASE_URL it runs on a throwaway PostgreSQL and prints a token to try it
+example:
+	./mvnw -B -q -pl examples/spring-boot-app -am package -DskipTests -Dspotless.check.skip=true
+	cd examples/spring-boot-app && java -jar $$(ls target/pgkeep-example-spring-boot-app-*.jar | head -n 1)
 
 db-backup:
 	$(PGKEEP) backup $(if $(DB),--db "$(DB)") $(if $(REPO),--repo "$(REPO)")

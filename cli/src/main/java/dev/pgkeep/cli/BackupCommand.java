@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep backup}. */
@@ -25,6 +26,7 @@ final class BackupCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
+            defaultValue = "${env:PGKEEP_DB}",
             description = "postgresql://user@host:port/db or jdbc:postgresql://... (default: $PGKEEP_DB, then libpq's"
                     + " PGHOST/PGPORT/PGUSER/PGDATABASE).")
     @Nullable
@@ -62,6 +64,9 @@ final class BackupCommand extends CliCommand {
                     + " is reported and alerted but does not fail the backup.")
     List<String> copyTo = new ArrayList<>();
 
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
+
     @Override
     public Integer call() {
         DatabaseConnection database = env.database(db);
@@ -69,9 +74,10 @@ final class BackupCommand extends CliCommand {
         BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
                 .codec(Codec.of(compression, level))
                 .build();
-        progress("Backing up " + database.describe() + " to " + storage.describe() + " ...");
+        progress("Backing up " + database.describe() + " to " + storage.describe() + " ...", progressOptions);
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)
+                        .withProgress(progressListener("backup", progressOptions))
                         .withActor(System.getProperty("user.name"), null))
                 .manifest();
         List<Map<String, Object>> copies = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.spi.StorageAdapterFactory;
 import dev.pgkeep.core.storage.StorageAdapters;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,10 +44,28 @@ final class CliEnvironment implements AutoCloseable {
         return err;
     }
 
+    /** The environment variables the command was started with. */
+    Map<String, String> variables() {
+        return env;
+    }
+
     @Nullable
     String getenv(String name) {
         String value = env.get(name);
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The zone times are shown in: {@code TZ} when set and valid, else the system's. */
+    ZoneId zone() {
+        String tz = getenv("TZ");
+        if (tz != null) {
+            try {
+                return ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz);
+            } catch (java.time.DateTimeException e) {
+                // a POSIX TZ rule Java does not read: the JVM's own reading of it
+            }
+        }
+        return ZoneId.systemDefault();
     }
 
     boolean production() {
@@ -54,13 +73,13 @@ final class CliEnvironment implements AutoCloseable {
     }
 
     /**
-     * {@code --db}, else {@code PGKEEP_DB}, else libpq's own variables: host, port, user and password stay with libpq
-     * (inherited by pg_dump), and the database is {@code PGDATABASE}, {@code PGUSER} or the OS user, as libpq does.
+     * {@code --db} (whose default is {@code PGKEEP_DB}), else libpq's own variables: host, port, user and password
+     * stay with libpq (inherited by pg_dump), and the database is {@code PGDATABASE}, {@code PGUSER} or the OS user,
+     * as libpq does.
      */
     DatabaseConnection database(@Nullable String url) {
-        String chosen = url != null ? url : getenv("PGKEEP_DB");
-        if (chosen != null) {
-            return DatabaseConnection.parse(chosen);
+        if (url != null && !url.isBlank()) {
+            return DatabaseConnection.parse(url);
         }
         String name = getenv("PGDATABASE");
         if (name == null) {
@@ -72,10 +91,10 @@ final class CliEnvironment implements AutoCloseable {
         return new DatabaseConnection(null, null, name, null, null, Map.of());
     }
 
-    /** {@code --repo} (a path, {@code file:///path} or {@code s3://bucket/prefix?...}), else {@code PGKEEP_REPO}. */
+    /** {@code --repo} (a path, {@code file:///path} or {@code s3://bucket/prefix?...}; default {@code PGKEEP_REPO}). */
     StorageAdapter storage(@Nullable String repo) {
-        String chosen = repo != null ? repo : getenv("PGKEEP_REPO");
-        if (chosen == null) {
+        String chosen = repo;
+        if (chosen == null || chosen.isBlank()) {
             throw new BadInputException("No repository: give --repo PATH|s3://bucket/prefix or set PGKEEP_REPO.");
         }
         StorageAdapter storage = StorageAdapters.open(chosen, StorageAdapterFactory.Context.of(Map.of()));
@@ -91,13 +110,13 @@ final class CliEnvironment implements AutoCloseable {
                 .database(database)
                 .encryptor(encryptor)
                 .auditSink(new Slf4jJsonAuditSink());
-        Repositories.alerts(slackWebhook != null ? slackWebhook : getenv("PGKEEP_SLACK_WEBHOOK"))
+        Repositories.alerts(slackWebhook == null || slackWebhook.isBlank() ? null : slackWebhook)
                 .map(this::closeLater)
                 .ifPresent(builder::auditSink);
         return builder;
     }
 
-    /** {@code --slack-webhook}, which wins over {@code PGKEEP_SLACK_WEBHOOK}. */
+    /** {@code --slack-webhook} (default {@code PGKEEP_SLACK_WEBHOOK}). */
     void slackWebhook(@Nullable String url) {
         this.slackWebhook = url;
     }
@@ -129,7 +148,9 @@ final class CliEnvironment implements AutoCloseable {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose(args) ? "info" : "warn");
         // the audit trail (one JSON line per event) goes to stderr only when asked for
-        System.setProperty("org.slf4j.simpleLogger.log.pgkeep.audit", verbose(args) ? "info" : "warn");
+        // (the demo's refused restore is expected: its audit warning would only alarm)
+        boolean demo = args.length > 0 && args[0].equals("demo");
+        System.setProperty("org.slf4j.simpleLogger.log.pgkeep.audit", verbose(args) ? "info" : demo ? "off" : "warn");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");

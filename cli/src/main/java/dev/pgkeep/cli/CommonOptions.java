@@ -8,6 +8,7 @@ final class CommonOptions {
     @Option(
             names = "--repo",
             paramLabel = "URI",
+            defaultValue = "${env:PGKEEP_REPO}",
             description = "Repository: a folder, file:///path or s3://bucket/prefix?endpoint=...&region=..."
                     + "&path-style=true (default: $PGKEEP_REPO).")
     @Nullable
@@ -18,7 +19,8 @@ final class CommonOptions {
 
     @Option(
             names = "--pg-bin",
-            paramLabel = "DIR[:DIR...]",
+            paramLabel = "DIRS",
+            defaultValue = "${env:PGKEEP_PG_BIN}",
             description = "Folders holding pg_dump, pg_restore and psql, one per PostgreSQL major, separated by ':'"
                     + " (default: $PGKEEP_PG_BIN, else /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin, Homebrew's"
                     + " postgresql@*, PATH). Each server gets the tools of its major, else the nearest newer.")
@@ -28,6 +30,7 @@ final class CommonOptions {
     @Option(
             names = "--slack-webhook",
             paramLabel = "URL",
+            defaultValue = "${env:PGKEEP_SLACK_WEBHOOK}",
             description = "Post failures to this Slack incoming webhook (default: $PGKEEP_SLACK_WEBHOOK).")
     @Nullable
     String slackWebhook;

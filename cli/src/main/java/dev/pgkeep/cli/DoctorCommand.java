@@ -21,14 +21,14 @@ final class DoctorCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
+            defaultValue = "${env:PGKEEP_DB}",
             description = "The server to check (default: $PGKEEP_DB; none: list the tools only).")
     @Nullable
     String db;
 
     @Override
     public Integer call() {
-        String url = db != null ? db : env.getenv("PGKEEP_DB");
-        DatabaseConnection server = url == null ? null : env.database(url);
+        DatabaseConnection server = db == null || db.isBlank() ? null : env.database(db);
         PostgresTools report = PostgresTools.discover(toolsFolders(), ProcessRunner.local(), server);
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

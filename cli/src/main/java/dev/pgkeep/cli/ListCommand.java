@@ -3,8 +3,6 @@ package dev.pgkeep.cli;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.spi.Encryptor;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +16,6 @@ import picocli.CommandLine.Option;
         description = "List the good backups in the repository, newest first.",
         mixinStandardHelpOptions = true)
 final class ListCommand extends CliCommand {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-
     @Option(names = "--database", paramLabel = "NAME", description = "Only this database's backups.")
     @Nullable
     String database;
@@ -41,30 +36,26 @@ final class ListCommand extends CliCommand {
             env.out().println("No backups" + (database != null ? " of " + database : "") + ".");
             return 0;
         }
-        env.out()
-                .printf(
-                        "%-29s  %-20s  %-20s  %10s  %-9s  %-10s  %s%n",
-                        "ID", "DATABASE", "COMPLETED (UTC)", "SIZE", "CODEC", "ENCRYPTED", "VERIFIED / LABEL");
+        Table table = new Table("ID", "DATABASE", "COMPLETED", "SIZE", "CODEC", "ENCRYPTED", "VERIFIED", "LABEL")
+                .alignRight(3);
         for (BackupManifest m : backups) {
-            String verified = m.verification() == null
-                    ? "-"
-                    : (m.verification().ok() ? "ok " : "FAILED ")
-                            + m.verification().method();
-            env.out()
-                    .printf(
-                            "%-29s  %-20s  %-20s  %10s  %-9s  %-10s  %s%s%n",
-                            m.id(),
-                            m.database(),
-                            TIME.format(m.completedAt()),
-                            Output.bytes(m.storedBytes()),
-                            m.compression().codec(),
-                            m.encryption() == null
-                                    ? "no"
-                                    : m.encryption().type() + " ("
-                                            + m.encryption().recipients().size() + ")",
-                            verified,
-                            m.label() == null ? "" : " / " + m.label());
+            table.row(
+                    m.id().value(),
+                    m.database(),
+                    Output.time(m.completedAt(), env.zone()),
+                    Output.bytes(m.storedBytes()),
+                    m.compression().codec(),
+                    m.encryption() == null
+                            ? "no"
+                            : m.encryption().type() + " ("
+                                    + m.encryption().recipients().size() + ")",
+                    m.verification() == null
+                            ? "-"
+                            : (m.verification().ok() ? "ok " : "FAILED ")
+                                    + m.verification().method(),
+                    m.label() == null ? "" : m.label());
         }
+        table.print(env.out());
         return 0;
     }
 }

@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
             PruneCommand.class,
             DeleteCommand.class,
             CopyCommand.class,
-            DoctorCommand.class
+            DoctorCommand.class,
+            DemoCommand.class,
+            CompletionCommand.class
         },
         footer = {
             "",
@@ -41,13 +43,22 @@ public final class PgkeepCommand {
     /** Runs one command line; the seam the tests use (no System.exit, injectable environment and streams). */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CliEnvironment.configureLogging(args);
+        return runConfigured(args, env, out, err);
+    }
+
+    /** {@link #run} with the logging as it is: the demo's steps keep the demo's (no audit warnings). */
+    static int runConfigured(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CliEnvironment environment = new CliEnvironment(env, out, err);
         CommandLine cli = new CommandLine(new PgkeepCommand(), new CliFactory(environment));
+        cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean json =
                     parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
+            if (commandLine.getCommand() instanceof CliCommand command) {
+                command.endProgressLine();
+            }
             int code = ExitCodes.of(e);
             String message = e instanceof PgkeepException pe ? CliHints.message(pe) : e.toString();
             if (json) {

@@ -33,7 +33,8 @@ final class RestoreCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
-            description = "Target database URL (default: $PGKEEP_DB, then" + " libpq's variables).")
+            defaultValue = "${env:PGKEEP_DB}",
+            description = "Target database URL (default: $PGKEEP_DB, then libpq's variables).")
     @Nullable
     String db;
 
@@ -83,6 +84,9 @@ final class RestoreCommand extends CliCommand {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
+
     @Option(names = "--no-safety-backup", description = "Do not back up the target before restoring over it.")
     boolean noSafetyBackup;
 
@@ -127,7 +131,7 @@ final class RestoreCommand extends CliCommand {
         if (source.file != null) {
             from = RestoreSource.file(source.file);
             // a safety backup still needs a home: the repository if given, else a folder next to the file
-            if (common.repo != null || env.getenv("PGKEEP_REPO") != null) {
+            if (common.repo != null && !common.repo.isBlank()) {
                 storage = env.storage(common.repo);
             } else {
                 scratchRepo = source.file.toAbsolutePath().resolveSibling("pgkeep-safety-backups");
@@ -140,7 +144,7 @@ final class RestoreCommand extends CliCommand {
         BackupService service =
                 service(storage, null, Repositories.decryptor(decryption, env)).build();
 
-        progress("Restoring into " + target.describe() + " (checksum first) ...");
+        progress("Restoring into " + target.describe() + " (checksum first) ...", progressOptions);
         RestoreRequest.Builder request = RestoreRequest.builder(from, target)
                 .createDatabase(create)
                 .jobs(jobs)
@@ -152,7 +156,8 @@ final class RestoreCommand extends CliCommand {
                 .production(env.production())
                 .safetyBackup(!noSafetyBackup)
                 .trigger(Trigger.CLI)
-                .actor(System.getProperty("user.name"), null);
+                .actor(System.getProperty("user.name"), null)
+                .progress(progressListener("restore", progressOptions));
         tables.forEach(request::table);
         schemas.forEach(request::schema);
         RestoreResult result = service.restore(request.build());

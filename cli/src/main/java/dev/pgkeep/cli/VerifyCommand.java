@@ -44,13 +44,17 @@ final class VerifyCommand extends CliCommand {
     @Option(
             names = "--db",
             paramLabel = "URL",
-            description = "With --restore-test: any database on the server to"
-                    + " use (pgkeep creates and drops its own scratch database there).")
+            defaultValue = "${env:PGKEEP_DB}",
+            description = "With --restore-test: any database on the server to use (pgkeep creates and drops its"
+                    + " own scratch database there; default: $PGKEEP_DB, then libpq's variables).")
     @Nullable
     String db;
 
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
+
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
 
     @Override
     public Integer call() {
@@ -62,7 +66,7 @@ final class VerifyCommand extends CliCommand {
         VerifyRequest request = restoreTest
                 ? VerifyRequest.withRestoreTest(from, env.database(db), Trigger.CLI)
                 : VerifyRequest.of(from, Trigger.CLI);
-        VerifyResult result = service.verify(request);
+        VerifyResult result = service.verify(request.withProgress(progressListener("verify", progressOptions)));
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("backupId", result.backupId().value());

@@ -47,6 +47,38 @@ class CliEndToEndTest {
     }
 
     @Test
+    void listIsATableWithLocalTimesAndBinarySizesAndJsonStaysAsItWas(PostgresServer pg, @TempDir Path dir) {
+        String repo = dir.resolve("r").toString();
+        for (String label : new String[] {"first", "a much longer label"}) {
+            CliRun backup = CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo, "--label", label);
+            assertThat(backup.exitCode()).as(backup::toString).isZero();
+        }
+        Map<String, String> paris = new java.util.HashMap<>(env(pg));
+        paris.put("TZ", "Europe/Paris");
+        CliRun list = CliRun.run(paris, "list", "--repo", repo);
+        assertThat(list.exitCode()).as(list::toString).isZero();
+        java.util.List<String> lines = list.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).matches("ID +DATABASE +COMPLETED +SIZE +CODEC +ENCRYPTED +VERIFIED +LABEL");
+        int sizeEnds = lines.get(0).indexOf("SIZE") + "SIZE".length();
+        int codecStarts = lines.get(0).indexOf("CODEC");
+        for (String line : lines.subList(1, 3)) {
+            // CET in winter, CEST in summer; the UTC instant is alongside
+            assertThat(line)
+                    .containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d CES?T \\((\\d\\d-\\d\\d )?\\d\\d:\\d\\dZ\\)");
+            // sizes right-aligned under their header, in binary units
+            assertThat(line.substring(0, sizeEnds)).matches(".* \\d+(\\.\\d)? (B|KiB|MiB)");
+            assertThat(line.substring(codecStarts)).startsWith("zstd");
+        }
+        assertThat(lines.get(1)).endsWith("  a much longer label");
+        assertThat(lines.get(2)).endsWith("  first");
+
+        CliRun json = CliRun.run(paris, "list", "--repo", repo, "--json");
+        assertThat(json.out().strip()).startsWith("{\"backups\":[").contains("\"completedAt\":\"20");
+        assertThat(json.out()).doesNotContain("CET");
+    }
+
+    @Test
     void backupThenRestoreLatestIntoANewDatabaseReproducesItExactly(PostgresServer pg, @TempDir Path dir) {
         String repo = dir.resolve("r").toString();
         CliRun backup = CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo, "--json");

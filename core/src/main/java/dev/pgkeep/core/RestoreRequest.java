@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param tables restore only these tables ({@code SCHEMA.NAME}) with their data, indexes, constraints, sequences,
  *     comments, grants and the views that need only them; empty for everything
  * @param schemas restore only these schemas, every object in them; empty for everything
+ * @param progress hears how far the restore is ({@link ProgressListener#NONE} for nothing)
  */
 public record RestoreRequest(
         RestoreSource source,
@@ -37,9 +38,13 @@ public record RestoreRequest(
         @Nullable String actor,
         @Nullable String clientAddress,
         List<String> tables,
-        List<String> schemas) {
+        List<String> schemas,
+        ProgressListener progress) {
 
     public RestoreRequest {
+        if (progress == null) {
+            progress = ProgressListener.NONE;
+        }
         tables = List.copyOf(tables);
         schemas = List.copyOf(schemas);
         for (String schema : schemas) {
@@ -90,6 +95,7 @@ public record RestoreRequest(
         private @Nullable String clientAddress;
         private final List<String> tables = new ArrayList<>();
         private final List<String> schemas = new ArrayList<>();
+        private ProgressListener progress = ProgressListener.NONE;
 
         private Builder(RestoreSource source, DatabaseConnection target) {
             this.source = source;
@@ -164,6 +170,12 @@ public record RestoreRequest(
             return this;
         }
 
+        /** Hears how far the restore is: the checksum pass, then the archive streaming into pg_restore. */
+        public Builder progress(ProgressListener value) {
+            this.progress = value;
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(
                     source,
@@ -181,7 +193,8 @@ public record RestoreRequest(
                     actor,
                     clientAddress,
                     tables,
-                    schemas);
+                    schemas,
+                    progress);
         }
     }
 }

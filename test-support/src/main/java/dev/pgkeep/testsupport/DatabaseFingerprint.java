@@ -1,5 +1,6 @@
 package dev.pgkeep.testsupport;
 
+import dev.pgkeep.core.cluster.ExternalCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

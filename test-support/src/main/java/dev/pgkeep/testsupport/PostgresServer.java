@@ -1,11 +1,8 @@
 package dev.pgkeep.testsupport;
 
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.cluster.LocalCluster;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresServer implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
-    private static final Duration PSQL_TIMEOUT = Duration.ofMinutes(5);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
 
     private static @Nullable PostgresServer shared;
@@ -71,7 +66,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** A new private server; close it when done (a JVM shutdown hook stops it too, should a test forget). */
     public static PostgresServer start() {
-        String password = randomAlphanumeric(24);
+        String password = LocalCluster.randomPassword(24);
         String mode = Objects.requireNonNullElse(System.getenv("PGKEEP_TEST_POSTGRES"), "auto");
         PostgresServer server = null;
         if (!mode.equals("local") && containersPossible()) {
@@ -85,7 +80,7 @@ public final class PostgresServer implements AutoCloseable {
         }
         if (server == null) {
             Path serverBin = PostgresBinaries.locate("initdb");
-            server = new PostgresServer(LocalCluster.start(serverBin, SUPERUSER, password), password, serverBin);
+            server = new PostgresServer(local(LocalCluster.start(serverBin, SUPERUSER, password)), password, serverBin);
         }
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         return server;
@@ -113,11 +108,36 @@ public final class PostgresServer implements AutoCloseable {
      * against several PostgreSQL majors in one JVM.
      */
     public static PostgresServer start(Path serverBinDir, Path clientBinDir) {
-        String password = randomAlphanumeric(24);
-        PostgresServer server =
-                new PostgresServer(LocalCluster.start(serverBinDir, SUPERUSER, password), password, clientBinDir);
+        String password = LocalCluster.randomPassword(24);
+        PostgresServer server = new PostgresServer(
+                local(LocalCluster.start(serverBinDir, SUPERUSER, password)), password, clientBinDir);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         return server;
+    }
+
+    /** core's {@link LocalCluster} as one of the server kinds this class drives. */
+    private static ServerProcess local(LocalCluster cluster) {
+        return new ServerProcess() {
+            @Override
+            public String host() {
+                return cluster.host();
+            }
+
+            @Override
+            public int port() {
+                return cluster.port();
+            }
+
+            @Override
+            public void stop() {
+                cluster.close();
+            }
+
+            @Override
+            public String describe() {
+                return cluster.toString();
+            }
+        };
     }
 
     /** The address to connect to: {@code 127.0.0.1} for a local cluster. */
@@ -202,15 +222,7 @@ public final class PostgresServer implements AutoCloseable {
      * psql's standard error in the message when a statement fails.
      */
     public String psql(String database, String sql) {
-        List<String> command = List.of(
-                binDir.resolve("psql").toString(), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", database);
-        ExternalCommand.Result result =
-                ExternalCommand.run(command, clientEnvironment(database), null, sql, PSQL_TIMEOUT);
-        if (!result.succeeded()) {
-            throw new IllegalStateException("psql on database '" + database + "' failed (exit " + result.exitCode()
-                    + "): " + result.stderr().strip());
-        }
-        return result.stdout().replaceAll("[\r\n]+$", "");
+        return LocalCluster.psql(binDir, connection(database), sql);
     }
 
     /**
@@ -219,15 +231,7 @@ public final class PostgresServer implements AutoCloseable {
      * {@code PGDATABASE}.
      */
     public Map<String, String> clientEnvironment(String database) {
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((k, v) -> {
-            if (!k.startsWith("PG")) {
-                env.put(k, v);
-            }
-        });
-        env.putAll(connection(database).libpqEnvironment());
-        env.put("PGCONNECT_TIMEOUT", "10");
-        return env;
+        return LocalCluster.clientEnvironment(connection(database));
     }
 
     /** A fresh database name: {@code prefix} lowercased (non {@code [a-z0-9_]} become {@code _}) plus a random suffix. */
@@ -236,7 +240,7 @@ public final class PostgresServer implements AutoCloseable {
         if (clean.length() > 40) {
             clean = clean.substring(0, 40);
         }
-        return clean + "_" + randomAlphanumeric(10).toLowerCase(Locale.ROOT);
+        return clean + "_" + LocalCluster.randomPassword(10).toLowerCase(Locale.ROOT);
     }
 
     /** {@code "name"} with embedded double quotes doubled. */
@@ -276,14 +280,5 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public String toString() {
         return "PostgresServer[" + process.describe() + ", " + host() + ":" + port() + "]";
-    }
-
-    private static String randomAlphanumeric(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder sb = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return sb.toString();
     }
 }

@@ -1,7 +1,7 @@
 package dev.pgkeep.testsupport.corpus;
 
+import dev.pgkeep.core.cluster.ExternalCommand;
 import dev.pgkeep.testsupport.DatabaseFingerprint;
-import dev.pgkeep.testsupport.ExternalCommand;
 import dev.pgkeep.testsupport.PostgresServer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.pgkeep.testsupport.corpus;
 
 import dev.pgkeep.core.DatabaseConnection;
-import dev.pgkeep.testsupport.ExternalCommand;
+import dev.pgkeep.core.cluster.ExternalCommand;
 import dev.pgkeep.testsupport.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -58,6 +58,7 @@ public final class ArchiveInspector {
 
     private final CopyRowCounter rows = new CopyRowCounter();
     private int seenDataBlocks;
+    private @Nullable String currentTable;
 
     private final byte[] intBuffer = new byte[9];
     private int intFill;
@@ -139,6 +140,9 @@ public final class ArchiveInspector {
                     return;
                 }
                 seenDataBlocks++;
+                currentTable = blockType != BLK_DATA
+                        ? "large objects"
+                        : entry.namespace() == null ? entry.tag() : entry.namespace() + "." + entry.tag();
                 if (blockType == BLK_DATA) {
                     rows.startBlock("TABLE DATA".equals(entry.desc()) && h.compression() == 0 ? entry.dumpId() : null);
                     state = State.CHUNK_LENGTH;
@@ -285,6 +289,11 @@ public final class ArchiveInspector {
     }
 
     /** Rows per table, sorted by schema and name; {@code null} unless the archive is complete and uncompressed. */
+    /** The table (or {@code large objects}) whose data block streams past now; null before the first block. */
+    public @Nullable String currentTable() {
+        return currentTable;
+    }
+
     public @Nullable List<TableRows> tables() {
         ArchiveHeader h = header;
         if (h == null || !uncompressed() || !complete()) {

@@ -5,6 +5,7 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.Progress;
 import dev.pgkeep.core.StandardCodec;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.repository.RepositoryLayout;
@@ -52,7 +53,7 @@ public final class ArchiveStaging {
 
     // ---------------------------------------------------------------- stored backups
 
-    public StagedArchive stageStored(BackupManifest manifest, boolean plainFile) {
+    public StagedArchive stageStored(BackupManifest manifest, boolean plainFile, ProgressMeter meter) {
         if (manifest.encryption() != null && encryptor == Encryptor.NONE) {
             throw new BadInputException("Backup " + manifest.id() + " is encrypted ("
                             + manifest.encryption().type() + ", keys "
@@ -72,16 +73,17 @@ public final class ArchiveStaging {
             Optional<Path> local = storage.localFile(key);
             String sha;
             long size;
+            meter.start(Progress.CHECKSUM, manifest.storedBytes(), false);
             if (local.isPresent()) {
                 stored = local.get();
-                try (InputStream in = Files.newInputStream(stored)) {
+                try (InputStream in = meter.reading(Files.newInputStream(stored))) {
                     HashResult h = hash(in, null);
                     sha = h.sha256();
                     size = h.bytes();
                 }
             } else {
                 stored = newTempFile("stored", temporary);
-                try (InputStream in = storage.read(key);
+                try (InputStream in = meter.reading(storage.read(key));
                         OutputStream out = Files.newOutputStream(stored)) {
                     HashResult h = hash(in, out);
                     sha = h.sha256();
@@ -94,11 +96,12 @@ public final class ArchiveStaging {
                         + " and " + manifest.storedBytes() + " bytes. Nothing was restored; restore an older backup"
                         + " ('pgkeep list').");
             }
+            meter.finish();
             Path storedFile = stored;
             int dumpMajor = manifest.pgDumpVersion() == null ? 0 : PgTools.major(manifest.pgDumpVersion());
-            Opener decoded = () -> codec.decompress(decrypt(manifest, Files.newInputStream(storedFile)));
+            Opener decoded = () -> codec.decompress(decrypt(manifest, meter.reading(Files.newInputStream(storedFile))));
             StagedArchive streaming = new StagedArchive(
-                    "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, decoded, null);
+                    "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, decoded, null, meter);
             // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
             // before pg_restore starts, so that someone able to rewrite object and manifest alike still cannot get a
             // partly applied restore
@@ -106,11 +109,14 @@ public final class ArchiveStaging {
                 return streaming;
             }
             Path plain = newTempFile("plain", temporary);
+            meter.start(Progress.DECODING, size, false);
             try (InputStream in = decoded.open();
-                    OutputStream out = Files.newOutputStream(plain)) {
+                    OutputStream out = meter.writing(Files.newOutputStream(plain))) {
                 in.transferTo(out);
             }
-            return StagedArchive.onDisk("Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, plain);
+            meter.finish();
+            return StagedArchive.onDisk(
+                    "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, plain, meter);
         } catch (NoSuchFileException e) {
             deleteAll(temporary);
             throw new IntegrityException(
@@ -141,7 +147,7 @@ public final class ArchiveStaging {
 
     // ---------------------------------------------------------------- local files
 
-    public StagedArchive stageFile(Path file) {
+    public StagedArchive stageFile(Path file, ProgressMeter meter) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("No archive file at " + file + ".");
         }
@@ -150,8 +156,9 @@ public final class ArchiveStaging {
             long size = Files.size(file);
             Path plain = newTempFile("plain", temporary);
             ArchiveInspector inspector = new ArchiveInspector();
-            try (InputStream in = unwrap(Files.newInputStream(file), file.toString());
-                    OutputStream out = Files.newOutputStream(plain)) {
+            meter.start(Progress.DECODING, size, false);
+            try (InputStream in = unwrap(meter.reading(Files.newInputStream(file)), file.toString());
+                    OutputStream out = meter.writing(Files.newOutputStream(plain))) {
                 byte[] buffer = new byte[BUFFER];
                 int n;
                 long decoded = 0;
@@ -166,13 +173,14 @@ public final class ArchiveStaging {
                 }
                 inspector.finish();
             }
+            meter.finish();
             if (inspector.verdict() == ArchiveInspector.Verdict.DAMAGED) {
                 throw new IntegrityException(file + " is a damaged pg_dump archive: " + inspector.problem() + ".");
             }
             String dumpVersion = inspector.dumpVersion();
             int dumpMajor = dumpVersion == null ? 0 : PgTools.major(dumpVersion);
-            StagedArchive staged =
-                    StagedArchive.onDisk(file.getFileName().toString(), size, dumpMajor, temporary, tools, plain);
+            StagedArchive staged = StagedArchive.onDisk(
+                    file.getFileName().toString(), size, dumpMajor, temporary, tools, plain, meter);
             staged.checkArchive(null);
             return staged;
         } catch (IntegrityException | BadInputException e) {

@@ -30,7 +30,12 @@ public final class DumpStream {
      * fails. {@code storage} is flushed, not closed.
      */
     public static Outcome run(
-            RunningProcess pgDump, Codec codec, Encryptor encryptor, OutputStream storage, DumpChecks checks)
+            RunningProcess pgDump,
+            Codec codec,
+            Encryptor encryptor,
+            OutputStream storage,
+            DumpChecks checks,
+            ProgressMeter meter)
             throws IOException, InterruptedException {
         BoundedPipe pipe = new BoundedPipe(PIPE_BUFFERS, PIPE_BUFFER_SIZE);
         AtomicReference<@Nullable Throwable> producerFailure = new AtomicReference<>();
@@ -45,6 +50,10 @@ public final class DumpStream {
                             checks.update(buffer, 0, n);
                             compressed.write(buffer, 0, n);
                             dumpBytes[0] += n;
+                            if (meter.enabled()) {
+                                meter.table(checks.inspector().currentTable());
+                                meter.read(n);
+                            }
                         }
                         checks.finish();
                     } catch (Throwable t) {
@@ -57,7 +66,7 @@ public final class DumpStream {
         producer.setDaemon(true);
         producer.start();
 
-        CountingDigestOutputStream counted = new CountingDigestOutputStream(storage);
+        CountingDigestOutputStream counted = new CountingDigestOutputStream(meter.writing(storage));
         try {
             try (OutputStream encrypted = encryptor.encrypt(counted)) {
                 pipe.drainTo(encrypted);

@@ -3,6 +3,7 @@ package dev.pgkeep.core.internal.archive;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.Progress;
 import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
 import dev.pgkeep.core.internal.postgres.PgRestoreRun;
 import dev.pgkeep.core.internal.postgres.PgTools;
@@ -32,6 +33,7 @@ public final class StagedArchive implements AutoCloseable {
     private final PgTools tools;
     private final ArchiveStaging.Opener decoded;
     private final @Nullable Path plain;
+    private final ProgressMeter meter;
     private @Nullable ArchiveInspector headerRead;
 
     StagedArchive(
@@ -41,7 +43,9 @@ public final class StagedArchive implements AutoCloseable {
             List<Path> temporary,
             PgTools tools,
             ArchiveStaging.Opener decoded,
-            @Nullable Path plain) {
+            @Nullable Path plain,
+            ProgressMeter meter) {
+        this.meter = meter;
         this.name = name;
         this.storedBytes = storedBytes;
         this.dumpMajor = dumpMajor;
@@ -53,9 +57,15 @@ public final class StagedArchive implements AutoCloseable {
 
     /** A decoded archive in the local file {@code plain}. */
     static StagedArchive onDisk(
-            String name, long storedBytes, int dumpMajor, List<Path> temporary, PgTools tools, Path plain) {
+            String name,
+            long storedBytes,
+            int dumpMajor,
+            List<Path> temporary,
+            PgTools tools,
+            Path plain,
+            ProgressMeter meter) {
         return new StagedArchive(
-                name, storedBytes, dumpMajor, temporary, tools, () -> Files.newInputStream(plain), plain);
+                name, storedBytes, dumpMajor, temporary, tools, () -> Files.newInputStream(plain), plain, meter);
     }
 
     public long storedBytes() {
@@ -76,9 +86,13 @@ public final class StagedArchive implements AutoCloseable {
     public void restoreInto(RestoreTarget target, List<String> options) {
         Path file = plain;
         if (file != null) {
+            // pg_restore reads the file itself: only the elapsed time is known
+            meter.start(Progress.RESTORING, -1, false);
             PgRestoreRun.run(target, options, file, null, name);
+            meter.finish();
             return;
         }
+        meter.start(Progress.RESTORING, storedBytes, false);
         // open (and so decrypt the session key) before pg_restore starts: a wrong key fails with nothing touched
         try (InputStream in = new BufferedInputStream(decoded.open(), BUFFER)) {
             in.mark(8);
@@ -87,7 +101,8 @@ public final class StagedArchive implements AutoCloseable {
             if (!ArchiveInspector.startsWithMagic(head, head.length)) {
                 throw new IntegrityException(name + " does not decode to a pg_dump archive.");
             }
-            PgRestoreRun.run(target, options, null, in, name);
+            PgRestoreRun.run(target, options, null, meter.passing(in), name);
+            meter.finish();
         } catch (IOException e) {
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
         }
@@ -100,7 +115,10 @@ public final class StagedArchive implements AutoCloseable {
      * @return the number of table-of-contents entries
      */
     public int checkArchive(@Nullable List<BackupManifest.TableRows> expected) {
-        return ArchiveChecks.listAndInspect(tools, decoded, name, expected);
+        meter.start(Progress.CHECKING, plain != null ? -1 : storedBytes, false);
+        int entries = ArchiveChecks.listAndInspect(tools, decoded, name, expected);
+        meter.finish();
+        return entries;
     }
 
     /** The table of contents as {@code pg_restore --list --verbose} of the archive's tools reads it. */

@@ -9,8 +9,10 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.PgkeepVersion;
+import dev.pgkeep.core.Progress;
 import dev.pgkeep.core.internal.archive.DumpChecks;
 import dev.pgkeep.core.internal.archive.DumpStream;
+import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.ProcessOutput;
@@ -117,6 +119,8 @@ public final class BackupCommand {
                 + c.encryptor().fileSuffix();
         String dumpKey = RepositoryLayout.dumpKey(db.database(), id, dumpObject);
 
+        ProgressMeter meter = ProgressMeter.of(request.progress());
+        long estimate = meter.enabled() ? databaseSize(db) : -1;
         List<String> command = List.of(pgDump, "--format=custom", "--compress=0", "--no-password");
         RunningProcess process;
         try {
@@ -132,7 +136,8 @@ public final class BackupCommand {
                 DumpChecks checks = new DumpChecks(dumpTools)) {
             try {
                 process.stdin().close();
-                outcome = DumpStream.run(process, c.codec(), c.encryptor(), object.output(), checks);
+                meter.start(Progress.DUMPING, estimate, true);
+                outcome = DumpStream.run(process, c.codec(), c.encryptor(), object.output(), checks, meter);
                 int exit = process.waitFor();
                 if (exit != 0) {
                     throw new PgkeepException("pg_dump of " + db.describe() + " failed (exit code " + exit + "): "
@@ -149,6 +154,7 @@ public final class BackupCommand {
             }
             proof = checks.prove(db, outcome.dumpBytes());
             object.commit();
+            meter.finish();
         } catch (IOException e) {
             throw new PgkeepException(
                     "Cannot store the backup of " + db.describe() + " in "
@@ -191,6 +197,18 @@ public final class BackupCommand {
                 null);
         c.catalog().writeManifest(manifest);
         return manifest;
+    }
+
+    /** {@code pg_database_size}, the progress estimate's total (the dump is usually smaller); -1 when unknown. */
+    private long databaseSize(DatabaseConnection db) {
+        try {
+            return Long.parseLong(c.tools()
+                    .psqlValue(db, "SELECT pg_database_size(current_database())")
+                    .strip());
+        } catch (RuntimeException e) {
+            log.debug("No database size for the progress estimate: {}", e.toString());
+            return -1;
+        }
     }
 
     /** What to check for the failures people most often meet, in core's terms (front ends name their settings). */

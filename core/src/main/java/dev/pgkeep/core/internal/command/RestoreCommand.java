@@ -12,6 +12,7 @@ import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.internal.archive.DatabaseProperties;
+import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.archive.StagedArchive;
 import dev.pgkeep.core.internal.archive.TableOfContents;
 import dev.pgkeep.core.internal.events.OperationEvents;
@@ -84,11 +85,12 @@ public final class RestoreCommand {
         List<String> warnings = schemaWarnings(manifest);
         Instant started = c.clock().instant();
         TargetDatabases.State state = c.targets().inspect(target);
+        ProgressMeter meter = ProgressMeter.of(request.progress());
         requireRestorable(request, state);
 
         try (StagedArchive archive = manifest != null
-                ? c.staging().stageStored(manifest, request.jobs() > 1)
-                : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path())) {
+                ? c.staging().stageStored(manifest, request.jobs() > 1, meter)
+                : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path(), meter)) {
             run.storedBytes = archive.storedBytes();
             // staging can take long (a download, an upload's decoding): the target may have changed meanwhile
             state = c.targets().inspect(target);
@@ -188,8 +190,8 @@ public final class RestoreCommand {
             }
         }
         try (StagedArchive archive = manifest != null
-                ? c.staging().stageStored(manifest, false)
-                : c.staging().stageFile(((RestoreSource.LocalFile) source).path())) {
+                ? c.staging().stageStored(manifest, false, ProgressMeter.NONE)
+                : c.staging().stageFile(((RestoreSource.LocalFile) source).path(), ProgressMeter.NONE)) {
             List<BackupContents.Item> items = new ArrayList<>();
             for (TableOfContents.Entry e : archive.tableOfContents().entries()) {
                 items.add(new BackupContents.Item(

@@ -7,6 +7,7 @@ import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.VerifyResult;
+import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.archive.StagedArchive;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.RestoreTarget;
@@ -59,7 +60,8 @@ public final class VerifyCommand {
             try {
                 int entries;
                 Integer compared = null;
-                try (StagedArchive archive = c.staging().stageStored(manifest, false)) {
+                try (StagedArchive archive =
+                        c.staging().stageStored(manifest, false, ProgressMeter.of(request.progress()))) {
                     entries = archive.checkArchive(manifest.tables());
                     if (request.restoreTest()) {
                         DatabaseConnection server = request.scratchServer();

@@ -1,5 +1,8 @@
-package dev.pgkeep.testsupport;
+package dev.pgkeep.core.cluster;
 
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.PostgresTools;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,11 +17,14 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -26,33 +32,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL cluster made by {@code initdb} in a temporary folder and run by {@code pg_ctl} on a free loopback port.
- * As root it runs the server as the {@code postgres} OS user, because initdb and pg_ctl refuse to run as root.
+ * A throwaway PostgreSQL cluster made by {@code initdb} in a temporary folder and run by {@code pg_ctl} on a free
+ * loopback port, with scram-sha-256 password authentication over TCP. As root it runs the server as the
+ * {@code postgres} OS user (initdb and pg_ctl refuse root), and every folder the server needs is that user's.
+ * {@link #close()} stops the server and deletes the folder; clusters left by a killed JVM are removed by the next
+ * {@link #start}. For demos, example applications and tests: {@code pgkeep demo} and the test kit's
+ * {@code PostgresServer} both use it.
  */
-final class LocalCluster implements ServerProcess {
+public final class LocalCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
     private static final String OS_USER = "postgres";
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PSQL_TIMEOUT = Duration.ofMinutes(5);
     private static final int START_ATTEMPTS = 3;
     private static final String OWNER_FILE = "owner.pid";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path binDir;
     private final Path baseDir;
     private final Path dataDir;
     private final boolean asPostgresUser;
     private final int port;
+    private final String superuser;
+    private final String password;
     private boolean stopped;
 
-    private LocalCluster(Path binDir, Path baseDir, boolean asPostgresUser, int port) {
+    private LocalCluster(
+            Path binDir, Path baseDir, boolean asPostgresUser, int port, String superuser, String password) {
         this.binDir = binDir;
         this.baseDir = baseDir;
         this.dataDir = baseDir.resolve("data");
         this.asPostgresUser = asPostgresUser;
         this.port = port;
+        this.superuser = superuser;
+        this.password = password;
     }
 
-    static LocalCluster start(Path binDir, String superuser, String password) {
+    /** Starts a cluster whose superuser is {@code postgres} with a random password. */
+    public static LocalCluster start(Path binDir) {
+        return start(binDir, OS_USER, randomPassword(24));
+    }
+
+    /**
+     * Starts a cluster with the {@code initdb}, {@code pg_ctl} and {@code postgres} of {@code binDir}; fails with
+     * the server's log when it does not start.
+     */
+    public static LocalCluster start(Path binDir, String superuser, String password) {
         boolean asPostgresUser = runningAsRoot();
         Path baseDir = null;
         try {
@@ -95,7 +121,7 @@ final class LocalCluster implements ServerProcess {
             String lastFailure = "";
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int port = freeLoopbackPort();
-                LocalCluster cluster = new LocalCluster(binDir, baseDir, asPostgresUser, port);
+                LocalCluster cluster = new LocalCluster(binDir, baseDir, asPostgresUser, port, superuser, password);
                 String failure = cluster.pgCtlStart(socketDir);
                 if (failure == null) {
                     log.info("Started PostgreSQL from {} on 127.0.0.1:{} in {}", binDir, port, baseDir);
@@ -120,21 +146,7 @@ final class LocalCluster implements ServerProcess {
         String options = "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1 -c fsync=off"
                 + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50";
         Path logFile = baseDir.resolve("server-" + port + ".log");
-        ExternalCommand.Result result = runServerTool(
-                asPostgresUser,
-                baseDir,
-                PG_CTL_TIMEOUT,
-                binDir.resolve("pg_ctl").toString(),
-                "-D",
-                dataDir.toString(),
-                "-l",
-                logFile.toString(),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                options,
-                "start");
+        ExternalCommand.Result result = pgCtl("-l", logFile.toString(), "-w", "-t", "60", "-o", options, "start");
         if (result.succeeded()) {
             return null;
         }
@@ -153,18 +165,85 @@ final class LocalCluster implements ServerProcess {
                 + serverLog;
     }
 
-    @Override
+    /** {@code 127.0.0.1}. */
     public String host() {
         return "127.0.0.1";
     }
 
-    @Override
     public int port() {
         return port;
     }
 
+    public String superuser() {
+        return superuser;
+    }
+
+    /** The superuser's password; give it to client programs through the environment, never argv. */
+    public String password() {
+        return password;
+    }
+
+    /** The folder of the server programs (and, on most installs, of psql, pg_dump and pg_restore). */
+    public Path binDir() {
+        return binDir;
+    }
+
+    /** The temporary folder holding the data directory, the socket and the server log; gone after close. */
+    public Path folder() {
+        return baseDir;
+    }
+
+    /** How to connect to {@code database} on this cluster as the superuser. */
+    public DatabaseConnection connection(String database) {
+        return DatabaseConnection.of(host(), port, database, superuser, password);
+    }
+
+    /**
+     * Runs {@code sql} (one or more statements, on standard input) with {@code psql -X -A -t -q -v ON_ERROR_STOP=1}
+     * as the superuser and returns its standard output without trailing line breaks; fails with psql's error.
+     */
+    public String psql(String database, String sql) {
+        return psql(binDir, connection(database), sql);
+    }
+
+    /** {@link #psql(String, String)} with the {@code psql} of {@code binDir}, for any server. */
+    public static String psql(Path binDir, DatabaseConnection connection, String sql) {
+        List<String> command =
+                List.of(binDir.resolve("psql").toString(), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1");
+        ExternalCommand.Result result =
+                ExternalCommand.run(command, clientEnvironment(connection), null, sql, PSQL_TIMEOUT);
+        if (!result.succeeded()) {
+            throw new IllegalStateException("psql on database '" + connection.database() + "' failed (exit "
+                    + result.exitCode() + "): " + result.stderr().strip());
+        }
+        return result.stdout().replaceAll("[\\r\\n]+$", "");
+    }
+
+    /** {@link #clientEnvironment(DatabaseConnection)} for {@code database} on this cluster as the superuser. */
+    public Map<String, String> clientEnvironment(String database) {
+        return clientEnvironment(connection(database));
+    }
+
+    /**
+     * The environment for a libpq client program (psql, pg_dump) connecting as {@code connection} says: the
+     * inherited one without any {@code PG*} variables (a developer's PGPORT must not redirect it), plus
+     * {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD}, {@code PGDATABASE}.
+     */
+    public static Map<String, String> clientEnvironment(DatabaseConnection connection) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (!k.startsWith("PG")) {
+                env.put(k, v);
+            }
+        });
+        env.putAll(connection.libpqEnvironment());
+        env.put("PGCONNECT_TIMEOUT", "10");
+        return env;
+    }
+
+    /** Stops the server (immediate mode) and deletes its folder; safe to call twice and from a shutdown hook. */
     @Override
-    public synchronized void stop() {
+    public synchronized void close() {
         if (stopped) {
             return;
         }
@@ -173,31 +252,40 @@ final class LocalCluster implements ServerProcess {
         deleteTree(baseDir);
     }
 
+    /** Whether {@link #close()} ran. */
+    public synchronized boolean closed() {
+        return stopped;
+    }
+
+    private ExternalCommand.Result pgCtl(String... arguments) {
+        List<String> argv = new ArrayList<>(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString()));
+        argv.addAll(List.of(arguments));
+        return runServerTool(asPostgresUser, baseDir, PG_CTL_TIMEOUT, argv.toArray(String[]::new));
+    }
+
     private void stopServer() {
         if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
             return;
         }
-        ExternalCommand.Result result = runServerTool(
-                asPostgresUser,
-                baseDir,
-                PG_CTL_TIMEOUT,
-                binDir.resolve("pg_ctl").toString(),
-                "-D",
-                dataDir.toString(),
-                "-m",
-                "immediate",
-                "-w",
-                "-t",
-                "30",
-                "stop");
+        ExternalCommand.Result result = pgCtl("-m", "immediate", "-w", "-t", "30", "stop");
         if (!result.succeeded()) {
             log.warn("pg_ctl stop failed for {}: {}", dataDir, (result.stderr() + result.stdout()).strip());
         }
     }
 
     @Override
-    public String describe() {
-        return "local cluster " + dataDir + " (" + binDir + ")";
+    public String toString() {
+        return "local cluster " + dataDir + " (" + binDir + ") on " + host() + ":" + port;
+    }
+
+    /** A password of {@code length} letters and digits (URL-safe), from a secure random source. */
+    public static String randomPassword(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return sb.toString();
     }
 
     private static ExternalCommand.Result runServerTool(
@@ -230,7 +318,8 @@ final class LocalCluster implements ServerProcess {
                 + " root, so install util-linux or run the tests as a non-root user.");
     }
 
-    static boolean runningAsRoot() {
+    /** Whether this JVM runs as root (then the server runs as the {@code postgres} OS user). */
+    public static boolean runningAsRoot() {
         if ("root".equals(System.getProperty("user.name"))) {
             return true;
         }
@@ -268,7 +357,7 @@ final class LocalCluster implements ServerProcess {
                     continue;
                 }
                 log.info("Removing PostgreSQL cluster {} left by dead JVM {}", dir, pid);
-                new LocalCluster(binDir, dir, asPostgresUser, 0).stop();
+                new LocalCluster(binDir, dir, asPostgresUser, 0, OS_USER, "").close();
             }
         } catch (IOException | RuntimeException e) {
             log.debug("Could not look for clusters of dead test JVMs in {}: {}", parent, e.toString());
@@ -308,7 +397,8 @@ final class LocalCluster implements ServerProcess {
         }
     }
 
-    static void deleteTree(@Nullable Path root) {
+    /** Deletes a folder and everything in it, logging what it could not delete. */
+    public static void deleteTree(@Nullable Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }
@@ -329,5 +419,67 @@ final class LocalCluster implements ServerProcess {
         } catch (IOException e) {
             log.warn("Could not delete {} completely: {}", root, e.getMessage());
         }
+    }
+
+    /**
+     * The folder holding {@code program} (e.g. {@code initdb}): the first of {@code configured} (folders separated by
+     * ':', as {@code PGKEEP_PG_BIN} gives them) that has it, else the newest {@code /usr/lib/postgresql/<major>/bin},
+     * else PATH; fails with a message saying how to fix it.
+     */
+    public static Path locate(String program, @Nullable String configured) {
+        if (configured != null && !configured.isBlank()) {
+            // several folders (one per major, as pgkeep itself takes them): the first that has the program
+            for (Path dir : PostgresTools.splitPath(configured)) {
+                if (Files.isExecutable(dir.resolve(program))) {
+                    return dir;
+                }
+            }
+            throw new IllegalStateException("PGKEEP_PG_BIN=" + configured + " holds no executable '" + program
+                    + "'; point it at PostgreSQL bin folders (e.g. /usr/lib/postgresql/15/bin), separated by ':'.");
+        }
+        return newestDebianBin(program)
+                .or(() -> onPath(program))
+                .orElseThrow(() -> new IllegalStateException("No PostgreSQL '" + program
+                        + "' found in /usr/lib/postgresql/*/bin or on PATH; install PostgreSQL 15+ (apt-get install"
+                        + " postgresql-15) or set PGKEEP_PG_BIN to its bin folder."));
+    }
+
+    private static Optional<Path> newestDebianBin(String program) {
+        Path base = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(base)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(base)) {
+            return versions.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> Files.isExecutable(p.resolve("bin").resolve(program)))
+                    .max(Comparator.comparingInt(
+                            p -> Integer.parseInt(p.getFileName().toString())))
+                    .map(p -> p.resolve("bin"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Path> onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(entry).resolve(program);
+            if (Files.isExecutable(candidate)) {
+                try {
+                    // Debian's /usr/bin/psql is a wrapper script; the real folder keeps the tools of one version
+                    // together
+                    return Optional.of(candidate.toRealPath().getParent());
+                } catch (IOException e) {
+                    return Optional.of(candidate.getParent());
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.pgkeep.testsupport;
+package dev.pgkeep.core.cluster;
 
 import java.io.IOException;
 import java.io.OutputStream;
