@@ -83,13 +83,18 @@ public class PgkeepAdminController {
     public record BackupBody(
             @Nullable String database, @Nullable String label) {}
 
-    /** Body of {@code POST /restore} (JSON): restore a stored backup. */
+    /**
+     * Body of {@code POST /restore} (JSON): restore a stored backup; with {@code tables} ({@code SCHEMA.NAME}) or
+     * {@code schemas}, only those and what belongs to them.
+     */
     public record RestoreBody(
             @Nullable String backupId,
             @Nullable String targetDatabase,
             @Nullable String confirm,
             @Nullable Boolean force,
-            @Nullable Boolean create) {}
+            @Nullable Boolean create,
+            @Nullable List<String> tables,
+            @Nullable List<String> schemas) {}
 
     /** Body of {@code POST /backups/{id}/verify}; every field optional. */
     public record VerifyBody(@Nullable Boolean restoreTest) {}
@@ -121,16 +126,25 @@ public class PgkeepAdminController {
         BackupId id = BackupId.parse(body.backupId());
         BackupManifest manifest = service.get(id).orElseThrow(() -> notFound(id));
         String targetName = body.targetDatabase() != null ? body.targetDatabase() : manifest.database();
-        RestoreRequest request = restoreRequest(
+        RestoreRequest.Builder request = restoreRequest(
                         new RestoreSource.ById(id),
                         restoreTarget(targetName),
                         body.force(),
                         body.confirm(),
                         body.create())
-                .actor(actor(http), http.getRemoteAddr())
-                .build();
+                .actor(actor(http), http.getRemoteAddr());
+        if (body.tables() != null) {
+            body.tables().forEach(request::table);
+        }
+        if (body.schemas() != null) {
+            body.schemas().forEach(request::schema);
+        }
         Job job = jobs.submit(
-                "restore", targetName, "restore:" + targetName, () -> RestoreView.of(service.restore(request)), null);
+                "restore",
+                targetName,
+                "restore:" + targetName,
+                () -> RestoreView.of(service.restore(request.build())),
+                null);
         return accepted(job, http, "restore", targetName);
     }
 

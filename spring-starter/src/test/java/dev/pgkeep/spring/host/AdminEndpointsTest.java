@@ -184,6 +184,34 @@ class AdminEndpointsTest {
     }
 
     @Test
+    void oneTableOfABackupIntoANewDatabaseOverTheApi() {
+        String backupId = backup();
+        String target = PostgresServer.uniqueDatabaseName("starter_upload_table");
+        try {
+            AdminClient.Answer started = client.postJson(
+                    "/admin/db/restore",
+                    ADMIN,
+                    "{\"backupId\":\"" + backupId + "\",\"targetDatabase\":\"" + target
+                            + "\",\"create\":true,\"tables\":[\"inventory.items\"]}");
+            assertThat(started.status()).as(String.valueOf(started.json())).isEqualTo(202);
+            JsonNode done = client.awaitJob(started.location(), ADMIN);
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+            assertThat(done.path("result").path("leftOut").isArray()).isTrue();
+            assertThat(pg.psql(target, "select count(*) from inventory.items").strip())
+                    .isEqualTo(pg.psql(database, "select count(*) from inventory.items")
+                            .strip());
+            assertThat(pg.psql(
+                                    target,
+                                    "select count(*) from pg_tables where schemaname not in"
+                                            + " ('pg_catalog', 'information_schema')")
+                            .strip())
+                    .isEqualTo("1");
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+
+    @Test
     void uploadRestoreOfAValidArchiveIntoANewDatabase() throws IOException {
         DatabaseFingerprint original = DatabaseFingerprint.of(pg, database);
         byte[] archive = storedArchive(backup());
