@@ -3,6 +3,8 @@ package dev.pgkeep.cli;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupSet;
+import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.CopyRequest;
 import dev.pgkeep.core.CopyResult;
 import dev.pgkeep.core.DatabaseConnection;
@@ -58,6 +60,17 @@ final class BackupCommand extends CliCommand {
     String label;
 
     @Option(
+            names = "--all",
+            description = "Back up the whole server --db points at: its roles and every database (except postgres)"
+                    + " as one set.")
+    boolean all;
+
+    @Option(
+            names = "--with-role-passwords",
+            description = "With --all: include the roles' password hashes (only into an encrypted repository).")
+    boolean withRolePasswords;
+
+    @Option(
             names = "--copy-to",
             paramLabel = "URI",
             description = "After the backup is committed, copy it to this repository too (repeatable). A failed copy"
@@ -69,6 +82,12 @@ final class BackupCommand extends CliCommand {
 
     @Override
     public Integer call() {
+        if (all) {
+            return backupAll();
+        }
+        if (withRolePasswords) {
+            throw new BadInputException("--with-role-passwords goes with --all (role passwords are server globals).");
+        }
         DatabaseConnection database = env.database(db);
         StorageAdapter storage = env.storage(common.repo);
         BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
@@ -138,5 +157,31 @@ final class BackupCommand extends CliCommand {
                             outcome.get("to"), e.getMessage());
         }
         return outcome;
+    }
+
+    private int backupAll() {
+        DatabaseConnection server = env.database(db);
+        StorageAdapter storage = env.storage(common.repo);
+        BackupService service = service(storage, server, Repositories.encryptor(encryptTo))
+                .codec(Codec.of(compression, level))
+                .build();
+        progress("Backing up every database of " + server.describe() + " and its roles to " + storage.describe()
+                + " ...");
+        BackupSet set = service.backupAll(server, withRolePasswords, Trigger.CLI, System.getProperty("user.name"));
+        if (common.json) {
+            env.out().println(Output.json(set));
+        } else {
+            env.out()
+                    .printf(
+                            "Set %s of %s: %s%n",
+                            set.id(), server.describe(), set.complete() ? "complete" : "INCOMPLETE");
+            for (BackupSet.Part p : set.databases()) {
+                env.out().printf("  %-30s %s%n", p.database(), p.ok() ? p.backupId() : "FAILED: " + p.error());
+            }
+            if (!set.skipped().isEmpty()) {
+                env.out().printf("  not backed up: %s (PostgreSQL's maintenance database)%n", set.skipped());
+            }
+        }
+        return set.complete() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -2,6 +2,7 @@ package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupSet;
 import dev.pgkeep.core.spi.Encryptor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +27,15 @@ final class ListCommand extends CliCommand {
                 .lock(dev.pgkeep.core.spi.BackupLock.NONE)
                 .build();
         List<BackupManifest> backups = service.list(database);
+        List<BackupSet> sets = database == null ? service.sets() : List.of();
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("backups", backups);
+            json.put("sets", sets);
             env.out().println(Output.json(json));
             return 0;
         }
+        printSets(sets);
         if (backups.isEmpty()) {
             env.out().println("No backups" + (database != null ? " of " + database : "") + ".");
             return 0;
@@ -57,5 +61,27 @@ final class ListCommand extends CliCommand {
         }
         table.print(env.out());
         return 0;
+    }
+
+    /** Whole-server backups first: each names its databases' backups, which the table below lists. */
+    private void printSets(List<BackupSet> sets) {
+        if (sets.isEmpty()) {
+            return;
+        }
+        Table table = new Table("SET", "COMPLETED", "DATABASES", "COMPLETE", "ROLE PASSWORDS");
+        for (BackupSet set : sets) {
+            table.row(
+                    set.id(),
+                    Output.time(set.completedAt(), env.zone()),
+                    String.join(
+                            ", ",
+                            set.databases().stream()
+                                    .map(p -> p.ok() ? p.database() : p.database() + " (failed)")
+                                    .toList()),
+                    set.complete() ? "yes" : "NO",
+                    set.globals().rolePasswords() ? "yes" : "no");
+        }
+        table.print(env.out());
+        env.out().println();
     }
 }

@@ -2,10 +2,13 @@ package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BackupContents;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.ServerRestoreRequest;
+import dev.pgkeep.core.ServerRestoreResult;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.storage.InMemoryStorageAdapter;
@@ -56,7 +59,20 @@ final class RestoreCommand extends CliCommand {
                         + " optionally gzip/zstd-compressed and/or OpenPGP-encrypted.")
         @Nullable
         Path file;
+
+        @Option(
+                names = "--set",
+                paramLabel = "SET-ID",
+                description = "Restore this whole-server backup (implies --all).")
+        @Nullable
+        String set;
     }
+
+    @Option(
+            names = "--all",
+            description = "Restore a whole-server backup (--latest: the newest complete set) onto the server --db"
+                    + " points at: its roles first, then every database, created.")
+    boolean all;
 
     @Option(
             names = "--source",
@@ -123,6 +139,9 @@ final class RestoreCommand extends CliCommand {
     public Integer call() throws Exception {
         if (listContents) {
             return listContents();
+        }
+        if (all || source.set != null) {
+            return restoreAll();
         }
         DatabaseConnection target = env.database(db);
         RestoreSource from;
@@ -256,6 +275,40 @@ final class RestoreCommand extends CliCommand {
             for (BackupContents.Item i : contents.items()) {
                 env.out().printf("  %s %s %s%n", i.kind(), i.schema() == null ? "-" : i.schema(), i.name());
             }
+        }
+        return 0;
+    }
+
+    private int restoreAll() {
+        if (source.backup != null || source.file != null) {
+            throw new BadInputException("--all restores a whole-server set: give --set SET-ID or --latest.");
+        }
+        DatabaseConnection server = env.database(db);
+        BackupService service = service(env.storage(common.repo), null, Repositories.decryptor(decryption, env))
+                .build();
+        progress("Restoring a whole server onto " + server.describe() + " (roles first) ...", progressOptions);
+        ServerRestoreResult result = service.restoreAll(new ServerRestoreRequest(
+                source.set, server, force, env.production(), confirm, Trigger.CLI, System.getProperty("user.name")));
+        if (common.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("setId", result.setId());
+            json.put("rolesCreated", result.rolesCreated());
+            json.put(
+                    "databases",
+                    result.databases().stream()
+                            .map(RestoreResult::targetDatabase)
+                            .toList());
+            env.out().println(Output.json(json));
+        } else {
+            env.out()
+                    .printf(
+                            "Restored set %s onto %s: roles created %s, databases %s%n",
+                            result.setId(),
+                            server.describe(),
+                            result.rolesCreated(),
+                            result.databases().stream()
+                                    .map(RestoreResult::targetDatabase)
+                                    .toList());
         }
         return 0;
     }

@@ -83,6 +83,25 @@ public interface BackupService {
     BackupContents contents(RestoreSource source);
 
     /**
+     * Backs up a whole server as one {@link BackupSet}: its globals ({@code pg_dumpall --globals-only}: roles,
+     * memberships, role settings, tablespaces; role passwords only with {@code withRolePasswords}, and then only into
+     * an encrypted repository) and an ordinary backup of every database the role may connect to, except the
+     * maintenance database {@code postgres}. A database that fails is reported in the set, which is then not
+     * complete; the others are still backed up.
+     */
+    BackupSet backupAll(DatabaseConnection server, boolean withRolePasswords, Trigger trigger, @Nullable String actor);
+
+    /** The whole-server backups in the repository, newest first. */
+    List<BackupSet> sets();
+
+    /**
+     * Restores a whole-server backup: the roles the target server lacks, then every database, created like its source.
+     *
+     * @throws SafetyGuardException when databases of the set exist on the target (naming them) and force is off
+     */
+    ServerRestoreResult restoreAll(ServerRestoreRequest request);
+
+    /**
      * Copies committed backups, as stored, to another repository (3-2-1): each backup's objects first and its manifest
      * last, the dump's SHA-256 checked on the way, backups the target already holds skipped. A copy cut halfway is
      * not listed in the target. One selected backup that fails throws; with {@link CopyRequest.Selection#ALL} the

@@ -6,6 +6,7 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupResult;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupSet;
 import dev.pgkeep.core.CopyRequest;
 import dev.pgkeep.core.CopyResult;
 import dev.pgkeep.core.DatabaseConnection;
@@ -15,6 +16,8 @@ import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
+import dev.pgkeep.core.ServerRestoreRequest;
+import dev.pgkeep.core.ServerRestoreResult;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.VerifyResult;
@@ -25,6 +28,7 @@ import dev.pgkeep.core.internal.command.CopyCommand;
 import dev.pgkeep.core.internal.command.DeleteCommand;
 import dev.pgkeep.core.internal.command.PruneCommand;
 import dev.pgkeep.core.internal.command.RestoreCommand;
+import dev.pgkeep.core.internal.command.ServerCommand;
 import dev.pgkeep.core.internal.command.VerifyCommand;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
@@ -54,6 +58,7 @@ public final class DefaultBackupService implements BackupService {
     private final VerifyCommand verify;
     private final PruneCommand prune;
     private final CopyCommand copy;
+    private final ServerCommand server;
     private final DeleteCommand delete;
 
     public DefaultBackupService(
@@ -87,6 +92,7 @@ public final class DefaultBackupService implements BackupService {
         this.verify = new VerifyCommand(context);
         this.prune = new PruneCommand(context);
         this.copy = new CopyCommand(context);
+        this.server = new ServerCommand(context, backup, restore);
         this.delete = new DeleteCommand(context);
     }
 
@@ -128,6 +134,22 @@ public final class DefaultBackupService implements BackupService {
     @Override
     public BackupContents contents(RestoreSource source) {
         return restore.contents(source);
+    }
+
+    @Override
+    public BackupSet backupAll(
+            DatabaseConnection database, boolean withRolePasswords, Trigger trigger, @Nullable String actor) {
+        return server.backupAll(database, withRolePasswords, trigger, actor);
+    }
+
+    @Override
+    public List<BackupSet> sets() {
+        return server.sets();
+    }
+
+    @Override
+    public ServerRestoreResult restoreAll(ServerRestoreRequest request) {
+        return server.restoreAll(request);
     }
 
     @Override

@@ -78,6 +78,12 @@ public class PgkeepProperties {
     /** The host's schema migrations (Flyway, Liquibase). */
     private final Migrations migrations = new Migrations();
 
+    /**
+     * Whether scheduled backups take the whole server of the (first) configured database: its roles and every
+     * database the role may connect to, as one set (pgkeep backup --all).
+     */
+    private boolean allDatabases;
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -152,6 +158,14 @@ public class PgkeepProperties {
 
     public Migrations getMigrations() {
         return migrations;
+    }
+
+    public boolean isAllDatabases() {
+        return allDatabases;
+    }
+
+    public void setAllDatabases(boolean allDatabases) {
+        this.allDatabases = allDatabases;
     }
 
     public Admin getAdmin() {

@@ -63,6 +63,7 @@ public final class PgkeepSchedulerAutoConfiguration {
                 schedule.getClaimAtLeastFor(),
                 policy,
                 copies,
+                properties.isAllDatabases(),
                 clock);
     }
 }

@@ -4,6 +4,7 @@ import dev.pgkeep.core.BackupInProgressException;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupResult;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupSet;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RetentionPolicy;
@@ -38,6 +39,7 @@ public final class ScheduledBackups implements SmartLifecycle {
     private final Duration claimAtLeastFor;
     private final @Nullable RetentionPolicy retention;
     private final RepositoryCopies copies;
+    private final boolean allDatabases;
     private final Clock clock;
     private @Nullable ThreadPoolTaskScheduler scheduler;
     private @Nullable ScheduledFuture<?> schedule;
@@ -45,6 +47,7 @@ public final class ScheduledBackups implements SmartLifecycle {
     /**
      * @param retention the policy applied after each successful backup; {@code null} to keep everything
      * @param copies second repositories each new backup is copied to (before retention runs on the primary)
+     * @param allDatabases back up the whole server of the first database (roles and every database) as one set
      */
     public ScheduledBackups(
             BackupService service,
@@ -55,6 +58,7 @@ public final class ScheduledBackups implements SmartLifecycle {
             Duration claimAtLeastFor,
             @Nullable RetentionPolicy retention,
             RepositoryCopies copies,
+            boolean allDatabases,
             Clock clock) {
         this.service = service;
         this.databases = List.copyOf(databases);
@@ -64,6 +68,7 @@ public final class ScheduledBackups implements SmartLifecycle {
         this.claimAtLeastFor = claimAtLeastFor;
         this.retention = retention;
         this.copies = copies;
+        this.allDatabases = allDatabases;
         this.clock = clock;
         try {
             new CronTrigger(cron, zone);
@@ -85,7 +90,42 @@ public final class ScheduledBackups implements SmartLifecycle {
     /** Runs one schedule tick now: for each database, claim it, back it up, apply retention. */
     public List<Outcome> runTick() {
         Instant tick = clock.instant();
+        if (allDatabases) {
+            return List.of(runServerTick(databases.get(0), tick));
+        }
         return databases.stream().map(db -> runTick(db, tick)).toList();
+    }
+
+    /** {@code pgkeep.all-databases}: the whole server as one set, claimed once per tick like a database. */
+    private Outcome runServerTick(DatabaseConnection server, Instant tick) {
+        Optional<ScheduleClaim.Held> held;
+        try {
+            held = claim.tryClaim("all databases of " + server.describe());
+        } catch (RuntimeException e) {
+            log.error("pgkeep scheduled whole-server backup skipped: {}", e.getMessage());
+            return Outcome.FAILED;
+        }
+        if (held.isEmpty()) {
+            return Outcome.CLAIMED_ELSEWHERE;
+        }
+        try {
+            BackupSet set = service.backupAll(server, false, Trigger.SCHEDULE, "pgkeep-scheduler");
+            log.info("pgkeep scheduled whole-server backup {} stored (complete: {})", set.id(), set.complete());
+            for (BackupSet.Part part : set.databases()) {
+                if (part.ok()) {
+                    service.get(part.backupId()).ifPresent(m -> copies.copy(service, m, Trigger.SCHEDULE));
+                }
+            }
+            if (retention != null) {
+                service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
+            }
+            return set.complete() ? Outcome.BACKED_UP : Outcome.FAILED;
+        } catch (RuntimeException e) {
+            log.error("pgkeep scheduled whole-server backup failed: {}", e.getMessage());
+            return Outcome.FAILED;
+        } finally {
+            held.get().releaseNoEarlierThan(tick.plus(claimAtLeastFor));
+        }
     }
 
     private Outcome runTick(DatabaseConnection db, Instant tick) {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupSet;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.spring.TestDatabases;
 import dev.pgkeep.spring.autoconfigure.PgkeepAutoConfiguration;
 import dev.pgkeep.spring.autoconfigure.PgkeepSchedulerAutoConfiguration;
+import dev.pgkeep.testsupport.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +118,45 @@ class ScheduledBackupsTest {
                 .allSatisfy(e -> assertThat(e.error()).contains("nowhere"));
         assertThat(succeeded(events, BackupEvent.Operation.COPY)).isEqualTo(3);
         assertThat(succeeded(events, BackupEvent.Operation.BACKUP)).isEqualTo(3);
+    }
+
+    @Test
+    void allDatabasesBacksUpTheWholeServerAsOneSetOncePerTick() {
+        try (PostgresServer server = PostgresServer.start()) {
+            server.psql("postgres", "create role app_owner nologin; create database one; create database two;");
+            List<BackupEvent> events = new CopyOnWriteArrayList<>();
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(
+                            PgkeepAutoConfiguration.class, PgkeepSchedulerAutoConfiguration.class))
+                    .withPropertyValues(
+                            "pgkeep.database.url=jdbc:postgresql://" + server.host() + ":" + server.port() + "/one",
+                            "pgkeep.database.username=" + server.superuser(),
+                            "pgkeep.database.password=" + server.password(),
+                            "pgkeep.tools.bin-dir=" + server.binDir(),
+                            "pgkeep.repository=" + repo,
+                            "pgkeep.all-databases=true",
+                            "pgkeep.retention.enabled=false")
+                    .withBean("recorder", AuditSink.class, () -> new AuditSink() {
+                        @Override
+                        public void onEvent(BackupEvent event) {
+                            events.add(event);
+                        }
+                    })
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(ScheduledBackups.class).runTick())
+                                .containsExactly(ScheduledBackups.Outcome.BACKED_UP);
+                        List<BackupSet> sets =
+                                context.getBean(BackupService.class).sets();
+                        assertThat(sets).singleElement().satisfies(set -> {
+                            assertThat(set.complete()).isTrue();
+                            assertThat(set.databases())
+                                    .extracting(BackupSet.Part::database)
+                                    .containsExactly("one", "two");
+                        });
+                    });
+            assertThat(succeeded(events, BackupEvent.Operation.BACKUP)).isEqualTo(2);
+        }
     }
 
     @Test

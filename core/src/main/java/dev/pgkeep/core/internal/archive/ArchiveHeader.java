@@ -37,7 +37,11 @@ record ArchiveHeader(
      * {@code DATABASE} entry (its {@code CREATE DATABASE}), {@code DATABASE PROPERTIES} (settings) and the comment
      * and privileges of the database.
      */
-    record DatabaseEntry(String desc, @Nullable String tag, String defn) {}
+    record DatabaseEntry(
+            String desc,
+            @Nullable String tag,
+            String defn,
+            @Nullable String owner) {}
 
     /** Parses the header and table of contents from their first byte; throws when more bytes are needed. */
     static ArchiveHeader parse(Reader r) {
@@ -99,7 +103,7 @@ record ArchiveHeader(
             if (minor >= 16) {
                 r.readInt(); // relkind
             }
-            r.readStr(); // owner
+            String owner = r.readStr();
             r.readStr(); // "false" (WITH OIDS)
             while (r.readStr() != null) {
                 // dependencies, terminated by a null string
@@ -117,7 +121,7 @@ record ArchiveHeader(
                 expectedDataBlocks++;
             }
             if (defn != null && isAboutTheDatabase(desc, tag)) {
-                databaseEntries.add(new DatabaseEntry(desc, tag, defn));
+                databaseEntries.add(new DatabaseEntry(desc, tag, defn, owner));
             }
             notValidDomainConstraints |= "CHECK CONSTRAINT".equals(desc)
                     && defn != null

@@ -1,6 +1,7 @@
 package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.internal.archive.ArchiveHeader.DatabaseEntry;
+import dev.pgkeep.core.internal.postgres.SqlText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * rewrites these for the target's name and server major.
  */
 public final class DatabaseProperties {
-    static final DatabaseProperties NONE = new DatabaseProperties(null, Map.of(), List.of(), List.of());
+    static final DatabaseProperties NONE = new DatabaseProperties(null, Map.of(), List.of(), List.of(), null);
 
     /** CREATE DATABASE options and the first major that accepts each; TABLESPACE is left out (it is per server). */
     private static final Map<String, Integer> OPTION_SINCE = Map.of(
@@ -34,13 +35,16 @@ public final class DatabaseProperties {
     private final Map<String, String> createOptions;
     private final List<String> settings;
     private final List<String> privileges;
+    private final @Nullable String owner;
 
     private DatabaseProperties(
             @Nullable String sourceName,
             Map<String, String> createOptions,
             List<String> settings,
-            List<String> privileges) {
+            List<String> privileges,
+            @Nullable String owner) {
         this.sourceName = sourceName;
+        this.owner = owner;
         this.createOptions = createOptions;
         this.settings = settings;
         this.privileges = privileges;
@@ -49,6 +53,7 @@ public final class DatabaseProperties {
     /** Reads the entries the inspector collected; anything it does not recognize is left out. */
     static DatabaseProperties from(List<DatabaseEntry> entries) {
         String name = null;
+        String owner = null;
         Map<String, String> options = new LinkedHashMap<>();
         List<String> settings = new ArrayList<>();
         List<String> privileges = new ArrayList<>();
@@ -56,6 +61,7 @@ public final class DatabaseProperties {
             if (e.desc().equals("DATABASE") && e.defn().startsWith("CREATE DATABASE ")) {
                 String rest = e.defn().substring("CREATE DATABASE ".length());
                 name = identifierAtStart(rest);
+                owner = e.owner() == null || e.owner().isEmpty() ? null : e.owner();
                 if (name != null) {
                     parseOptions(rest.substring(name.length()), options);
                 }
@@ -81,7 +87,7 @@ public final class DatabaseProperties {
                 }
             }
         }
-        return new DatabaseProperties(name, Map.copyOf(options), List.copyOf(settings), List.copyOf(privileges));
+        return new DatabaseProperties(name, Map.copyOf(options), List.copyOf(settings), List.copyOf(privileges), owner);
     }
 
     public boolean isEmpty() {
@@ -132,6 +138,14 @@ public final class DatabaseProperties {
             }
         }
         return sql.append(" WITH").append(with).append(';').toString();
+    }
+
+    /** {@code ALTER DATABASE target OWNER TO} the source's owner, as pg_restore --create does; empty when unknown. */
+    public List<String> ownerStatement(String targetIdentifier) {
+        String o = owner;
+        return o == null
+                ? List.of()
+                : List.of("ALTER DATABASE " + targetIdentifier + " OWNER TO " + SqlText.identifier(o) + ";");
     }
 
     /** The settings and comment (and with {@code withPrivileges} the grants) of the source, for the target. */

@@ -121,7 +121,13 @@ public final class RestoreCommand {
             }
             boolean created = false;
             if (request.createDatabase()) {
-                createLikeSource(c.targets(), target, archive, restoreTarget.serverMajor(), !request.noPrivileges());
+                createLikeSource(
+                        c.targets(),
+                        target,
+                        archive,
+                        restoreTarget.serverMajor(),
+                        !request.noOwner(),
+                        !request.noPrivileges());
                 created = true;
             }
             int jobs = request.jobs();
@@ -244,13 +250,15 @@ public final class RestoreCommand {
 
     /**
      * Creates {@code target} as pg_restore --create would have created the source: its encoding and locale (what the
-     * target server accepts), then its settings, comment and, with {@code privileges}, its grants.
+     * target server accepts), then with {@code owner} its owner (when that role exists there; otherwise the connecting
+     * role keeps it, with a warning), its settings, comment and, with {@code privileges}, its grants.
      */
     static void createLikeSource(
             TargetDatabases targets,
             DatabaseConnection target,
             StagedArchive archive,
             int serverMajor,
+            boolean owner,
             boolean privileges) {
         DatabaseProperties properties = archive.databaseProperties();
         if (properties.isEmpty()) {
@@ -263,7 +271,9 @@ public final class RestoreCommand {
         if (!dropped.isEmpty()) {
             log.warn("Creating {} without what PostgreSQL {} lacks: {}", target.database(), serverMajor, dropped);
         }
-        targets.create(target, create, properties.statementsFor(name, privileges));
+        List<String> statements = new ArrayList<>(owner ? properties.ownerStatement(name) : List.of());
+        statements.addAll(properties.statementsFor(name, privileges));
+        targets.create(target, create, statements);
     }
 
     private static List<String> options(RestoreRequest request, boolean created, int jobs) {

@@ -93,7 +93,7 @@ public final class VerifyCommand {
         RestoreTarget target =
                 RestoreCommand.restoreTarget(c.tools(), scratch, c.targets().serverVersion(scratch), archive);
         c.targets().dropQuietly(scratch);
-        RestoreCommand.createLikeSource(c.targets(), scratch, archive, target.serverMajor(), false);
+        RestoreCommand.createLikeSource(c.targets(), scratch, archive, target.serverMajor(), false, false);
         try {
             archive.restoreInto(target, List.of("--no-owner", "--no-privileges"));
             List<BackupManifest.TableRows> expected = manifest.tables();

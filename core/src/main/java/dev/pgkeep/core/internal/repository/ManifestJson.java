@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
+import dev.pgkeep.core.BackupSet;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.Trigger;
@@ -77,6 +78,29 @@ public final class ManifestJson {
                     + ", newer than this pgkeep understands (" + BackupManifest.FORMAT_VERSION + "); upgrade pgkeep.");
         }
         return manifest;
+    }
+
+    /** A whole-server backup's manifest; {@code where} names it in the error message. */
+    public static BackupSet readSet(byte[] json, String where) {
+        BackupSet set;
+        try {
+            set = MAPPER.readValue(json, BackupSet.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IntegrityException("The set manifest " + where + " is unreadable: " + e.getMessage(), e);
+        }
+        if (set.formatVersion() > BackupSet.FORMAT_VERSION) {
+            throw new PgkeepException("The set manifest " + where + " has format version " + set.formatVersion()
+                    + ", newer than this pgkeep understands (" + BackupSet.FORMAT_VERSION + "); upgrade pgkeep.");
+        }
+        return set;
+    }
+
+    public static byte[] writeSet(BackupSet set) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(set);
+        } catch (IOException e) {
+            throw new PgkeepException("Cannot write the manifest of set " + set.id(), e);
+        }
     }
 
     /** Any value (records, maps, lists) as compact JSON; for CLI output and audit lines. */

@@ -10,6 +10,13 @@ import java.util.Optional;
  */
 public final class RepositoryLayout {
     public static final String MANIFEST = "manifest.json";
+    /**
+     * Where whole-server backups keep their globals and set manifests; no database segment can be {@code .sets}
+     * ({@code .} is always escaped there).
+     */
+    public static final String SETS = ".sets/";
+
+    public static final String SET_MANIFEST = "set.json";
     public static final String DUMP_BASE = "dump.pgc";
 
     private RepositoryLayout() {}

@@ -14,16 +14,24 @@ class DatabasePropertiesTest {
                     "DATABASE",
                     "My \"Shop\"",
                     "CREATE DATABASE \"My \"\"Shop\"\"\" WITH TEMPLATE = template0 ENCODING = 'UTF8'"
-                            + " LOCALE_PROVIDER = libc LOCALE = 'en_US.UTF-8' TABLESPACE = fast;\n"),
+                            + " LOCALE_PROVIDER = libc LOCALE = 'en_US.UTF-8' TABLESPACE = fast;\n",
+                    "app"),
             new DatabaseEntry(
                     "DATABASE PROPERTIES",
                     "My \"Shop\"",
                     "ALTER DATABASE \"My \"\"Shop\"\"\" SET \"TimeZone\" TO 'UTC';\n"
-                            + "ALTER ROLE app IN DATABASE \"My \"\"Shop\"\"\" SET work_mem TO '8MB';\n"),
+                            + "ALTER ROLE app IN DATABASE \"My \"\"Shop\"\"\" SET work_mem TO '8MB';\n",
+                    "app"),
             new DatabaseEntry(
-                    "COMMENT", "DATABASE \"My \"\"Shop\"\"\"", "COMMENT ON DATABASE \"My \"\"Shop\"\"\" IS 'a;\nb';\n"),
+                    "COMMENT",
+                    "DATABASE \"My \"\"Shop\"\"\"",
+                    "COMMENT ON DATABASE \"My \"\"Shop\"\"\" IS 'a;\nb';\n",
+                    "app"),
             new DatabaseEntry(
-                    "ACL", "DATABASE \"My \"\"Shop\"\"\"", "GRANT CONNECT ON DATABASE \"My \"\"Shop\"\"\" TO app;\n"));
+                    "ACL",
+                    "DATABASE \"My \"\"Shop\"\"\"",
+                    "GRANT CONNECT ON DATABASE \"My \"\"Shop\"\"\" TO app;\n",
+                    "app"));
 
     @Test
     void createsTheTargetWithTheSourcesOptionsButNoTablespace() {
@@ -47,7 +55,8 @@ class DatabasePropertiesTest {
                 "DATABASE",
                 "s",
                 "CREATE DATABASE s WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE_PROVIDER = icu"
-                        + " LOCALE = 'en_US.UTF-8' ICU_LOCALE = 'und';\n"));
+                        + " LOCALE = 'en_US.UTF-8' ICU_LOCALE = 'und';\n",
+                "app"));
         List<String> droppedIcu = new ArrayList<>();
         DatabaseProperties.from(icu).createStatement("t", 14, droppedIcu);
         assertThat(droppedIcu).contains("LOCALE_PROVIDER = icu", "ICU_LOCALE = 'und'");
@@ -70,5 +79,12 @@ class DatabasePropertiesTest {
         assertThat(DatabaseProperties.from(List.of()).isEmpty()).isTrue();
         assertThat(DatabaseProperties.identifierAtStart("\"a \"\"b\"\"\" WITH")).isEqualTo("\"a \"\"b\"\"\"");
         assertThat(DatabaseProperties.identifierAtStart("shop WITH")).isEqualTo("shop");
+    }
+
+    @Test
+    void theTargetGetsTheSourcesOwnerAsPgRestoreCreateWouldGiveIt() {
+        assertThat(DatabaseProperties.from(ENTRIES).ownerStatement("copy"))
+                .containsExactly("ALTER DATABASE copy OWNER TO \"app\";");
+        assertThat(DatabaseProperties.NONE.ownerStatement("copy")).isEmpty();
     }
 }
