@@ -1,5 +1,6 @@
 package dev.pgkeep.cli;
 
+import dev.pgkeep.core.BackupListing;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.spi.Encryptor;
@@ -30,13 +31,16 @@ final class ListCommand extends CliCommand {
         BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(dev.pgkeep.core.spi.BackupLock.NONE)
                 .build();
-        List<BackupManifest> backups = service.list(database);
+        BackupListing listing = service.listing(database);
+        List<BackupManifest> backups = listing.backups();
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("backups", backups);
+            json.put("skippedManifests", listing.skipped());
             env.out().println(Output.json(json));
             return 0;
         }
+        warnSkipped(env, listing.skipped());
         if (backups.isEmpty()) {
             env.out().println("No backups" + (database != null ? " of " + database : "") + ".");
             return 0;
@@ -66,5 +70,15 @@ final class ListCommand extends CliCommand {
                             m.label() == null ? "" : " / " + m.label());
         }
         return 0;
+    }
+
+    /** One warning line (on stderr) naming the manifests a listing had to skip; nothing when there are none. */
+    static void warnSkipped(CliEnvironment env, List<String> skipped) {
+        if (!skipped.isEmpty()) {
+            env.err()
+                    .printf(
+                            "Warning: skipped %d unreadable manifest(s) (damaged, of a newer pgkeep, or moved): %s%n",
+                            skipped.size(), String.join(", ", skipped));
+        }
     }
 }

@@ -360,6 +360,14 @@ public class PgkeepProperties {
         /** Minimum number of good backups kept per database, whatever their age. */
         private int keepMin = 1;
 
+        /**
+         * How old leftovers of interrupted writes whose writer cannot be proven dead (open S3 multipart uploads of
+         * other databases, dumps without a manifest) must be before retention and backups remove them. Leftovers that
+         * can be proven dead (local partial files whose lock is free, anything of a database while its backup holds
+         * its lock) go at once.
+         */
+        private Duration incompleteWriteGracePeriod = Duration.ofHours(24);
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -382,6 +390,14 @@ public class PgkeepProperties {
 
         public void setKeepMin(int keepMin) {
             this.keepMin = keepMin;
+        }
+
+        public Duration getIncompleteWriteGracePeriod() {
+            return incompleteWriteGracePeriod;
+        }
+
+        public void setIncompleteWriteGracePeriod(Duration incompleteWriteGracePeriod) {
+            this.incompleteWriteGracePeriod = incompleteWriteGracePeriod;
         }
     }
 

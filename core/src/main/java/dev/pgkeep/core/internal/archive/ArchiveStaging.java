@@ -74,15 +74,15 @@ public final class ArchiveStaging {
             long size;
             if (local.isPresent()) {
                 stored = local.get();
-                try (InputStream in = Files.newInputStream(stored)) {
+                try (InputStream in = Environmental.input(Files.newInputStream(stored))) {
                     HashResult h = hash(in, null);
                     sha = h.sha256();
                     size = h.bytes();
                 }
             } else {
                 stored = newTempFile("stored", temporary);
-                try (InputStream in = storage.read(key);
-                        OutputStream out = Files.newOutputStream(stored)) {
+                try (InputStream in = Environmental.input(storage.read(key));
+                        OutputStream out = Environmental.output(Files.newOutputStream(stored))) {
                     HashResult h = hash(in, out);
                     sha = h.sha256();
                     size = h.bytes();
@@ -96,7 +96,8 @@ public final class ArchiveStaging {
             }
             Path storedFile = stored;
             int dumpMajor = manifest.pgDumpVersion() == null ? 0 : PgTools.major(manifest.pgDumpVersion());
-            Opener decoded = () -> codec.decompress(decrypt(manifest, Files.newInputStream(storedFile)));
+            Opener decoded =
+                    () -> codec.decompress(decrypt(manifest, Environmental.input(Files.newInputStream(storedFile))));
             StagedArchive streaming = new StagedArchive(
                     "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, decoded, null);
             // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
@@ -107,8 +108,13 @@ public final class ArchiveStaging {
             }
             Path plain = newTempFile("plain", temporary);
             try (InputStream in = decoded.open();
-                    OutputStream out = Files.newOutputStream(plain)) {
+                    OutputStream out = Environmental.output(Files.newOutputStream(plain))) {
                 in.transferTo(out);
+            } catch (IOException e) {
+                if (Environmental.is(e)) {
+                    throw e;
+                }
+                throw new IntegrityException("Backup " + manifest.id() + " cannot be decoded: " + e.getMessage(), e);
             }
             return StagedArchive.onDisk("Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, plain);
         } catch (NoSuchFileException e) {
@@ -118,8 +124,12 @@ public final class ArchiveStaging {
                             + storage.describe() + ".",
                     e);
         } catch (IOException e) {
+            // reading storage or the temp folder failed (the archive's own damage is an IntegrityException above)
             deleteAll(temporary);
-            throw new IntegrityException("Backup " + manifest.id() + " cannot be read back: " + e.getMessage(), e);
+            throw Environmental.failure(
+                    "Backup " + manifest.id() + " cannot be read back from " + storage.describe()
+                            + " into the temp folder " + tempDirectory + " (the backup itself was not found damaged)",
+                    e);
         } catch (RuntimeException e) {
             deleteAll(temporary);
             throw e;
@@ -150,8 +160,8 @@ public final class ArchiveStaging {
             long size = Files.size(file);
             Path plain = newTempFile("plain", temporary);
             ArchiveInspector inspector = new ArchiveInspector();
-            try (InputStream in = unwrap(Files.newInputStream(file), file.toString());
-                    OutputStream out = Files.newOutputStream(plain)) {
+            try (InputStream in = unwrap(Environmental.input(Files.newInputStream(file)), file.toString());
+                    OutputStream out = Environmental.output(Files.newOutputStream(plain))) {
                 byte[] buffer = new byte[BUFFER];
                 int n;
                 long decoded = 0;
@@ -180,6 +190,9 @@ public final class ArchiveStaging {
             throw e;
         } catch (IOException e) {
             deleteAll(temporary);
+            if (Environmental.is(e)) {
+                throw Environmental.failure("Cannot stage " + file + " in the temp folder " + tempDirectory, e);
+            }
             throw new IntegrityException(
                     file + " cannot be read as an archive: " + e.getMessage() + ". Nothing was restored.", e);
         } catch (RuntimeException e) {

@@ -51,7 +51,13 @@ public final class StagedArchive implements AutoCloseable {
     static StagedArchive onDisk(
             String name, long storedBytes, int dumpMajor, List<Path> temporary, PgTools tools, Path plain) {
         return new StagedArchive(
-                name, storedBytes, dumpMajor, temporary, tools, () -> Files.newInputStream(plain), plain);
+                name,
+                storedBytes,
+                dumpMajor,
+                temporary,
+                tools,
+                () -> Environmental.input(Files.newInputStream(plain)),
+                plain);
     }
 
     public long storedBytes() {
@@ -85,6 +91,9 @@ public final class StagedArchive implements AutoCloseable {
             }
             PgRestoreRun.run(target, options, null, in, name);
         } catch (IOException e) {
+            if (Environmental.is(e)) {
+                throw Environmental.failure("Cannot read " + name, e);
+            }
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
         }
     }
@@ -127,6 +136,9 @@ public final class StagedArchive implements AutoCloseable {
             }
             inspector.finish();
         } catch (IOException e) {
+            if (Environmental.is(e)) {
+                throw Environmental.failure("Cannot read " + name, e);
+            }
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
         }
         headerRead = inspector;

@@ -90,6 +90,11 @@ public final class BackupCommand {
         PgTools dumpTools = c.tools()
                 .forServer(PgTools.major(serverVersion), "PostgreSQL " + serverVersion + " (" + db.describe() + ")");
         String pgDump = dumpTools.program("pg_dump");
+        if (c.lock() != BackupLock.NONE) {
+            // this backup holds the database's lock, which every backup of it holds while writing: whatever another
+            // left under the database's keys (an open upload, a dump without manifest) is dead and goes now
+            c.catalog().removeLeftoversOf(db.database());
+        }
         c.catalog().removeIncompleteWrites();
 
         Instant started = c.clock().instant();

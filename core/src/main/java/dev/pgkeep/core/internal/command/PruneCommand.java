@@ -1,5 +1,6 @@
 package dev.pgkeep.core.internal.command;
 
+import dev.pgkeep.core.BackupListing;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RetentionPolicy;
@@ -27,7 +28,8 @@ public final class PruneCommand {
         OperationEvents.Run run = c.events().of(Operation.PRUNE, null, trigger, actor, null);
         return run.around(() -> {
             Map<String, List<BackupManifest>> byDatabase = new LinkedHashMap<>();
-            for (BackupManifest m : c.catalog().list(null)) {
+            BackupListing listing = c.catalog().listing(null);
+            for (BackupManifest m : listing.backups()) {
                 byDatabase.computeIfAbsent(m.database(), k -> new ArrayList<>()).add(m);
             }
             Instant cutoff = c.clock().instant().minus(Duration.ofDays(policy.keepDays()));
@@ -44,7 +46,7 @@ public final class PruneCommand {
                 incomplete = c.catalog().removeIncompleteWrites() + c.catalog().removeOrphans();
             }
             run.count = deleted.size();
-            return new PruneResult(dryRun, deleted, kept, incomplete);
+            return new PruneResult(dryRun, deleted, kept, incomplete, listing.skipped());
         });
     }
 }
