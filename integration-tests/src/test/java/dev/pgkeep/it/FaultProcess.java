@@ -1,0 +1,52 @@
+package dev.pgkeep.it;
+
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.Trigger;
+import dev.pgkeep.core.VerifyRequest;
+import dev.pgkeep.core.storage.LocalStorageAdapter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A separate JVM running one pgkeep operation, for tests that SIGKILL it at a chosen moment. The scratch server's URL
+ * comes from the environment ({@code FAULT_DB_URL}), never from the command line.
+ *
+ * <pre>
+ * verify-restore-test REPO TOOLS ID   a restore-test verify of backup ID in the local repository REPO
+ * </pre>
+ */
+public final class FaultProcess {
+    private FaultProcess() {}
+
+    public static void main(String[] args) {
+        BackupService service = BackupService.builder()
+                .storage(new LocalStorageAdapter(Path.of(args[1])))
+                .toolsDirectory(Path.of(args[2]))
+                .build();
+        switch (args[0]) {
+            case "verify-restore-test" ->
+                service.verify(VerifyRequest.withRestoreTest(
+                        RestoreSource.byId(args[3]),
+                        DatabaseConnection.parse(System.getenv("FAULT_DB_URL")),
+                        Trigger.TEST));
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    static Process start(String dbUrl, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                FaultProcess.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("FAULT_DB_URL", dbUrl);
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        return pb.start();
+    }
+}
