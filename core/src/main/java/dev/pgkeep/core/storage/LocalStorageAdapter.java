@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +47,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LocalStorageAdapter implements StorageAdapter {
     static final String PARTIAL = ".partial";
+
+    /**
+     * Partials this JVM is writing. Cleanup never opens them: on POSIX systems closing any channel to a file releases
+     * every lock this process holds on it, so even a look at a live partial would hand its lock to other processes.
+     */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
     private final Path root;
 
@@ -125,10 +132,17 @@ public final class LocalStorageAdapter implements StorageAdapter {
         FileChannel channel;
         while (true) {
             temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PARTIAL);
-            channel = openPrivate(temp);
+            WRITING.add(temp);
+            try {
+                channel = openPrivate(temp);
+            } catch (IOException | RuntimeException e) {
+                WRITING.remove(temp);
+                throw e;
+            }
             if (lockForWriting(channel, temp)) {
                 break;
             }
+            WRITING.remove(temp);
         }
         Path partial = temp;
         FileChannel locked = channel;
@@ -152,6 +166,7 @@ public final class LocalStorageAdapter implements StorageAdapter {
                     throw new IOException("The repository's file system cannot rename atomically: " + root, e);
                 } finally {
                     locked.close();
+                    WRITING.remove(partial);
                 }
                 fsyncDirectory(target.getParent());
                 committed = true;
@@ -164,8 +179,12 @@ public final class LocalStorageAdapter implements StorageAdapter {
                 }
                 closed = true;
                 if (!committed) {
-                    Files.deleteIfExists(partial);
-                    locked.close();
+                    try {
+                        Files.deleteIfExists(partial);
+                        locked.close();
+                    } finally {
+                        WRITING.remove(partial);
+                    }
                     // create() made the folders; an aborted write must not leave them behind
                     removeEmptyParents(target.getParent());
                 }
@@ -362,6 +381,9 @@ public final class LocalStorageAdapter implements StorageAdapter {
 
     /** Deletes {@code partial} while holding its lock, so that its writer is known dead when it goes. */
     private static boolean removeIfDead(Path partial, boolean oldEnoughWithoutLocks) throws IOException {
+        if (WRITING.contains(partial)) {
+            return false; // written by this JVM: not even opened, see WRITING
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(partial, StandardOpenOption.WRITE);
@@ -373,7 +395,7 @@ public final class LocalStorageAdapter implements StorageAdapter {
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
-                return false; // a writer in this JVM holds it: the OS lock is the JVM's, not the channel's
+                return false; // a writer in this JVM holds it (another adapter instance's cleanup saw it first)
             } catch (IOException e) {
                 // no working locks here (some network file systems): only age can tell
                 if (oldEnoughWithoutLocks) {

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeep.core.spi.StorageAdapter.ObjectInfo;
 import dev.pgkeep.core.spi.StorageAdapter.PendingObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,21 +48,27 @@ class LocalStorageAdapterLeftoversTest {
     }
 
     @Test
+    void aCleanupInTheWritersJvmDoesNotHandItsLockToAnotherProcess(@TempDir Path dir) throws Exception {
+        LocalStorageAdapter adapter = new LocalStorageAdapter(dir);
+        try (PendingObject pending = adapter.create("app/x/dump.pgc")) {
+            pending.output().write(new byte[] {1, 2, 3});
+            // a cleanup here that opened and closed the partial would drop this process's POSIX lock on it
+            assertThat(new LocalStorageAdapter(dir).removeIncompleteWrites(Duration.ZERO))
+                    .isZero();
+            Process cleaner = LocalAdapterProcess.start("clean", dir.toString());
+            assertThat(LocalAdapterProcess.firstLine(cleaner)).isEqualTo("0");
+            assertThat(cleaner.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            pending.commit();
+        }
+        assertThat(adapter.list("")).extracting(ObjectInfo::key).containsExactly("app/x/dump.pgc");
+    }
+
+    @Test
     void aWriterInAnotherProcessKeepsItsPartialUntilItIsKilled(@TempDir Path dir) throws Exception {
         LocalStorageAdapter adapter = new LocalStorageAdapter(dir);
-        Process writer = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        PartialWriter.class.getName(),
-                        dir.toString(),
-                        "app/x/dump.pgc")
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process writer = LocalAdapterProcess.start("write", dir.toString(), "app/x/dump.pgc");
         try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(out.readLine()).isEqualTo("WRITING");
+            assertThat(LocalAdapterProcess.firstLine(writer)).isEqualTo("WRITING");
             assertThat(partials(dir)).hasSize(1);
 
             assertThat(adapter.removeIncompleteWrites(Duration.ZERO)).isZero();
