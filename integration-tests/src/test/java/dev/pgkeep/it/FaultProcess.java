@@ -2,6 +2,7 @@ package dev.pgkeep.it;
 
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
@@ -16,7 +17,8 @@ import java.util.List;
  * comes from the environment ({@code FAULT_DB_URL}), never from the command line.
  *
  * <pre>
- * verify-restore-test REPO TOOLS ID   a restore-test verify of backup ID in the local repository REPO
+ * verify-restore-test REPO TOOLS ID               a restore-test verify of backup ID in the local repository REPO
+ * restore REPO TOOLS ID TEMP JOBS TARGET           a restore of backup ID into a new database TARGET on that server
  * </pre>
  */
 public final class FaultProcess {
@@ -26,13 +28,17 @@ public final class FaultProcess {
         BackupService service = BackupService.builder()
                 .storage(new LocalStorageAdapter(Path.of(args[1])))
                 .toolsDirectory(Path.of(args[2]))
+                .tempDirectory(args.length > 4 ? Path.of(args[4]) : null)
                 .build();
+        DatabaseConnection server = DatabaseConnection.parse(System.getenv("FAULT_DB_URL"));
         switch (args[0]) {
+            case "restore" ->
+                service.restore(RestoreRequest.builder(RestoreSource.byId(args[3]), server.withDatabase(args[6]))
+                        .createDatabase(true)
+                        .jobs(Integer.parseInt(args[5]))
+                        .build());
             case "verify-restore-test" ->
-                service.verify(VerifyRequest.withRestoreTest(
-                        RestoreSource.byId(args[3]),
-                        DatabaseConnection.parse(System.getenv("FAULT_DB_URL")),
-                        Trigger.TEST));
+                service.verify(VerifyRequest.withRestoreTest(RestoreSource.byId(args[3]), server, Trigger.TEST));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -259,7 +259,91 @@ class FaultsTest {
         assertThat(pg.psql("postgres", scratchOfThisBackup)).isBlank();
     }
 
+    // ------------------------------------------------------------------ restore killed
+
+    @Test
+    void aRestoreKilledWhileStagingLeavesTheTargetUncreatedAndEveryBackupIntact(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+        BackupService service = fx.service();
+        BackupManifest m = backUp(service, pg, large);
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        String target = PostgresServer.uniqueDatabaseName("faults_staging");
+
+        // --jobs 2 decodes the archive to a temporary file before pg_restore starts
+        Process restore = FaultProcess.start(
+                pg.url("postgres"),
+                dir.resolve("restore.log"),
+                "restore",
+                dir.resolve("repo").toString(),
+                pg.binDir().toString(),
+                m.id().value(),
+                temp.toString(),
+                "2",
+                target);
+        await(() -> files(temp).stream().anyMatch(f -> size(f) > 1_000_000) || !restore.isAlive(), restore);
+        assertThat(restore.isAlive()).as(() -> log(dir, "restore.log")).isTrue();
+        restore.destroyForcibly();
+        assertThat(restore.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(pg.databaseExists(target)).isFalse();
+        // what is left: the temporary file in the temp folder (pgkeep-plain-*.tmp), not in the repository
+        assertThat(files(temp))
+                .singleElement()
+                .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("pgkeep-plain-"));
+        assertThat(service.list(null)).extracting(BackupManifest::id).containsExactly(m.id());
+        service.verify(VerifyRequest.of(RestoreSource.byId(m.id().value()), Trigger.TEST));
+    }
+
+    @Test
+    void aRestoreKilledDuringPgRestoreLeavesAPartialTargetThatARestoreWithForceReplaces(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+        BackupService service = fx.builder().codec(Codec.none()).build();
+        BackupManifest m = backUp(service, pg, large);
+        String target = PostgresServer.uniqueDatabaseName("faults_pgrestore");
+        try {
+            Process restore = FaultProcess.start(
+                    pg.url("postgres"),
+                    dir.resolve("restore.log"),
+                    "restore",
+                    dir.resolve("repo").toString(),
+                    pg.binDir().toString(),
+                    m.id().value(),
+                    dir.resolve("tmp").toString(),
+                    "1",
+                    target);
+            String restoring = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_restore'"
+                    + " AND datname = " + PostgresServer.quoteLiteral(target);
+            await(() -> !pg.psql("postgres", restoring).equals("0") || !restore.isAlive(), restore);
+            assertThat(restore.isAlive()).as(() -> log(dir, "restore.log")).isTrue();
+            restore.destroyForcibly();
+            assertThat(restore.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await(() -> pg.psql("postgres", restoring).equals("0"), null);
+
+            // what is left: the database the restore created, partly restored (no process is left to drop it)
+            assertThat(pg.databaseExists(target)).isTrue();
+            assertThat(service.list(null)).extracting(BackupManifest::id).containsExactly(m.id());
+
+            service.restore(RestoreRequest.builder(RestoreSource.byId(m.id().value()), pg.connection(target))
+                    .force(true)
+                    .safetyBackup(false)
+                    .build());
+            assertThat(DatabaseFingerprint.of(pg, target)).isEqualTo(DatabaseFingerprint.of(pg, large));
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            return 0; // gone meanwhile
+        }
+    }
 
     /** The query listing the scratch databases of restore tests of {@code m}. */
     private static String scratchDatabasesOf(BackupManifest m) {
@@ -287,18 +371,24 @@ class FaultsTest {
                 .manifest();
     }
 
-    private static List<Path> files(Path root) throws Exception {
+    private static List<Path> files(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> all = Files.walk(root)) {
             return all.filter(Files::isRegularFile).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     private static String log(Path dir) {
+        return log(dir, "verify.log");
+    }
+
+    private static String log(Path dir, String name) {
         try {
-            return Files.readString(dir.resolve("verify.log"));
+            return Files.readString(dir.resolve(name));
         } catch (Exception e) {
             return "(no log)";
         }
