@@ -271,20 +271,8 @@ class FaultsTest {
         String target = PostgresServer.uniqueDatabaseName("faults_staging");
 
         // --jobs 2 decodes the archive to a temporary file before pg_restore starts
-        Process restore = FaultProcess.start(
-                pg.url("postgres"),
-                dir.resolve("restore.log"),
-                "restore",
-                dir.resolve("repo").toString(),
-                pg.binDir().toString(),
-                m.id().value(),
-                temp.toString(),
-                "2",
-                target);
-        await(() -> files(temp).stream().anyMatch(f -> size(f) > 1_000_000) || !restore.isAlive(), restore);
-        assertThat(restore.isAlive()).as(() -> log(dir, "restore.log")).isTrue();
-        restore.destroyForcibly();
-        assertThat(restore.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Process restore = restoreInAnotherJvm(pg, dir, m, temp, 2, target);
+        killWhen(() -> files(temp).stream().anyMatch(f -> size(f) > 1_000_000), restore, dir);
 
         assertThat(pg.databaseExists(target)).isFalse();
         // what is left: the temporary file in the temp folder (pgkeep-plain-*.tmp), not in the repository
@@ -303,22 +291,10 @@ class FaultsTest {
         BackupManifest m = backUp(service, pg, large);
         String target = PostgresServer.uniqueDatabaseName("faults_pgrestore");
         try {
-            Process restore = FaultProcess.start(
-                    pg.url("postgres"),
-                    dir.resolve("restore.log"),
-                    "restore",
-                    dir.resolve("repo").toString(),
-                    pg.binDir().toString(),
-                    m.id().value(),
-                    dir.resolve("tmp").toString(),
-                    "1",
-                    target);
+            Process restore = restoreInAnotherJvm(pg, dir, m, dir.resolve("tmp"), 1, target);
             String restoring = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_restore'"
                     + " AND datname = " + PostgresServer.quoteLiteral(target);
-            await(() -> !pg.psql("postgres", restoring).equals("0") || !restore.isAlive(), restore);
-            assertThat(restore.isAlive()).as(() -> log(dir, "restore.log")).isTrue();
-            restore.destroyForcibly();
-            assertThat(restore.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            killWhen(() -> !pg.psql("postgres", restoring).equals("0"), restore, dir);
             await(() -> pg.psql("postgres", restoring).equals("0"), null);
 
             // what is left: the database the restore created, partly restored (no process is left to drop it)
@@ -336,6 +312,28 @@ class FaultsTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static Process restoreInAnotherJvm(
+            PostgresServer pg, Path dir, BackupManifest m, Path temp, int jobs, String target) throws Exception {
+        return FaultProcess.start(
+                pg.url("postgres"),
+                dir.resolve("restore.log"),
+                "restore",
+                dir.resolve("repo").toString(),
+                pg.binDir().toString(),
+                m.id().value(),
+                temp.toString(),
+                Integer.toString(jobs),
+                target);
+    }
+
+    /** SIGKILLs {@code process} once {@code moment} holds; fails when it ended before. */
+    private static void killWhen(BooleanSupplier moment, Process process, Path dir) throws Exception {
+        await(() -> moment.getAsBoolean() || !process.isAlive(), process);
+        assertThat(process.isAlive()).as(() -> log(dir, "restore.log")).isTrue();
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
 
     private static long size(Path file) {
         try {
