@@ -117,6 +117,36 @@ class FaultsTest {
         assertThat(files(dir.resolve("repo"))).isEmpty();
     }
 
+    @Test
+    void aServerRestartedMidDumpFailsTheBackupStoresNothingAndTheNextBackupRuns(
+            PostgresServer shared, @TempDir Path dir) throws Exception {
+        // a private server: restarting the shared one would cut the other tests' sessions
+        try (PostgresServer pg = PostgresServer.start(shared.binDir(), shared.binDir())) {
+            String source = PostgresServer.uniqueDatabaseName("faults_restart");
+            SampleDatabase.createLarge(pg, source, LARGE_ROWS);
+            ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+            BackupService service = fx.builder().codec(Codec.none()).build();
+            CompletableFuture<BackupManifest> backup = CompletableFuture.supplyAsync(() -> backUp(service, pg, source));
+
+            String sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump'";
+            await(() -> !pg.psql("postgres", sessions).equals("0") || backup.isDone(), backup);
+            assertThat(backup).isNotDone();
+            pg.restart(); // pg_ctl stop -m immediate, then start: every session is cut, as in a crash
+
+            assertThatThrownBy(() -> backup.get(60, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOfSatisfying(PgkeepException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.FAILED);
+                        assertThat(e.getMessage()).contains("pg_dump");
+                    });
+            assertThat(service.list(null)).isEmpty();
+            assertThat(files(dir.resolve("repo"))).isEmpty();
+
+            BackupManifest next = backUp(service, pg, source);
+            assertThat(service.list(null)).extracting(BackupManifest::id).containsExactly(next.id());
+        }
+    }
+
     // ------------------------------------------------------------------ damaged objects
 
     enum Damage {

@@ -164,6 +164,15 @@ final class LocalCluster implements ServerProcess {
     }
 
     @Override
+    public synchronized void restart() {
+        stopServer();
+        String failure = pgCtlStart(baseDir.resolve("sock"));
+        if (failure != null) {
+            throw new IllegalStateException("pg_ctl could not start PostgreSQL again: " + failure);
+        }
+    }
+
+    @Override
     public synchronized void stop() {
         if (stopped) {
             return;
