@@ -4,6 +4,7 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
@@ -19,6 +20,7 @@ import java.util.List;
  * <pre>
  * verify-restore-test REPO TOOLS ID               a restore-test verify of backup ID in the local repository REPO
  * restore REPO TOOLS ID TEMP JOBS TARGET           a restore of backup ID into a new database TARGET on that server
+ * prune REPO TOOLS                                 retention: keep one day, at least one backup per database
  * </pre>
  */
 public final class FaultProcess {
@@ -30,6 +32,10 @@ public final class FaultProcess {
                 .toolsDirectory(Path.of(args[2]))
                 .tempDirectory(args.length > 4 ? Path.of(args[4]) : null)
                 .build();
+        if (args[0].equals("prune")) {
+            service.prune(new RetentionPolicy(1, 1), false);
+            return;
+        }
         DatabaseConnection server = DatabaseConnection.parse(System.getenv("FAULT_DB_URL"));
         switch (args[0]) {
             case "restore" ->

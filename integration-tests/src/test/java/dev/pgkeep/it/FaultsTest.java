@@ -233,6 +233,69 @@ class FaultsTest {
         assertThat(service.list(null)).extracting(BackupManifest::id).containsExactly(next.id());
     }
 
+    // ------------------------------------------------------------------ prune killed
+
+    @Test
+    void aPruneKilledMidwayLeavesNoListedBackupWithoutItsDumpAndTheNextRunsFinishIt(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        Path repo = dir.resolve("repo");
+        ServiceFixture fx = new ServiceFixture(pg, repo);
+        BackupService service = fx.service();
+        BackupManifest seed = backUp(service, pg, tiny);
+        // 3,000 old backups for prune to delete (copies of a real one, each under its own id and key)
+        Path seedFolder = repo.resolve(tiny).resolve(seed.id().value());
+        String manifest = Files.readString(seedFolder.resolve("manifest.json"));
+        int old = 3_000;
+        for (int i = 0; i < old; i++) {
+            String id = String.format("20200101T%06dZ-%012x", i % 240000 / 100 * 100 + i % 60, i);
+            Path folder = Files.createDirectories(repo.resolve(tiny).resolve(id));
+            Files.copy(seedFolder.resolve(seed.dumpObject()), folder.resolve(seed.dumpObject()));
+            Files.writeString(
+                    folder.resolve("manifest.json"),
+                    manifest.replace(seed.id().value(), id)
+                            .replaceAll("\"completedAt\" : \"[^\"]*\"", "\"completedAt\" : \"2020-01-01T00:00:00Z\""));
+        }
+        assertThat(service.list(null)).hasSize(old + 1);
+
+        Process prune = FaultProcess.start(
+                pg.url("postgres"),
+                dir.resolve("prune.log"),
+                "prune",
+                repo.toString(),
+                pg.binDir().toString());
+        await(() -> manifests(repo) < old - 100 || !prune.isAlive(), prune);
+        assertThat(prune.isAlive()).as(() -> log(dir, "prune.log")).isTrue();
+        prune.destroyForcibly();
+        assertThat(prune.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        List<BackupManifest> listed = service.list(null);
+        assertThat(listed).hasSizeBetween(2, old);
+        assertThat(listed.get(0).id()).isEqualTo(seed.id());
+        // every backup still listed has its dump: prune deletes a manifest before its dump, never after
+        for (BackupManifest m : listed) {
+            assertThat(repo.resolve(tiny).resolve(m.id().value()).resolve(m.dumpObject()))
+                    .exists();
+        }
+        service.prune(new dev.pgkeep.core.RetentionPolicy(1, 1), false);
+        assertThat(service.list(null)).extracting(BackupManifest::id).containsExactly(seed.id());
+        // a dump whose manifest the kill had already deleted is an orphan: the next backup of its database removes it
+        // (a folder the kill left empty may stay; it holds nothing and is never listed)
+        BackupManifest next = backUp(service, pg, tiny);
+        assertThat(files(repo))
+                .extracting(f -> repo.relativize(f).getName(1).toString())
+                .containsOnly(seed.id().value(), next.id().value());
+    }
+
+    private static long manifests(Path repo) {
+        try {
+            return files(repo).stream()
+                    .filter(f -> f.getFileName().toString().equals("manifest.json"))
+                    .count();
+        } catch (java.io.UncheckedIOException e) {
+            return Long.MAX_VALUE; // an entry vanished under the walk (prune deletes meanwhile): look again
+        }
+    }
+
     // ------------------------------------------------------------------ verify killed, concurrent verifies
 
     @Test

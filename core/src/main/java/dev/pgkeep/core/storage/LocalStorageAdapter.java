@@ -254,7 +254,7 @@ public final class LocalStorageAdapter implements StorageAdapter {
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
         List<ObjectInfo> result = new ArrayList<>();
-        walk(file -> {
+        walk(prefix, file -> {
             String name = file.path().getFileName().toString();
             if (name.endsWith(PARTIAL) || !file.attributes().isRegularFile()) {
                 return;
@@ -293,17 +293,27 @@ public final class LocalStorageAdapter implements StorageAdapter {
     }
 
     /**
-     * Every regular file under the root. Entries that vanish during the walk (a concurrent commit renames its partial,
-     * a delete removes a folder) are skipped: {@link Files#walk} would throw {@code UncheckedIOException} there.
+     * Every regular file in the folder that holds the keys starting with {@code prefix} (the whole root for an empty
+     * prefix; {@code db/id/} walks only that backup's folder). Entries that vanish during the walk (a concurrent commit
+     * renames its partial, a delete removes a folder) are skipped: {@link Files#walk} would throw {@code
+     * UncheckedIOException} there.
      */
-    private void walk(FileAction action) throws IOException {
-        if (!Files.isDirectory(root)) {
+    private void walk(String prefix, FileAction action) throws IOException {
+        Path start = root;
+        int slash = prefix.lastIndexOf('/');
+        if (slash > 0) {
+            Path folder = root.resolve(prefix.substring(0, slash)).normalize();
+            if (folder.startsWith(root)) {
+                start = folder;
+            }
+        }
+        if (!Files.isDirectory(start)) {
             return;
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(root)) {
+                if (!dir.equals(root)) { // the hook sees what a concurrent writer could change
                     walkHook.beforeVisit(dir);
                 }
                 return FileVisitResult.CONTINUE;
@@ -360,7 +370,7 @@ public final class LocalStorageAdapter implements StorageAdapter {
     private int removeDeadPartials(String keyPrefix, Duration olderThan) throws IOException {
         Instant cutoff = Instant.now().minus(olderThan);
         List<WalkedFile> leftovers = new ArrayList<>();
-        walk(file -> {
+        walk(keyPrefix, file -> {
             String key = root.relativize(file.path())
                     .toString()
                     .replace(file.path().getFileSystem().getSeparator(), "/");
