@@ -98,7 +98,7 @@ public final class BackupCommand {
         c.catalog().removeIncompleteWrites();
 
         Instant started = c.clock().instant();
-        BackupId id = BackupId.generate(started);
+        BackupId id = newId(db, started);
         run.backupId = id.value();
         String dumpObject = RepositoryLayout.DUMP_BASE
                 + c.codec().fileSuffix()
@@ -178,6 +178,27 @@ public final class BackupCommand {
                 null);
         c.catalog().writeManifest(manifest);
         return manifest;
+    }
+
+    /**
+     * A new id no object of the database uses yet. Across databases the 48 random bits make a collision far less
+     * likely than any other failure, and a lookup by id that finds one under two databases says so instead of guessing.
+     */
+    private BackupId newId(DatabaseConnection db, Instant started) {
+        for (int attempt = 0; ; attempt++) {
+            BackupId id = BackupId.generate(started);
+            try {
+                if (attempt >= 8
+                        || c.storage()
+                                .list(RepositoryLayout.backupPrefix(db.database(), id))
+                                .isEmpty()) {
+                    return id;
+                }
+            } catch (IOException e) {
+                throw new PgkeepException(
+                        "Cannot list the repository " + c.storage().describe() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** What to check for the failures people most often meet, in core's terms (front ends name their settings). */

@@ -21,6 +21,8 @@ class HookedStorage implements StorageAdapter {
     private final StorageAdapter storage;
     volatile Hook beforeRead = key -> {};
     volatile Hook beforeCreate = key -> {};
+    /** Every prefix listed, in order. */
+    final List<String> listed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HookedStorage(StorageAdapter storage) {
         this.storage = storage;
@@ -51,6 +53,7 @@ class HookedStorage implements StorageAdapter {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
+        listed.add(prefix);
         return storage.list(prefix);
     }
 

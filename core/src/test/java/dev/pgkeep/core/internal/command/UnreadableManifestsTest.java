@@ -81,4 +81,29 @@ class UnreadableManifestsTest {
         Files.createDirectories(file.getParent());
         Files.write(file, content.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void getByIdReadsTheManifestDirectlyAndAnIdUnderTwoDatabasesIsAnErrorNotAGuess(@TempDir Path dir) throws Exception {
+        CommandFixture fx = new CommandFixture(dir, "15.4");
+        Path root = dir.resolve("repo");
+        HookedStorage storage = new HookedStorage(new LocalStorageAdapter(root));
+        BackupService service =
+                fx.builder().storage(storage).database(CommandFixture.DB).build();
+        fx.runner.on(
+                "pg_dump",
+                List.of("--format=custom"),
+                Answer.ok(new TestArchive().table("t", 3).bytes()));
+        BackupManifest m = service.backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST))
+                .manifest();
+        storage.listed.clear();
+
+        assertThat(service.get(m.id())).map(BackupManifest::id).contains(m.id());
+        assertThat(storage.listed).as("no listing for a lookup by id").isEmpty();
+
+        // the same id under another database (a copied folder): the lookup refuses to pick one
+        Path copy = Files.createDirectories(root.resolve("other/" + m.id().value()));
+        Files.copy(root.resolve("app/" + m.id().value() + "/manifest.json"), copy.resolve("manifest.json"));
+        BackupService withoutDefault = fx.builder().storage(storage).build();
+        assertThatThrownBy(() -> withoutDefault.get(m.id())).hasMessageContaining("stored more than once");
+    }
 }
