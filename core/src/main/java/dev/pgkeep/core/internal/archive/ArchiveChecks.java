@@ -3,6 +3,7 @@ package dev.pgkeep.core.internal.archive;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.StandardCodec;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.repository.RepositoryLayout;
 import dev.pgkeep.core.spi.Codec;

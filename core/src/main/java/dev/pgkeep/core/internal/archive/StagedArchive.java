@@ -2,6 +2,7 @@ package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.IntegrityException;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.internal.postgres.PgRestoreRun;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.RestoreTarget;

@@ -2,7 +2,7 @@ package dev.pgkeep.core.internal.postgres;
 
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
-import dev.pgkeep.core.internal.archive.Environmental;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.pgkeep.core.internal.archive;
+package dev.pgkeep.core.internal;
 
 import dev.pgkeep.core.PgkeepException;
 import java.io.FilterInputStream;
@@ -47,7 +47,7 @@ public final class Environmental {
         return e instanceof EnvironmentIOException ? e : new EnvironmentIOException(e);
     }
 
-    static InputStream input(InputStream in) {
+    public static InputStream input(InputStream in) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
@@ -78,7 +78,7 @@ public final class Environmental {
         };
     }
 
-    static OutputStream output(OutputStream out) {
+    public static OutputStream output(OutputStream out) {
         return new FilterOutputStream(out) {
             @Override
             public void write(int b) throws IOException {
