@@ -155,6 +155,27 @@ class VerifyFaultsTest {
     }
 
     @Test
+    void aMissingPgRestoreIsAFailedRun(@TempDir Path dir) throws Exception {
+        setUp(dir);
+        // pg_restore gone from the machine since the backup (the exec fails, as for a deleted program)
+        BackupService elsewhere = fx.builder()
+                .storage(storage)
+                .codec(Codec.none())
+                .tempDirectory(dir.resolve("tmp"))
+                .processRunner((command, environment, workingDirectory) -> {
+                    if (command.get(0).endsWith("pg_restore")) {
+                        throw new IOException("Cannot run program \"pg_restore\": error=2, No such file or directory");
+                    }
+                    return fx.runner.start(command, environment, workingDirectory);
+                })
+                .build();
+        assertThatThrownBy(() -> elsewhere.verify(verifyRequest()))
+                .isInstanceOfSatisfying(
+                        PgkeepException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED));
+        assertThat(recorded()).isNull();
+    }
+
+    @Test
     void aSecondVerifyOfTheSameBackupWhileTheFirstRunsIsInProgress(@TempDir Path dir) throws Exception {
         setUp(dir);
         CountDownLatch reading = new CountDownLatch(1);
