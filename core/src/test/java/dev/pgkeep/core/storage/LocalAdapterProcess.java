@@ -16,6 +16,7 @@ import java.util.List;
  * <pre>
  * write ROOT KEY   start writing KEY, write a few bytes, print WRITING, wait (never committing) until killed
  * clean ROOT       run the leftover cleanup once and print how many it removed
+ * commit ROOT KEY  write KEY (a few bytes) and commit it
  * </pre>
  */
 public final class LocalAdapterProcess {
@@ -27,6 +28,13 @@ public final class LocalAdapterProcess {
             System.out.println(adapter.removeIncompleteWrites(Duration.ZERO));
             return;
         }
+        if (args[0].equals("commit")) {
+            try (PendingObject pending = adapter.create(args[2])) {
+                pending.output().write(new byte[] {1, 2, 3});
+                pending.commit();
+            }
+            return;
+        }
         PendingObject pending = adapter.create(args[2]);
         pending.output().write(new byte[4096]);
         pending.output().flush();
@@ -36,7 +44,13 @@ public final class LocalAdapterProcess {
     }
 
     static Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return start(List.of(), args);
+    }
+
+    /** Runs it behind {@code wrapper} (e.g. {@code strace ...}), which ends with the program to run. */
+    static Process start(List<String> wrapper, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),

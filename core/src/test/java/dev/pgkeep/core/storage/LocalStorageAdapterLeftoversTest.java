@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,34 @@ class LocalStorageAdapterLeftoversTest {
         assertThat(partials(dir)).hasSize(1);
         assertThat(adapter.removeIncompleteWrites(Duration.ofDays(1))).isEqualTo(1);
         assertThat(partials(dir)).isEmpty();
+    }
+
+    @Test
+    void aCommitFsyncsEveryFolderItCreatedInItsParent(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
+        Path root = Files.createDirectories(dir.resolve("repo"));
+        Path trace = dir.resolve("trace.txt");
+        // -y prints the path behind each descriptor: which folders were fsynced, and in what order
+        Process commit = LocalAdapterProcess.start(
+                List.of("/usr/bin/strace", "-f", "-y", "-e", "trace=fsync,fdatasync", "-o", trace.toString()),
+                "commit",
+                root.toString(),
+                "newdb/20261125T020000Z-7f3a/dump.pgc");
+        assertThat(commit.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(commit.exitValue()).isZero();
+        List<String> fsynced = Files.readAllLines(trace).stream()
+                .filter(line -> line.contains("fsync(") && line.contains("= 0"))
+                .map(line -> line.substring(line.indexOf('<') + 1, line.indexOf('>')))
+                .toList();
+        // the new folders' entries in their parents (root, newdb), the file, and the folder holding it after the rename
+        assertThat(fsynced)
+                .contains(
+                        root.toString(),
+                        root.resolve("newdb").toString(),
+                        root.resolve("newdb/20261125T020000Z-7f3a").toString());
+        assertThat(fsynced.indexOf(root.toString()))
+                .isLessThan(fsynced.lastIndexOf(
+                        root.resolve("newdb/20261125T020000Z-7f3a").toString()));
     }
 
     @Test
