@@ -177,7 +177,28 @@ public final class BackupCommand {
                 new BackupManifest.Tool(TOOL_NAME, TOOL_VERSION),
                 null);
         c.catalog().writeManifest(manifest);
+        requireDumpStill(manifest, dumpKey);
         return manifest;
+    }
+
+    /**
+     * The dump must still be there once its manifest is: another pgkeep removing this database's leftovers under its
+     * own lock (possible only when two servers' databases of the same name share a repository, whose locks are not
+     * shared) would otherwise leave a listed backup without data. Then the manifest goes again and the backup fails.
+     */
+    private void requireDumpStill(BackupManifest manifest, String dumpKey) {
+        try {
+            if (c.storage().stat(dumpKey).isPresent()) {
+                return;
+            }
+            c.catalog().delete(manifest);
+        } catch (IOException e) {
+            throw new PgkeepException(
+                    "Cannot check the backup just stored in " + c.storage().describe() + ": " + e.getMessage(), e);
+        }
+        throw new PgkeepException("Backup " + manifest.id() + " of '" + manifest.database() + "' lost its dump while"
+                + " its manifest was written: another pgkeep removed it as a leftover. Do databases of the same name on"
+                + " two servers back up into " + c.storage().describe() + "? Give each server its own repository.");
     }
 
     /**

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Verify under faults: only integrity failures mark a backup bad; environmental ones are failed runs that leave the
- * manifest as it was; runs of one backup are exclusive; and a backup deleted while it is verified stays deleted.
+ * manifest as it was; runs of one backup are exclusive; and a backup deleted while it is verified stays deleted. Also
+ * the one backup fault these hooks reach: its dump removed by someone else while its manifest is written.
  */
 class VerifyFaultsTest {
     private CommandFixture fx;
@@ -233,6 +234,26 @@ class VerifyFaultsTest {
             }
         };
         service.verify(verifyRequest());
+        assertThat(service.list(null)).isEmpty();
+        assertThat(fx.storage.list("")).isEmpty();
+    }
+
+    @Test
+    void aDumpRemovedWhileItsManifestIsWrittenFailsTheBackupAndListsNothing(@TempDir Path dir) throws Exception {
+        setUp(dir);
+        service.delete(backup.id());
+        // another pgkeep, under a lock that is not this one's, removes the new dump as a leftover just then
+        storage.beforeCreate = key -> {
+            if (key.endsWith("/manifest.json")) {
+                storage.beforeCreate = k -> {};
+                for (var info : fx.storage.list("")) {
+                    fx.storage.delete(info.key());
+                }
+            }
+        };
+        assertThatThrownBy(() -> service.backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST)))
+                .isInstanceOf(PgkeepException.class)
+                .hasMessageContaining("lost its dump");
         assertThat(service.list(null)).isEmpty();
         assertThat(fx.storage.list("")).isEmpty();
     }
