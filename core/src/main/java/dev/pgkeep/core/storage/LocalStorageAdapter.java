@@ -180,9 +180,9 @@ public final class LocalStorageAdapter implements StorageAdapter {
                 closed = true;
                 if (!committed) {
                     try {
-                        Files.deleteIfExists(partial);
-                        locked.close();
+                        Files.deleteIfExists(partial); // still locked: no other cleanup can take it meanwhile
                     } finally {
+                        locked.close();
                         WRITING.remove(partial);
                     }
                     // create() made the folders; an aborted write must not leave them behind
