@@ -1,5 +1,6 @@
 package dev.pgkeep.cli;
 
+import dev.pgkeep.core.BackupListing;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BackupSet;
@@ -26,15 +27,18 @@ final class ListCommand extends CliCommand {
         BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(dev.pgkeep.core.spi.BackupLock.NONE)
                 .build();
-        List<BackupManifest> backups = service.list(database);
+        BackupListing listing = service.listing(database);
+        List<BackupManifest> backups = listing.backups();
         List<BackupSet> sets = database == null ? service.sets() : List.of();
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("backups", backups);
             json.put("sets", sets);
+            json.put("skippedManifests", listing.skipped());
             env.out().println(Output.json(json));
             return 0;
         }
+        warnSkipped(env, listing.skipped());
         printSets(sets);
         if (backups.isEmpty()) {
             env.out().println("No backups" + (database != null ? " of " + database : "") + ".");
@@ -83,5 +87,15 @@ final class ListCommand extends CliCommand {
         }
         table.print(env.out());
         env.out().println();
+    }
+
+    /** One warning line (on stderr) naming the manifests a listing had to skip; nothing when there are none. */
+    static void warnSkipped(CliEnvironment env, List<String> skipped) {
+        if (!skipped.isEmpty()) {
+            env.err()
+                    .printf(
+                            "Warning: skipped %d unreadable manifest(s) (damaged, of a newer pgkeep, or moved): %s%n",
+                            skipped.size(), String.join(", ", skipped));
+        }
     }
 }

@@ -8,11 +8,14 @@ import dev.pgkeep.core.RetentionRule;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Encryptor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,11 +71,53 @@ final class PruneCommand extends CliCommand {
             description = "Only show what would be deleted, and which rules keep every other backup.")
     boolean dryRun;
 
+    @Option(
+            names = "--incomplete-write-grace",
+            paramLabel = "DURATION",
+            defaultValue = "PT24H",
+            converter = DurationConverter.class,
+            description = "Remove leftovers of interrupted runs whose writer cannot be proven dead (open S3 uploads,"
+                    + " dumps without a manifest) once older than this: 24h, 30m, PT2H (default 24h). Local partial"
+                    + " files whose writer died go at once.")
+    Duration incompleteWriteGrace;
+
+    /** {@code 24h}, {@code 30m}, {@code 90s}, {@code 2d} or ISO-8601 ({@code PT24H}); never negative. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            Duration d;
+            try {
+                if (v.startsWith("p")) {
+                    d = Duration.parse(v.toUpperCase(Locale.ROOT));
+                } else if (v.matches("\\d+[smhd]")) {
+                    long n = Long.parseLong(v.substring(0, v.length() - 1));
+                    d = switch (v.charAt(v.length() - 1)) {
+                        case 's' -> Duration.ofSeconds(n);
+                        case 'm' -> Duration.ofMinutes(n);
+                        case 'h' -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    };
+                } else {
+                    throw new CommandLine.TypeConversionException("");
+                }
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration; write it as 24h, 30m, 90s, 2d or PT24H");
+            }
+            if (d.isNegative()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is negative");
+            }
+            return d;
+        }
+    }
+
     @Override
     public Integer call() {
         RetentionPolicy policy = new RetentionPolicy(keepDays, keepMin, keepDaily, keepWeekly, keepMonthly, keepYearly);
         BackupService service = service(env.storage(common.repo), null, Encryptor.NONE)
                 .lock(BackupLock.NONE)
+                .incompleteWriteGracePeriod(incompleteWriteGrace)
                 .build();
         PruneResult result = service.prune(policy, dryRun, Trigger.CLI, System.getProperty("user.name"));
         if (common.json) {
@@ -94,9 +139,11 @@ final class PruneCommand extends CliCommand {
                 backups.add(b);
             }
             json.put("backups", backups);
+            json.put("skippedManifests", result.skipped());
             env.out().println(Output.json(json));
             return 0;
         }
+        ListCommand.warnSkipped(env, result.skipped());
         String verb = dryRun ? "Would delete" : "Deleted";
         if (dryRun) {
             for (BackupManifest m : everyBackup(result)) {

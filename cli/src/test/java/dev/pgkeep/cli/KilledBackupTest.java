@@ -7,7 +7,6 @@ import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.SampleDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Guarantee 1 with a real process kill: a {@code pgkeep backup} JVM killed with SIGKILL in the middle of writing
- * leaves no listed backup, does not keep the backup lock, and its leftover is removed by a later prune.
+ * leaves no listed backup, does not keep the backup lock, and its partial file, whose lock died with it, is removed by
+ * the next backup or prune at once.
  */
 @ExtendWith(PostgresExtension.class)
 class KilledBackupTest {
@@ -41,21 +41,18 @@ class KilledBackupTest {
     }
 
     @Test
-    void aBackupProcessKilledMidWriteLeavesNothingListed(PostgresServer pg, @TempDir Path dir) throws Exception {
+    void aBackupProcessKilledMidWriteLeavesNothingListedAndTheNextBackupRemovesItsPartial(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
         Path repo = dir.resolve("r");
-        Process backup = CliProcess.backup(pg, source, repo.toString(), dir, Map.of());
-
-        Path partial = awaitPartialFile(repo, backup, Duration.ofSeconds(60));
-        backup.destroyForcibly();
-        assertThat(backup.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(backup.exitValue()).isNotZero();
+        Path partial = killMidWrite(pg, repo, dir);
 
         assertThat(CliRun.run(CliEndToEndTest.env(pg), "list", "--repo", repo.toString())
                         .out())
                 .contains("No backups");
         assertThat(partial).exists();
 
-        // the lock died with the process: the next backup runs (its own leftover sweep keeps young files)
+        // the lock died with the process, and so did the partial's file lock: the next backup runs and removes the
+        // partial at once (no grace period: its writer is provably dead)
         CliRun next = CliRun.run(
                 CliEndToEndTest.env(pg),
                 "backup",
@@ -66,16 +63,32 @@ class KilledBackupTest {
                 "--compression",
                 "none");
         assertThat(next.exitCode()).as(next::toString).isZero();
-        assertThat(partial).exists();
-
-        // a day later, prune removes the leftover
-        Files.setLastModifiedTime(partial, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
-        CliRun prune = CliRun.run(CliEndToEndTest.env(pg), "prune", "--repo", repo.toString());
-        assertThat(prune.exitCode()).as(prune::toString).isZero();
         assertThat(partial).doesNotExist();
+        assertThat(partialFile(repo)).isEmpty();
         assertThat(CliRun.run(CliEndToEndTest.env(pg), "list", "--repo", repo.toString())
                         .out())
                 .contains(source);
+    }
+
+    @Test
+    void pruneRemovesThePartialOfAKilledBackupAtOnce(PostgresServer pg, @TempDir Path dir) throws Exception {
+        Path repo = dir.resolve("r");
+        Path partial = killMidWrite(pg, repo, dir);
+
+        CliRun prune = CliRun.run(CliEndToEndTest.env(pg), "prune", "--repo", repo.toString());
+        assertThat(prune.exitCode()).as(prune::toString).isZero();
+        assertThat(prune.out()).contains("removed 1 leftover(s)");
+        assertThat(partial).doesNotExist();
+    }
+
+    /** Starts a backup in its own JVM and SIGKILLs it once its partial dump holds a megabyte; returns the partial. */
+    private static Path killMidWrite(PostgresServer pg, Path repo, Path dir) throws Exception {
+        Process backup = CliProcess.backup(pg, source, repo.toString(), dir, Map.of());
+        Path partial = awaitPartialFile(repo, backup, Duration.ofSeconds(60));
+        backup.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup of its own
+        assertThat(backup.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(backup.exitValue()).isEqualTo(137);
+        return partial;
     }
 
     /** Waits (bounded) for the backup to start writing its dump: the moment to kill it. */

@@ -42,9 +42,21 @@ public interface BackupService {
      * Every backup (a manifest exists), newest first, including those whose last verification failed (see the
      * manifest's {@code verification}); only those of {@code database} when it is not null.
      */
-    List<BackupManifest> list(@Nullable String database);
+    default List<BackupManifest> list(@Nullable String database) {
+        return listing(database).backups();
+    }
 
-    /** One backup's manifest. */
+    /**
+     * {@link #list}, with the manifests that had to be skipped (unreadable, of a newer format, or stored under another
+     * backup's key): one bad manifest does not hide the others, and prune never deletes what it could not read.
+     */
+    BackupListing listing(@Nullable String database);
+
+    /**
+     * One backup's manifest (ids are unique per repository).
+     *
+     * @throws IntegrityException when its manifest is unreadable or of a newer format
+     */
     Optional<BackupManifest> get(BackupId id);
 
     /**

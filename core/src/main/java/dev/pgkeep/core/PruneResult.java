@@ -14,16 +14,20 @@ import java.util.Set;
  * @param kept the backups it keeps, per database newest first
  * @param keptBy for every kept backup, the rules that keep it (never empty)
  * @param incompleteRemoved leftovers of interrupted writes that were cleaned up
+ * @param skipped keys of manifests that could not be read (see {@link BackupListing}); their backups are neither
+ *     counted nor deleted
  */
 public record PruneResult(
         boolean dryRun,
         List<BackupManifest> deleted,
         List<BackupManifest> kept,
         Map<BackupId, Set<RetentionRule>> keptBy,
-        int incompleteRemoved) {
+        int incompleteRemoved,
+        List<String> skipped) {
     public PruneResult {
         deleted = List.copyOf(deleted);
         kept = List.copyOf(kept);
+        skipped = List.copyOf(skipped);
         Map<BackupId, Set<RetentionRule>> copy = new LinkedHashMap<>();
         keptBy.forEach((id, rules) -> copy.put(id, Collections.unmodifiableSet(EnumSet.copyOf(rules))));
         keptBy = Collections.unmodifiableMap(copy);

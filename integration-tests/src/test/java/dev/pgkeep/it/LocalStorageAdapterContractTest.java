@@ -36,23 +36,27 @@ class LocalStorageAdapterContractTest extends StorageAdapterContract {
     }
 
     @Test
-    void aKilledWritersPartialFileIsNotListedAndIsRemovedLater() throws IOException {
+    void aKilledWritersPartialFileIsNotListedAndIsRemovedAtOnceWhileALiveOneStays() throws IOException {
         write("db/20261125T020000Z-7f3a/manifest.json", new byte[] {1});
-        // what a killed process leaves: created and written, neither committed nor closed
-        PendingObject abandoned = adapter.create(DUMP_KEY);
-        abandoned.output().write(new byte[4096]);
-        abandoned.output().flush();
-        assertThat(filesUnder(root)).anyMatch(p -> p.getFileName().toString().endsWith(".partial"));
+        // what a killed process leaves: a partial file whose lock died with it
+        Path dead = root.resolve("db/20261125T020000Z-7f3a/dump.pgc.zst." + UUID.randomUUID() + ".partial");
+        Files.write(dead, new byte[4096]);
+        // and a write still running in this JVM
+        PendingObject live = adapter.create(DUMP_KEY);
+        live.output().write(new byte[4096]);
+        live.output().flush();
 
         assertThat(adapter.list(""))
                 .extracting(StorageAdapter.ObjectInfo::key)
                 .containsExactly("db/20261125T020000Z-7f3a/manifest.json");
         assertThat(adapter.stat(DUMP_KEY)).isEmpty();
         assertThat(adapter.removeIncompleteWrites(Duration.ofHours(1)))
-                .as("a fresh leftover may belong to a write still running")
-                .isZero();
+                .as("the dead writer's partial goes at once, whatever its age; the live one stays")
+                .isEqualTo(1);
+        assertThat(dead).doesNotExist();
+        assertThat(filesUnder(root)).anyMatch(p -> p.getFileName().toString().endsWith(".partial"));
 
-        assertThat(adapter.removeIncompleteWrites(Duration.ZERO)).isEqualTo(1);
+        live.close();
         assertThat(filesUnder(root)).containsExactly(root.resolve("db/20261125T020000Z-7f3a/manifest.json"));
         assertThat(adapter.list("")).hasSize(1);
     }

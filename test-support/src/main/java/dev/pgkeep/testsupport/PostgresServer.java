@@ -134,10 +134,23 @@ public final class PostgresServer implements AutoCloseable {
             }
 
             @Override
+            public void restart() {
+                cluster.restart();
+            }
+
+            @Override
             public String describe() {
                 return cluster.toString();
             }
         };
+    }
+
+    /**
+     * Stops the server at once, as a crash would (every session is cut), and starts it again on the same port with the
+     * same data; for tests of what a server restart does to a running operation. Local clusters only.
+     */
+    public void restart() {
+        process.restart();
     }
 
     /** The address to connect to: {@code 127.0.0.1} for a local cluster. */

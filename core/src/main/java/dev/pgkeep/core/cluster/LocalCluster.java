@@ -241,6 +241,15 @@ public final class LocalCluster implements AutoCloseable {
         return env;
     }
 
+    /** Stops the server at once (as a crash would) and starts it again on the same port with the same data. */
+    public synchronized void restart() {
+        stopServer();
+        String failure = pgCtlStart(baseDir.resolve("sock"));
+        if (failure != null) {
+            throw new IllegalStateException("pg_ctl could not start PostgreSQL again: " + failure);
+        }
+    }
+
     /** Stops the server (immediate mode) and deletes its folder; safe to call twice and from a shutdown hook. */
     @Override
     public synchronized void close() {

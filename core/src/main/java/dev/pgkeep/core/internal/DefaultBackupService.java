@@ -2,6 +2,7 @@ package dev.pgkeep.core.internal;
 
 import dev.pgkeep.core.BackupContents;
 import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupListing;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupResult;
@@ -82,7 +83,7 @@ public final class DefaultBackupService implements BackupService {
                 tools,
                 lock,
                 clock,
-                new Catalog(storage, clock, incompleteWriteGrace),
+                new Catalog(storage, clock, incompleteWriteGrace, database == null ? null : database.database()),
                 new ArchiveStaging(storage, encryptor, tools, tempDirectory, maxDecodedArchiveBytes),
                 new TargetDatabases(tools),
                 new OperationEvents(sinks, clock),
@@ -107,8 +108,8 @@ public final class DefaultBackupService implements BackupService {
     }
 
     @Override
-    public List<BackupManifest> list(@Nullable String database) {
-        return context.catalog().list(database);
+    public BackupListing listing(@Nullable String database) {
+        return context.catalog().listing(database);
     }
 
     @Override

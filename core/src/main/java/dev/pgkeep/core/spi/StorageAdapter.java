@@ -46,12 +46,25 @@ public interface StorageAdapter {
     void delete(String key) throws IOException;
 
     /**
-     * Removes what interrupted writes left behind (temporary files, open multipart uploads) that is older than
-     * {@code olderThan}, so that a write still running elsewhere is not disturbed.
+     * Removes what interrupted writes left behind (temporary files, open multipart uploads) whose writer is dead: an
+     * adapter that can prove it (the local one: the writer's file lock is free) removes such leftovers at once; what
+     * cannot be proven goes only once older than {@code olderThan}, so that a write still running elsewhere is not
+     * disturbed.
      *
      * @return how many leftovers were removed
      */
     default int removeIncompleteWrites(Duration olderThan) throws IOException {
+        return 0;
+    }
+
+    /**
+     * Removes every leftover of interrupted writes under {@code keyPrefix}, however young: the caller knows that no
+     * write under it can be running (core calls it for {@code <database>/} while holding that database's backup
+     * lock). Adapters that cannot limit cleanup to a prefix keep the default, which removes nothing.
+     *
+     * @return how many leftovers were removed
+     */
+    default int removeIncompleteWrites(String keyPrefix) throws IOException {
         return 0;
     }
 

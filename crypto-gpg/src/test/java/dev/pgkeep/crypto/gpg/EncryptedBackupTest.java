@@ -15,6 +15,7 @@ import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreResult;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
+import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
@@ -139,6 +140,30 @@ class EncryptedBackupTest {
                 .hasMessageContaining("was encrypted to key")
                 .hasMessageContaining("not to any key in " + keyA.secretKey());
         assertThat(pg.databaseExists(target)).isFalse();
+    }
+
+    @Test
+    void aMissingOrWrongKeyFailsVerifyAndRestoreWithoutMarkingTheBackupBad() {
+        Path repository = work.resolve("repo");
+        BackupId id = service(repository, keyB.encryptOnly()).backup(request()).id();
+        String target = PostgresServer.uniqueDatabaseName("crypto_no_key");
+        for (Encryptor keys : List.of(Encryptor.NONE, keyA.decryptOnly())) {
+            BackupService service = service(repository, keys);
+            assertThatThrownBy(() -> service.verify(VerifyRequest.of(new RestoreSource.ById(id), Trigger.TEST)))
+                    .isInstanceOfSatisfying(
+                            PgkeepException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_INPUT));
+            assertThatThrownBy(() ->
+                            service.restore(RestoreRequest.builder(new RestoreSource.ById(id), pg.connection(target))
+                                    .createDatabase(true)
+                                    .safetyBackup(false)
+                                    .build()))
+                    .isInstanceOfSatisfying(
+                            PgkeepException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_INPUT));
+            // the key was the problem, not the backup: it is still as good as it was
+            assertThat(service.get(id).orElseThrow().verification()).isNull();
+        }
+        assertThat(pg.databaseExists(target)).isFalse();
+        service(repository, keyB.decryptOnly()).verify(VerifyRequest.of(new RestoreSource.ById(id), Trigger.TEST));
     }
 
     // Without compression only the OpenPGP integrity check (MDC) can notice the flipped byte.

@@ -211,6 +211,7 @@ public final class PgkeepAutoConfiguration {
                 .encryptor(encryptor.getIfAvailable(() -> Encryptor.NONE))
                 .toolsDirectories(properties.getTools().folders())
                 .tempDirectory(properties.getRestore().getTempDir())
+                .incompleteWriteGracePeriod(properties.getRetention().getIncompleteWriteGracePeriod())
                 .maxDecodedArchiveBytes(
                         properties.getRestore().getMaxDecodedSize().toBytes());
         auditSinks.orderedStream().forEach(builder::auditSink);

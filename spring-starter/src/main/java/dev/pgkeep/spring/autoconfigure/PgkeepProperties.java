@@ -404,6 +404,14 @@ public class PgkeepProperties {
         /** Keep the newest good backup of each of the last N years (UTC) that have one (0: off). */
         private int keepYearly;
 
+        /**
+         * How old leftovers of interrupted writes whose writer cannot be proven dead (open S3 multipart uploads of
+         * other databases, dumps without a manifest) must be before retention and backups remove them. Leftovers that
+         * can be proven dead (local partial files whose lock is free, anything of a database while its backup holds
+         * its lock) go at once.
+         */
+        private Duration incompleteWriteGracePeriod = Duration.ofHours(24);
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -458,6 +466,14 @@ public class PgkeepProperties {
 
         public void setKeepYearly(int keepYearly) {
             this.keepYearly = keepYearly;
+        }
+
+        public Duration getIncompleteWriteGracePeriod() {
+            return incompleteWriteGracePeriod;
+        }
+
+        public void setIncompleteWriteGracePeriod(Duration incompleteWriteGracePeriod) {
+            this.incompleteWriteGracePeriod = incompleteWriteGracePeriod;
         }
 
         /** The policy these settings describe (checked: negative counts are refused with the setting's name). */

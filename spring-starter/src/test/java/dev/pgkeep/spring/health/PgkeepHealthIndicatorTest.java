@@ -94,6 +94,24 @@ class PgkeepHealthIndicatorTest {
     }
 
     @Test
+    void anUnreadableManifestDoesNotMakeTheHealthFail() {
+        String database = TestDatabases.createSample("starter_health_bad_manifest");
+        runner(database).run(context -> {
+            String id = context.getBean(BackupService.class)
+                    .backup(BackupRequest.of(Trigger.TEST))
+                    .id()
+                    .value();
+            Path garbage = repo.resolve(database + "/20260101T000000Z-aaaaaaaaaaaa/manifest.json");
+            java.nio.file.Files.createDirectories(garbage.getParent());
+            java.nio.file.Files.writeString(garbage, "{ not json");
+
+            Health health = context.getBean(PgkeepHealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails().get(database).toString()).contains("newestBackupId=" + id);
+        });
+    }
+
+    @Test
     void disabledThroughManagementHealthProperty() {
         runner(TestDatabases.createSample("starter_health_off"))
                 .withPropertyValues("management.health.pgkeep.enabled=false")

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -189,23 +190,42 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
     }
 
     /**
-     * Aborts the multipart uploads under this repository's prefix started more than {@code olderThan} ago; {@link
-     * Duration#ZERO} aborts all of them, for when no write can be running.
+     * Aborts the multipart uploads under this repository's prefix started more than {@code olderThan} ago: S3 cannot
+     * tell whether the writer of an open upload is alive, so only age can. {@link Duration#ZERO} aborts all of them,
+     * for when no write can be running.
      */
     @Override
     public int removeIncompleteWrites(Duration olderThan) throws IOException {
         Instant cutoff = Instant.now().minus(olderThan);
+        // zero means every unfinished upload (the caller knows no write is running); some compatible stores report
+        // no or a wrong start time, so it does not depend on the clock
+        return abortUploads(
+                "",
+                upload -> olderThan.isZero()
+                        || olderThan.isNegative()
+                        || (upload.initiated() != null && upload.initiated().isBefore(cutoff)));
+    }
+
+    /**
+     * Aborts every multipart upload under {@code keyPrefix} (below this repository's prefix), however young: the
+     * caller holds the lock that every writer there holds (the backup lock of the keys' database), so they are dead.
+     */
+    @Override
+    public int removeIncompleteWrites(String keyPrefix) throws IOException {
+        if (keyPrefix.isEmpty()) {
+            throw new IllegalArgumentException("a key prefix is required; removeIncompleteWrites(Duration) is for all");
+        }
+        return abortUploads(checkPrefix(keyPrefix), upload -> true);
+    }
+
+    private int abortUploads(String keyPrefix, Predicate<MultipartUpload> dead) throws IOException {
+        String fullPrefix = options.prefix() + keyPrefix;
         List<MultipartUpload> stale = new ArrayList<>();
         try {
             for (MultipartUpload upload : s3.listMultipartUploadsPaginator(
-                            b -> b.bucket(options.bucket()).prefix(options.prefix()))
+                            b -> b.bucket(options.bucket()).prefix(fullPrefix))
                     .uploads()) {
-                // zero means every unfinished upload (the caller knows no write is running); some compatible
-                // stores report no or a wrong start time, so it does not depend on the clock
-                boolean old = olderThan.isZero()
-                        || olderThan.isNegative()
-                        || (upload.initiated() != null && upload.initiated().isBefore(cutoff));
-                if (old) {
+                if (dead.test(upload)) {
                     stale.add(upload);
                 }
             }

@@ -26,6 +26,7 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
     private volatile int status = 500;
     private volatile boolean failCompletion;
     private volatile String failPutsEndingWith = "\0never";
+    private volatile String failGetsEndingWith = "\0never";
     final AtomicInteger partAttempts = new AtomicInteger();
     final AtomicInteger failedPartAttempts = new AtomicInteger();
 
@@ -48,7 +49,29 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
         this.failPutsEndingWith = suffix;
     }
 
+    /** Downloads of objects whose name ends with {@code suffix} fail with HTTP 500 (every attempt). */
+    void failGetsEndingWith(String suffix) {
+        this.failGetsEndingWith = suffix;
+    }
+
+    @Override
+    public Blob getBlob(String container, String name, org.jclouds.blobstore.options.GetOptions options) {
+        if (name.endsWith(failGetsEndingWith)) {
+            throw injected();
+        }
+        return super.getBlob(container, name, options);
+    }
+
+    @Override
+    public Blob getBlob(String container, String name) {
+        if (name.endsWith(failGetsEndingWith)) {
+            throw injected();
+        }
+        return super.getBlob(container, name);
+    }
+
     void reset() {
+        failGetsEndingWith("\0never");
         failPutsEndingWith("\0never");
         failParts(Integer.MAX_VALUE, 0, 500);
         failCompletion(false);

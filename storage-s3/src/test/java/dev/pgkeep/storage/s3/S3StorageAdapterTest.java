@@ -321,6 +321,24 @@ class S3StorageAdapterTest {
     }
 
     @Test
+    void removeIncompleteWritesOfAPrefixAbortsYoungUploadsThereAndNoOthers() throws IOException {
+        String prefix = S3Fixture.uniquePrefix();
+        S3StorageAdapter storage = adapter(prefix);
+        try (PendingObject mine = storage.create("db/20261125T020000Z-cccc/dump.pgc");
+                PendingObject other = storage.create("db2/20261125T020000Z-dddd/dump.pgc")) {
+            S3Fixture.writeBytes(mine.output(), 5, 6L * MIB);
+            S3Fixture.writeBytes(other.output(), 6, 6L * MIB);
+            assertThat(s3.openUploads(prefix)).hasSize(2);
+            // "db" and "db2" share the characters, not the prefix: only db/ is the caller's
+            assertThat(storage.removeIncompleteWrites("db/")).isEqualTo(1);
+            assertThat(s3.openUploads(prefix))
+                    .extracting(u -> u.key())
+                    .containsExactly(prefix + "db2/20261125T020000Z-dddd/dump.pgc");
+        }
+        assertThat(s3.openUploads(prefix)).isEmpty();
+    }
+
+    @Test
     void rejectsKeysThatCouldEscapeThePrefix() {
         S3StorageAdapter storage = adapter(S3Fixture.uniquePrefix());
         for (String key : List.of("../x", "a/../../x", "/abs", "a//b", "", "a/./b")) {

@@ -3,6 +3,7 @@ package dev.pgkeep.core.internal.archive;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import java.io.IOException;
@@ -52,6 +53,12 @@ final class ArchiveChecks {
         if (inspector.verdict() == ArchiveInspector.Verdict.DAMAGED) {
             throw new IntegrityException(name + " is damaged: " + inspector.problem() + ".");
         }
+        if (!list.ok() && list.message().contains("unsupported version")) {
+            // pg_restore older than the pg_dump that wrote the archive: the tools, not the backup
+            throw new PgkeepException("Cannot check " + name + ": the pg_restore used is older than the pg_dump"
+                            + " that wrote it (" + list.message() + ").")
+                    .withRemedy(PgkeepException.Remedy.TOOLS, null);
+        }
         if (!list.ok()) {
             throw new IntegrityException(name + " is not a readable pg_dump archive: " + list.message());
         }
@@ -78,6 +85,9 @@ final class ArchiveChecks {
             try (InputStream in = opener.open()) {
                 pump(in, check, inspector);
             } catch (IOException e) {
+                if (Environmental.is(e)) {
+                    throw Environmental.failure("Cannot read " + name, e);
+                }
                 throw new IntegrityException(name + " cannot be decoded: " + e.getMessage() + ".", e);
             }
             PgRestoreCheck.Result result = check.finish();

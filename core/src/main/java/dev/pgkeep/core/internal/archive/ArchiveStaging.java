@@ -7,6 +7,7 @@ import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.Progress;
 import dev.pgkeep.core.StandardCodec;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.repository.RepositoryLayout;
 import dev.pgkeep.core.spi.Codec;
@@ -76,15 +77,15 @@ public final class ArchiveStaging {
             meter.start(Progress.CHECKSUM, manifest.storedBytes(), false);
             if (local.isPresent()) {
                 stored = local.get();
-                try (InputStream in = meter.reading(Files.newInputStream(stored))) {
+                try (InputStream in = meter.reading(Environmental.input(Files.newInputStream(stored)))) {
                     HashResult h = hash(in, null);
                     sha = h.sha256();
                     size = h.bytes();
                 }
             } else {
                 stored = newTempFile("stored", temporary);
-                try (InputStream in = meter.reading(storage.read(key));
-                        OutputStream out = Files.newOutputStream(stored)) {
+                try (InputStream in = meter.reading(Environmental.input(storage.read(key)));
+                        OutputStream out = Environmental.output(Files.newOutputStream(stored))) {
                     HashResult h = hash(in, out);
                     sha = h.sha256();
                     size = h.bytes();
@@ -99,7 +100,8 @@ public final class ArchiveStaging {
             meter.finish();
             Path storedFile = stored;
             int dumpMajor = manifest.pgDumpVersion() == null ? 0 : PgTools.major(manifest.pgDumpVersion());
-            Opener decoded = () -> codec.decompress(decrypt(manifest, meter.reading(Files.newInputStream(storedFile))));
+            Opener decoded = () -> codec.decompress(
+                    decrypt(manifest, meter.reading(Environmental.input(Files.newInputStream(storedFile)))));
             StagedArchive streaming = new StagedArchive(
                     "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, decoded, null, meter);
             // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
@@ -111,8 +113,13 @@ public final class ArchiveStaging {
             Path plain = newTempFile("plain", temporary);
             meter.start(Progress.DECODING, size, false);
             try (InputStream in = decoded.open();
-                    OutputStream out = meter.writing(Files.newOutputStream(plain))) {
+                    OutputStream out = meter.writing(Environmental.output(Files.newOutputStream(plain)))) {
                 in.transferTo(out);
+            } catch (IOException e) {
+                if (Environmental.is(e)) {
+                    throw e;
+                }
+                throw new IntegrityException("Backup " + manifest.id() + " cannot be decoded: " + e.getMessage(), e);
             }
             meter.finish();
             return StagedArchive.onDisk(
@@ -124,8 +131,12 @@ public final class ArchiveStaging {
                             + storage.describe() + ".",
                     e);
         } catch (IOException e) {
+            // reading storage or the temp folder failed (the archive's own damage is an IntegrityException above)
             deleteAll(temporary);
-            throw new IntegrityException("Backup " + manifest.id() + " cannot be read back: " + e.getMessage(), e);
+            throw Environmental.failure(
+                    "Backup " + manifest.id() + " cannot be read back from " + storage.describe()
+                            + " into the temp folder " + tempDirectory + " (the backup itself was not found damaged)",
+                    e);
         } catch (RuntimeException e) {
             deleteAll(temporary);
             throw e;
@@ -157,8 +168,9 @@ public final class ArchiveStaging {
             Path plain = newTempFile("plain", temporary);
             ArchiveInspector inspector = new ArchiveInspector();
             meter.start(Progress.DECODING, size, false);
-            try (InputStream in = unwrap(meter.reading(Files.newInputStream(file)), file.toString());
-                    OutputStream out = meter.writing(Files.newOutputStream(plain))) {
+            try (InputStream in =
+                            unwrap(meter.reading(Environmental.input(Files.newInputStream(file))), file.toString());
+                    OutputStream out = meter.writing(Environmental.output(Files.newOutputStream(plain)))) {
                 byte[] buffer = new byte[BUFFER];
                 int n;
                 long decoded = 0;
@@ -188,6 +200,9 @@ public final class ArchiveStaging {
             throw e;
         } catch (IOException e) {
             deleteAll(temporary);
+            if (Environmental.is(e)) {
+                throw Environmental.failure("Cannot stage " + file + " in the temp folder " + tempDirectory, e);
+            }
             throw new IntegrityException(
                     file + " cannot be read as an archive: " + e.getMessage() + ". Nothing was restored.", e);
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.Progress;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
 import dev.pgkeep.core.internal.postgres.PgRestoreRun;
 import dev.pgkeep.core.internal.postgres.PgTools;
@@ -65,7 +66,14 @@ public final class StagedArchive implements AutoCloseable {
             Path plain,
             ProgressMeter meter) {
         return new StagedArchive(
-                name, storedBytes, dumpMajor, temporary, tools, () -> Files.newInputStream(plain), plain, meter);
+                name,
+                storedBytes,
+                dumpMajor,
+                temporary,
+                tools,
+                () -> Environmental.input(Files.newInputStream(plain)),
+                plain,
+                meter);
     }
 
     public long storedBytes() {
@@ -104,6 +112,9 @@ public final class StagedArchive implements AutoCloseable {
             PgRestoreRun.run(target, options, null, meter.passing(in), name);
             meter.finish();
         } catch (IOException e) {
+            if (Environmental.is(e)) {
+                throw Environmental.failure("Cannot read " + name, e);
+            }
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
         }
     }
@@ -190,6 +201,9 @@ public final class StagedArchive implements AutoCloseable {
             }
             inspector.finish();
         } catch (IOException e) {
+            if (Environmental.is(e)) {
+                throw Environmental.failure("Cannot read " + name, e);
+            }
             throw new IntegrityException(name + " cannot be decoded: " + e.getMessage(), e);
         }
         headerRead = inspector;

@@ -108,11 +108,16 @@ public final class BackupCommand {
         PgTools dumpTools = c.tools()
                 .forServer(PgTools.major(serverVersion), "PostgreSQL " + serverVersion + " (" + db.describe() + ")");
         String pgDump = dumpTools.program("pg_dump");
+        if (c.lock() != BackupLock.NONE) {
+            // this backup holds the database's lock, which every backup of it holds while writing: whatever another
+            // left under the database's keys (an open upload, a dump without manifest) is dead and goes now
+            c.catalog().removeLeftoversOf(db.database());
+        }
         c.catalog().removeIncompleteWrites();
 
         BackupManifest.Application application = application(db);
         Instant started = c.clock().instant();
-        BackupId id = BackupId.generate(started);
+        BackupId id = newId(db, started);
         run.backupId = id.value();
         String dumpObject = RepositoryLayout.DUMP_BASE
                 + c.codec().fileSuffix()
@@ -196,6 +201,7 @@ public final class BackupCommand {
                 application,
                 null);
         c.catalog().writeManifest(manifest);
+        requireDumpStill(manifest, dumpKey);
         return manifest;
     }
 
@@ -208,6 +214,47 @@ public final class BackupCommand {
         } catch (RuntimeException e) {
             log.debug("No database size for the progress estimate: {}", e.toString());
             return -1;
+        }
+    }
+
+    /**
+     * The dump must still be there once its manifest is: another pgkeep removing this database's leftovers under its
+     * own lock (possible only when two servers' databases of the same name share a repository, whose locks are not
+     * shared) would otherwise leave a listed backup without data. Then the manifest goes again and the backup fails.
+     */
+    private void requireDumpStill(BackupManifest manifest, String dumpKey) {
+        try {
+            if (c.storage().stat(dumpKey).isPresent()) {
+                return;
+            }
+            c.catalog().delete(manifest);
+        } catch (IOException e) {
+            throw new PgkeepException(
+                    "Cannot check the backup just stored in " + c.storage().describe() + ": " + e.getMessage(), e);
+        }
+        throw new PgkeepException("Backup " + manifest.id() + " of '" + manifest.database() + "' lost its dump while"
+                + " its manifest was written: another pgkeep removed it as a leftover. Do databases of the same name on"
+                + " two servers back up into " + c.storage().describe() + "? Give each server its own repository.");
+    }
+
+    /**
+     * A new id no object of the database uses yet. Across databases the 48 random bits make a collision far less
+     * likely than any other failure, and a lookup by id that finds one under two databases says so instead of guessing.
+     */
+    private BackupId newId(DatabaseConnection db, Instant started) {
+        for (int attempt = 0; ; attempt++) {
+            BackupId id = BackupId.generate(started);
+            try {
+                if (attempt >= 8
+                        || c.storage()
+                                .list(RepositoryLayout.backupPrefix(db.database(), id))
+                                .isEmpty()) {
+                    return id;
+                }
+            } catch (IOException e) {
+                throw new PgkeepException(
+                        "Cannot list the repository " + c.storage().describe() + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -54,7 +54,7 @@ public final class CopyCommand {
         List<BackupManifest> selected = select(request);
         Map<BackupId, BackupManifest> present = new HashMap<>();
         try {
-            for (BackupManifest m : new Catalog(target, c.clock(), Duration.ZERO).list(request.database())) {
+            for (BackupManifest m : new Catalog(target, c.clock(), Duration.ZERO, null).list(request.database())) {
                 present.put(m.id(), m);
             }
         } catch (PgkeepException e) {

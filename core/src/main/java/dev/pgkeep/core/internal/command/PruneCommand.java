@@ -1,6 +1,7 @@
 package dev.pgkeep.core.internal.command;
 
 import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupListing;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.PruneResult;
 import dev.pgkeep.core.RetentionPolicy;
@@ -29,7 +30,8 @@ public final class PruneCommand {
         OperationEvents.Run run = c.events().of(Operation.PRUNE, null, trigger, actor, null);
         return run.around(() -> {
             Map<String, List<BackupManifest>> byDatabase = new LinkedHashMap<>();
-            for (BackupManifest m : c.catalog().list(null)) {
+            BackupListing listing = c.catalog().listing(null);
+            for (BackupManifest m : listing.backups()) {
                 byDatabase.computeIfAbsent(m.database(), k -> new ArrayList<>()).add(m);
             }
             Instant now = c.clock().instant();
@@ -54,7 +56,7 @@ public final class PruneCommand {
                 incomplete = c.catalog().removeIncompleteWrites() + c.catalog().removeOrphans();
             }
             run.count = deleted.size();
-            return new PruneResult(dryRun, deleted, kept, keptBy, incomplete);
+            return new PruneResult(dryRun, deleted, kept, keptBy, incomplete, listing.skipped());
         });
     }
 }

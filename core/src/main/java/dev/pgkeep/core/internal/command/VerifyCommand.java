@@ -3,6 +3,7 @@ package dev.pgkeep.core.internal.command;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.VerifyRequest;
@@ -10,17 +11,25 @@ import dev.pgkeep.core.VerifyResult;
 import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.archive.StagedArchive;
 import dev.pgkeep.core.internal.events.OperationEvents;
+import dev.pgkeep.core.internal.postgres.PostgresAdvisoryLock;
 import dev.pgkeep.core.internal.postgres.RestoreTarget;
 import dev.pgkeep.core.internal.postgres.SqlText;
+import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
+import dev.pgkeep.core.spi.BackupLock;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +37,27 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code verify}: the stored object's checksum, a full decode through pg_restore and the archive checks (row counts
  * against the manifest) and, when asked, a restore into a scratch database whose row counts must match. The result
- * is recorded in the manifest; an integrity failure marks the backup bad.
+ * is recorded in the manifest; only an integrity failure (checksum, OpenPGP integrity, archive structure, row counts)
+ * marks the backup bad. Anything else (storage unreachable, temp folder full, pg_restore missing or too old, the
+ * scratch server down) is a failed verification run: it is reported and the manifest keeps its verification.
+ *
+ * <p>Runs of one backup are exclusive within this JVM (a second gets {@code IN_PROGRESS}). Each restore test uses its
+ * own scratch database, {@value #SCRATCH_PREFIX}{@code <id>_<random>}, kept connected while it runs; scratch
+ * databases of that prefix nobody is connected to are leftovers of killed runs and the next restore test drops them.
  */
 public final class VerifyCommand {
     private static final Logger log = LoggerFactory.getLogger(VerifyCommand.class);
 
     /** Tables counted per statement of the restore test. */
     private static final int COUNT_BATCH = 100;
+
+    /** What every scratch database's name starts with, so leftovers of killed runs can be found. */
+    static final String SCRATCH_PREFIX = "pgkeep_verify_";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Backups being verified in this JVM, by repository and id. */
+    private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final CommandContext c;
 
@@ -55,46 +78,75 @@ public final class VerifyCommand {
             run.backupId = manifest.id().value();
             run.manifest = manifest;
             run.storedBytes = manifest.storedBytes();
-            Instant started = c.clock().instant();
-            String method = request.restoreTest() ? "restore-test" : "checksum+list";
+            String runningKey = c.storage().describe() + "\n" + manifest.id().value();
+            if (!RUNNING.add(runningKey)) {
+                throw new PgkeepException(
+                        ErrorKind.IN_PROGRESS,
+                        "Backup " + manifest.id() + " is being verified already; wait for that verification to end.",
+                        null);
+            }
             try {
-                int entries;
-                Integer compared = null;
-                try (StagedArchive archive =
-                        c.staging().stageStored(manifest, false, ProgressMeter.of(request.progress()))) {
-                    entries = archive.checkArchive(manifest.tables());
-                    if (request.restoreTest()) {
-                        DatabaseConnection server = request.scratchServer();
-                        if (server == null) {
-                            throw new BadInputException("A restore test needs a server to restore into.")
-                                    .withRemedy(PgkeepException.Remedy.NAME_SCRATCH_SERVER, null);
-                        }
-                        compared = restoreTest(manifest, archive, server);
-                    }
-                }
-                record(manifest, method, true, null);
-                return new VerifyResult(
-                        manifest.id(),
-                        method,
-                        entries,
-                        compared,
-                        Duration.between(started, c.clock().instant()).toMillis());
-            } catch (IntegrityException e) {
-                record(manifest, method, false, e.getMessage());
-                throw e;
+                return verify(manifest, request);
+            } finally {
+                RUNNING.remove(runningKey);
             }
         });
     }
 
+    private VerifyResult verify(BackupManifest manifest, VerifyRequest request) {
+        Instant started = c.clock().instant();
+        String method = request.restoreTest() ? "restore-test" : "checksum+list";
+        try {
+            int entries;
+            Integer compared = null;
+            try (StagedArchive archive =
+                    c.staging().stageStored(manifest, false, ProgressMeter.of(request.progress()))) {
+                entries = archive.checkArchive(manifest.tables());
+                if (request.restoreTest()) {
+                    DatabaseConnection server = request.scratchServer();
+                    if (server == null) {
+                        throw new BadInputException("A restore test needs a server to restore into.")
+                                .withRemedy(PgkeepException.Remedy.NAME_SCRATCH_SERVER, null);
+                    }
+                    compared = restoreTest(manifest, archive, server);
+                }
+            }
+            record(manifest, method, true, null);
+            return new VerifyResult(
+                    manifest.id(),
+                    method,
+                    entries,
+                    compared,
+                    Duration.between(started, c.clock().instant()).toMillis());
+        } catch (IntegrityException e) {
+            record(manifest, method, false, e.getMessage());
+            throw e;
+        } catch (PgkeepException e) {
+            if (e.kind() != ErrorKind.FAILED) {
+                throw e;
+            }
+            PgkeepException failed = new PgkeepException(
+                    "The verification of backup " + manifest.id() + " could not run to the end, so the backup's"
+                            + " recorded verification is unchanged: " + e.getMessage(),
+                    e);
+            if (e.remedy() != null) {
+                failed.withRemedy(e.remedy(), e.remedyArgument());
+            }
+            throw failed;
+        }
+    }
+
     private int restoreTest(BackupManifest manifest, StagedArchive archive, DatabaseConnection server) {
-        String scratchName =
-                "pgkeep_verify_" + manifest.id().value().toLowerCase().replace('-', '_');
+        dropLeftoverScratchDatabases(server);
+        String scratchName = scratchName(manifest);
         DatabaseConnection scratch = server.withDatabase(scratchName);
         RestoreTarget target =
                 RestoreCommand.restoreTarget(c.tools(), scratch, c.targets().serverVersion(scratch), archive);
-        c.targets().dropQuietly(scratch);
         RestoreCommand.createLikeSource(c.targets(), scratch, archive, target.serverMajor(), false, false);
+        // a session on the scratch database for the whole test: another run sees it in use, never as a leftover
+        Optional<BackupLock.Lease> inUse = Optional.empty();
         try {
+            inUse = new PostgresAdvisoryLock(c.tools()).tryAcquire(scratch);
             archive.restoreInto(target, List.of("--no-owner", "--no-privileges"));
             List<BackupManifest.TableRows> expected = manifest.tables();
             if (expected == null || expected.isEmpty()) {
@@ -107,7 +159,46 @@ public final class VerifyCommand {
             }
             return expected.size();
         } finally {
+            inUse.ifPresent(BackupLock.Lease::close);
             c.targets().dropQuietly(scratch);
+        }
+    }
+
+    /** {@value #SCRATCH_PREFIX}{@code <id>_<8 random hex digits>}: unique per run, at most 51 characters. */
+    static String scratchName(BackupManifest manifest) {
+        byte[] suffix = new byte[4];
+        RANDOM.nextBytes(suffix);
+        return SCRATCH_PREFIX + manifest.id().value().toLowerCase(Locale.ROOT).replace('-', '_') + "_"
+                + HexFormat.of().formatHex(suffix);
+    }
+
+    /** Scratch databases of earlier runs that nobody is connected to: left by a verify that was killed. */
+    private void dropLeftoverScratchDatabases(DatabaseConnection server) {
+        DatabaseConnection maintenance = TargetDatabases.maintenance(server);
+        String leftovers;
+        try {
+            leftovers = c.tools()
+                    .psqlValue(
+                            maintenance,
+                            "SELECT d.datname FROM pg_database d WHERE d.datname LIKE "
+                                    + SqlText.literal(SCRATCH_PREFIX.replace("_", "\\_") + "%")
+                                    + " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname ="
+                                    + " d.datname) ORDER BY 1");
+        } catch (PgkeepException e) {
+            log.warn("Could not look for leftover scratch databases on {}: {}", server.describe(), e.getMessage());
+            return;
+        }
+        for (String name : leftovers.split("\n")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            try {
+                // without FORCE: a run that connected meanwhile keeps its database
+                c.tools().psql(maintenance, "DROP DATABASE IF EXISTS " + SqlText.identifier(name.strip()));
+                log.info("Dropped the scratch database {} left by an interrupted verification", name.strip());
+            } catch (PgkeepException e) {
+                log.debug("Kept the scratch database {}: {}", name.strip(), e.getMessage());
+            }
         }
     }
 
@@ -164,9 +255,13 @@ public final class VerifyCommand {
 
     private void record(BackupManifest manifest, String method, boolean ok, @Nullable String detail) {
         try {
-            c.catalog()
-                    .writeManifest(manifest.withVerification(
+            boolean stored = c.catalog()
+                    .updateManifest(manifest.withVerification(
                             new BackupManifest.Verification(c.clock().instant(), method, ok, detail)));
+            if (!stored) {
+                log.warn(
+                        "Backup {} was deleted while it was verified; its verification is not recorded", manifest.id());
+            }
         } catch (PgkeepException e) {
             log.warn("Could not record the verification of {}: {}", manifest.id(), e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.pgkeep.core.internal.postgres;
 
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.internal.Environmental;
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -271,6 +272,12 @@ public final class PgRestoreRun {
     private static void throwDecodeFailure(
             AtomicReference<@Nullable IOException> feedFailure, RestoreTarget target, String name) {
         IOException decodeFailure = feedFailure.get();
+        if (decodeFailure != null && Environmental.is(decodeFailure)) {
+            throw Environmental.failure(
+                    "Restore of " + name + " into " + target.database().database() + " stopped: reading the archive"
+                            + " failed",
+                    decodeFailure);
+        }
         if (decodeFailure != null) {
             throw new IntegrityException(
                     "Restore of " + name + " into " + target.database().database() + " stopped: the"
