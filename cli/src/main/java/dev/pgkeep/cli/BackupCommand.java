@@ -3,6 +3,7 @@ package dev.pgkeep.cli;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
@@ -49,6 +50,14 @@ final class BackupCommand extends CliCommand {
             description = "OpenPGP public key (file) to encrypt to; repeat for several recipients.")
     List<Path> encryptTo = new ArrayList<>();
 
+    @Option(
+            names = "--lock-wait-timeout",
+            paramLabel = "DURATION",
+            description = "How long pg_dump waits for a table another session holds locked (e.g. by ALTER TABLE)"
+                    + " before the backup fails: 500ms, 30s, 5m, 2h; 0 waits without limit (default 5m).")
+    @Nullable
+    String lockWaitTimeout;
+
     @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the manifest.")
     @Nullable
     String label;
@@ -57,9 +66,12 @@ final class BackupCommand extends CliCommand {
     public Integer call() {
         DatabaseConnection database = env.database(db);
         StorageAdapter storage = env.storage(common.repo);
-        BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
-                .codec(Codec.of(compression, level))
-                .build();
+        BackupServiceBuilder builder =
+                service(storage, database, Repositories.encryptor(encryptTo)).codec(Codec.of(compression, level));
+        if (lockWaitTimeout != null) {
+            builder.lockWaitTimeout(DurationOption.parse("--lock-wait-timeout", lockWaitTimeout));
+        }
+        BackupService service = builder.build();
         progress("Backing up " + database.describe() + " to " + storage.describe() + " ...");
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)

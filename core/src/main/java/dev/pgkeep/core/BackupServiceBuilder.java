@@ -31,6 +31,14 @@ public final class BackupServiceBuilder {
     private Clock clock = Clock.systemUTC();
     private Duration incompleteWriteGrace = Duration.ofHours(24);
     private long maxDecodedArchiveBytes = Long.MAX_VALUE;
+    private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+
+    /**
+     * How long pg_dump waits for a table lock by default: long enough for a migration or a {@code VACUUM FULL} of a
+     * mid-sized table to finish, short enough that a scheduled backup blocked by a forgotten lock fails (and alerts)
+     * well before the next one is due.
+     */
+    public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
 
     BackupServiceBuilder() {}
 
@@ -123,6 +131,24 @@ public final class BackupServiceBuilder {
         return this;
     }
 
+    /**
+     * How long pg_dump waits for the shared lock on each table ({@code pg_dump --lock-wait-timeout}) before the backup
+     * fails; a table held in ACCESS EXCLUSIVE mode (ALTER TABLE, VACUUM FULL, TRUNCATE) would otherwise block it, and
+     * whoever waits for it, forever. {@link Duration#ZERO} waits without limit. Default
+     * {@link #DEFAULT_LOCK_WAIT_TIMEOUT}.
+     */
+    public BackupServiceBuilder lockWaitTimeout(Duration value) {
+        Objects.requireNonNull(value, "lockWaitTimeout");
+        if (value.isNegative()) {
+            throw new BadInputException("The lock wait timeout must not be negative; use 0 to wait without limit.");
+        }
+        if (!value.isZero() && value.toMillis() == 0) {
+            throw new BadInputException("The lock wait timeout must be at least 1 ms (or 0 to wait without limit).");
+        }
+        this.lockWaitTimeout = value;
+        return this;
+    }
+
     public BackupService build() {
         if (storage == null) {
             throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
@@ -141,6 +167,7 @@ public final class BackupServiceBuilder {
                 temp,
                 clock,
                 incompleteWriteGrace,
-                maxDecodedArchiveBytes);
+                maxDecodedArchiveBytes,
+                lockWaitTimeout);
     }
 }

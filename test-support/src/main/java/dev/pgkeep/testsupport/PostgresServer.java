@@ -188,7 +188,16 @@ public final class PostgresServer implements AutoCloseable {
      */
     public String psql(String database, String sql) {
         List<String> command = List.of(
-                binDir.resolve("psql").toString(), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", database);
+                binDir.resolve("psql").toString(),
+                "-X",
+                "-A",
+                "-t",
+                "-q",
+                "-w",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                database);
         ExternalCommand.Result result =
                 ExternalCommand.run(command, clientEnvironment(database), null, sql, PSQL_TIMEOUT);
         if (!result.succeeded()) {
@@ -196,6 +205,15 @@ public final class PostgresServer implements AutoCloseable {
                     + "): " + result.stderr().strip());
         }
         return result.stdout().replaceAll("[\r\n]+$", "");
+    }
+
+    /**
+     * Opens a psql session on {@code database} as the superuser, runs {@code sql} in it and returns once it ran, with
+     * the session kept open: e.g. {@code BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE;} holds that lock until the
+     * returned session is closed.
+     */
+    public HeldSession hold(String database, String sql) {
+        return HeldSession.start(this, database, sql);
     }
 
     /**

@@ -60,7 +60,8 @@ public final class DefaultBackupService implements BackupService {
             Path tempDirectory,
             Clock clock,
             Duration incompleteWriteGrace,
-            long maxDecodedArchiveBytes) {
+            long maxDecodedArchiveBytes,
+            Duration lockWaitTimeout) {
         this.context = new CommandContext(
                 database,
                 storage,
@@ -72,7 +73,8 @@ public final class DefaultBackupService implements BackupService {
                 new Catalog(storage, clock, incompleteWriteGrace),
                 new ArchiveStaging(storage, encryptor, tools, tempDirectory, maxDecodedArchiveBytes),
                 new TargetDatabases(tools),
-                new OperationEvents(sinks, clock));
+                new OperationEvents(sinks, clock),
+                lockWaitTimeout);
         this.backup = new BackupCommand(context);
         this.restore = new RestoreCommand(context, backup);
         this.verify = new VerifyCommand(context);

@@ -159,7 +159,8 @@ public final class PgkeepAutoConfiguration {
                 .toolsDirectories(properties.getTools().folders())
                 .tempDirectory(properties.getRestore().getTempDir())
                 .maxDecodedArchiveBytes(
-                        properties.getRestore().getMaxDecodedSize().toBytes());
+                        properties.getRestore().getMaxDecodedSize().toBytes())
+                .lockWaitTimeout(properties.getBackup().getLockWaitTimeout());
         auditSinks.orderedStream().forEach(builder::auditSink);
         lock.ifAvailable(builder::lock);
         // a host may run the PostgreSQL tools its own way (in a container, over SSH): DESIGN promises it can

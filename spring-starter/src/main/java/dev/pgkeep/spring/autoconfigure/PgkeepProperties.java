@@ -68,6 +68,9 @@ public class PgkeepProperties {
     /** The PostgreSQL client tools. */
     private final Tools tools = new Tools();
 
+    /** Backups (scheduled and on request). */
+    private final Backup backup = new Backup();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -158,6 +161,10 @@ public class PgkeepProperties {
 
     public Tools getTools() {
         return tools;
+    }
+
+    public Backup getBackup() {
+        return backup;
     }
 
     /** One database: a JDBC or postgresql:// URL and the login. */
@@ -604,6 +611,24 @@ public class PgkeepProperties {
         /** The folders of {@link #getBinDir()}; empty for the default. */
         public List<Path> folders() {
             return binDir == null ? List.of() : PostgresTools.splitPath(binDir);
+        }
+    }
+
+    /** Backups (scheduled and on request). */
+    public static class Backup {
+
+        /**
+         * How long pg_dump waits for the shared lock on each table before the backup fails (a table held in ACCESS
+         * EXCLUSIVE mode would otherwise block it, and the scheduler, forever); 0 waits without limit.
+         */
+        private Duration lockWaitTimeout = Duration.ofMinutes(5); // BackupServiceBuilder.DEFAULT_LOCK_WAIT_TIMEOUT
+
+        public Duration getLockWaitTimeout() {
+            return lockWaitTimeout;
+        }
+
+        public void setLockWaitTimeout(Duration lockWaitTimeout) {
+            this.lockWaitTimeout = lockWaitTimeout;
         }
     }
 }

@@ -424,7 +424,27 @@ class PgkeepAutoConfigurationTest {
                 });
     }
 
-    /** A customizer that records its turn. */
+    @Test
+    void theLockWaitTimeoutPropertyReachesPgDump() {
+        List<List<String>> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        realTools()
+                .withPropertyValues("pgkeep.backup.lock-wait-timeout=42s")
+                .withBean(dev.pgkeep.core.spi.ProcessRunner.class, () -> (command, env, dir) -> {
+                    ran.add(command);
+                    return dev.pgkeep.core.spi.ProcessRunner.local().start(command, env, dir);
+                })
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(BackupService.class)
+                            .backup(dev.pgkeep.core.BackupRequest.of(dev.pgkeep.core.Trigger.TEST));
+                    assertThat(ran)
+                            .filteredOn(c -> c.contains("--format=custom"))
+                            .singleElement()
+                            .satisfies(c -> assertThat(c).contains("--lock-wait-timeout=42000"));
+                });
+    }
+
+    /** A customizer that records its turn.*/
     static final class OrderedCustomizer implements BackupServiceBuilderCustomizer, org.springframework.core.Ordered {
         private final int order;
         private final List<String> log;

@@ -11,6 +11,7 @@ import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.time.Clock;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** What every command works with; built once per {@code BackupService}. */
@@ -25,4 +26,5 @@ public record CommandContext(
         Catalog catalog,
         ArchiveStaging staging,
         TargetDatabases targets,
-        OperationEvents events) {}
+        OperationEvents events,
+        Duration lockWaitTimeout) {}

@@ -1,6 +1,7 @@
 package dev.pgkeep.core.internal.command;
 
 import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupInProgressException;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BadInputException;
@@ -18,6 +19,7 @@ import dev.pgkeep.core.internal.postgres.RestoreTarget;
 import dev.pgkeep.core.internal.postgres.SqlText;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
+import dev.pgkeep.core.spi.BackupLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +69,21 @@ public final class RestoreCommand {
             run.manifest = manifest;
         }
         Instant started = c.clock().instant();
+        BackupLock.Lease restoreLock =
+                c.lock().tryAcquireRestore(target).orElseThrow(() -> BackupInProgressException.restoreInto(targetName));
+        try (restoreLock) {
+            return restoreLocked(request, run, manifest, started);
+        }
+    }
+
+    /**
+     * Under the target's restore lock, so no other restore works on it. An existing target's backup lock is held too,
+     * so no backup of it runs meanwhile (it would store it half-restored); the safety backup runs under it.
+     */
+    private RestoreResult restoreLocked(
+            RestoreRequest request, OperationEvents.Run run, @Nullable BackupManifest manifest, Instant started) {
+        DatabaseConnection target = request.target();
+        String targetName = target.database();
         TargetDatabases.State state = c.targets().inspect(target);
         if (request.createDatabase() && state.exists()) {
             throw new BadInputException("Database '" + targetName + "' already exists.")
@@ -82,6 +99,10 @@ public final class RestoreCommand {
                     .withRemedy(PgkeepException.Remedy.FORCE, targetName);
         }
 
+        BackupLock.@Nullable Lease backupLock = null;
+        if (state.exists()) {
+            backupLock = c.lock().tryAcquire(target).orElseThrow(() -> BackupInProgressException.backupOf(targetName));
+        }
         try (StagedArchive archive = manifest != null
                 ? c.staging().stageStored(manifest, request.jobs() > 1)
                 : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path())) {
@@ -90,14 +111,21 @@ public final class RestoreCommand {
             BackupId safetyId = null;
             if (state.userTables() > 0 && request.safetyBackup()) {
                 log.info("Taking a safety backup of {} before restoring over it", targetName);
-                safetyId = backups.run(new BackupRequest(
-                                target, "pre-restore", request.trigger(), request.actor(), request.clientAddress()))
+                safetyId = backups.run(
+                                new BackupRequest(
+                                        target,
+                                        "pre-restore",
+                                        request.trigger(),
+                                        request.actor(),
+                                        request.clientAddress()),
+                                backupLock)
                         .id();
             }
             boolean created = false;
             if (request.createDatabase()) {
                 createLikeSource(c.targets(), target, archive, restoreTarget.serverMajor(), !request.noPrivileges());
                 created = true;
+                backupLock = c.lock().tryAcquire(target).orElse(null);
             }
             int jobs = request.jobs();
             if (jobs > 1 && !archive.parallelRestoreSafe()) {
@@ -112,6 +140,10 @@ public final class RestoreCommand {
                 archive.restoreInto(restoreTarget, options(request, created, jobs));
             } catch (RuntimeException e) {
                 if (created) {
+                    if (backupLock != null) {
+                        backupLock.close(); // its session must not keep the database it guards from being dropped
+                        backupLock = null;
+                    }
                     c.targets().dropQuietly(target);
                 }
                 throw e;
@@ -129,6 +161,10 @@ public final class RestoreCommand {
                     duration,
                     archive.storedBytes(),
                     safetyId);
+        } finally {
+            if (backupLock != null) {
+                backupLock.close();
+            }
         }
     }
 
