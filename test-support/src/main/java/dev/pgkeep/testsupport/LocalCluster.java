@@ -53,6 +53,19 @@ final class LocalCluster implements ServerProcess {
     }
 
     static LocalCluster start(Path binDir, String superuser, String password) {
+        return start(binDir, superuser, password, Map.of(), Map.of());
+    }
+
+    /**
+     * A cluster whose {@code postgresql.conf} also holds {@code settings}, with {@code dataFiles} (e.g. a server
+     * certificate and key) written into its data folder, owned by the server's user and readable only by it.
+     */
+    static LocalCluster start(
+            Path binDir,
+            String superuser,
+            String password,
+            Map<String, String> settings,
+            Map<String, byte[]> dataFiles) {
         boolean asPostgresUser = runningAsRoot();
         Path baseDir = null;
         try {
@@ -92,6 +105,7 @@ final class LocalCluster implements ServerProcess {
                 throw new IllegalStateException("initdb failed (exit " + initdb.exitCode() + "): "
                         + (initdb.stderr() + initdb.stdout()).strip());
             }
+            configure(dataDir, settings, dataFiles, asPostgresUser);
             String lastFailure = "";
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int port = freeLoopbackPort();
@@ -112,6 +126,29 @@ final class LocalCluster implements ServerProcess {
         } catch (RuntimeException e) {
             deleteTree(baseDir);
             throw e;
+        }
+    }
+
+    private static void configure(
+            Path dataDir, Map<String, String> settings, Map<String, byte[]> dataFiles, boolean asPostgresUser)
+            throws IOException {
+        for (Map.Entry<String, byte[]> file : dataFiles.entrySet()) {
+            Path path = dataDir.resolve(file.getKey());
+            Files.write(path, file.getValue());
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            if (asPostgresUser) {
+                giveToPostgresUser(path);
+            }
+        }
+        if (!settings.isEmpty()) {
+            StringBuilder conf = new StringBuilder("\n# added by the test\n");
+            settings.forEach((k, v) ->
+                    conf.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+            Files.writeString(
+                    dataDir.resolve("postgresql.conf"),
+                    conf,
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
         }
     }
 

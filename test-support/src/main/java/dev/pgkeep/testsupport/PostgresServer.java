@@ -98,9 +98,24 @@ public final class PostgresServer implements AutoCloseable {
      * against several PostgreSQL majors in one JVM.
      */
     public static PostgresServer start(Path serverBinDir, Path clientBinDir) {
+        return local(serverBinDir, clientBinDir, Map.of(), Map.of());
+    }
+
+    /**
+     * A new private local cluster (never a container) whose {@code postgresql.conf} also holds {@code settings}, with
+     * {@code dataFiles} written into its data folder (readable by the server only), e.g. {@code ssl=on} with
+     * {@code server.crt} and {@code server.key} for a server that speaks TLS.
+     */
+    public static PostgresServer startLocal(Map<String, String> settings, Map<String, byte[]> dataFiles) {
+        Path serverBin = PostgresBinaries.locate("initdb");
+        return local(serverBin, serverBin, settings, dataFiles);
+    }
+
+    private static PostgresServer local(
+            Path serverBinDir, Path clientBinDir, Map<String, String> settings, Map<String, byte[]> dataFiles) {
         String password = randomAlphanumeric(24);
-        PostgresServer server =
-                new PostgresServer(LocalCluster.start(serverBinDir, SUPERUSER, password), password, clientBinDir);
+        PostgresServer server = new PostgresServer(
+                LocalCluster.start(serverBinDir, SUPERUSER, password, settings, dataFiles), password, clientBinDir);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         return server;
     }

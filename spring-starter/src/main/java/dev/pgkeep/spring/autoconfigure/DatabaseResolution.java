@@ -33,16 +33,20 @@ final class DatabaseResolution {
         String url;
         String user;
         String password;
+        String from;
         if ((main.getUrl() == null || main.getUrl().isBlank()) && host != null) {
+            from = "the application's JDBC connection details";
             url = host.jdbcUrl();
             user = firstNonBlank(main.getUsername(), host.username());
             password = firstNonBlank(main.getPassword(), host.password());
         } else {
+            from = main.getUrl() != null && !main.getUrl().isBlank() ? "pgkeep.database.url" : "spring.datasource.url";
             url = firstNonBlank(main.getUrl(), environment.getProperty("spring.datasource.url"));
             user = firstNonBlank(main.getUsername(), environment.getProperty("spring.datasource.username"));
             password = firstNonBlank(main.getPassword(), environment.getProperty("spring.datasource.password"));
         }
         if (url == null && dataSource != null) {
+            from = "the application DataSource's URL";
             try (Connection c = dataSource.getConnection()) {
                 DatabaseMetaData meta = c.getMetaData();
                 url = meta.getURL();
@@ -58,7 +62,7 @@ final class DatabaseResolution {
             throw new IllegalStateException("pgkeep has no database to back up: set spring.datasource.url or"
                     + " pgkeep.database.url (jdbc:postgresql://host:5432/db), or pgkeep.enabled=false.");
         }
-        connections.add(connection(url, user, password, "pgkeep.database.url"));
+        connections.add(connection(url, user, password, from));
         for (int i = 0; i < properties.getDatabases().size(); i++) {
             PgkeepProperties.Database extra = properties.getDatabases().get(i);
             String extraUrl = extra.getUrl();

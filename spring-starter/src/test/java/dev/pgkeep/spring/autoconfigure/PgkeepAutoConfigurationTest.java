@@ -244,6 +244,24 @@ class PgkeepAutoConfigurationTest {
     }
 
     @Test
+    void theHostsSslTrueMeansVerifiedTlsForTheToolsAndUnknownParametersFailNamingTheProperty() {
+        runner().withPropertyValues(
+                        "pgkeep.database.url=" + TestDatabases.jdbcUrl(database) + "?ssl=true&ApplicationName=shop",
+                        "pgkeep.fail-fast=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgkeepDatabases.class).primary().libpqEnvironment())
+                            .containsEntry("PGSSLMODE", "verify-full")
+                            .containsEntry("PGAPPNAME", "shop");
+                });
+        runner().withPropertyValues("spring.datasource.url=" + TestDatabases.jdbcUrl(database) + "?sslmdoe=require")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("spring.datasource.url: The database URL's parameter 'sslmdoe'")
+                        .hasStackTraceContaining("Supported: sslmode"));
+    }
+
+    @Test
     void anInvalidCronFailsFastNamingTheProperty() {
         runner().withPropertyValues("pgkeep.schedule.cron=0 2 * * *")
                 .run(context -> assertThat(context)
