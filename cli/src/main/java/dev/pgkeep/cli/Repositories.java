@@ -34,11 +34,18 @@ final class Repositories {
         }
         Secret passphrase = passphrase(options, env);
         OpenPgpEncryptor.Builder builder = OpenPgpEncryptor.builder();
-        options.decryptKeys.forEach(key -> builder.decryptionKey(key, passphrase));
+        for (Path key : options.decryptKeys) {
+            if (passphrase != null) {
+                builder.decryptionKey(key, passphrase);
+            } else {
+                builder.decryptionKey(key); // a key without a passphrase; a protected one fails saying so
+            }
+        }
         return builder.build();
     }
 
-    private static Secret passphrase(DecryptionOptions options, CliEnvironment env) {
+    /** {@code --passphrase-file}, {@code --passphrase-env VAR}, else {@code PGKEEP_PASSPHRASE}; null when none. */
+    private static @Nullable Secret passphrase(DecryptionOptions options, CliEnvironment env) {
         if (options.passphraseEnv != null && options.passphraseFile != null) {
             throw new BadInputException("Give the passphrase once: --passphrase-env VAR or --passphrase-file FILE.");
         }
@@ -47,12 +54,11 @@ final class Repositories {
         }
         String variable = options.passphraseEnv != null ? options.passphraseEnv : "PGKEEP_PASSPHRASE";
         String value = env.getenv(variable);
-        if (value == null) {
-            throw new BadInputException("The secret key's passphrase is missing: set " + variable
-                    + (options.passphraseEnv == null ? " (or name another variable with --passphrase-env VAR)" : "")
-                    + ", or use --passphrase-file FILE.");
+        if (value == null && options.passphraseEnv != null) {
+            throw new BadInputException("The secret key's passphrase is missing: --passphrase-env names " + variable
+                    + ", which is not set.");
         }
-        return Secret.of(value);
+        return value == null ? null : Secret.of(value);
     }
 
     /** Slack alerts on failure when {@code PGKEEP_SLACK_WEBHOOK} (or {@code --slack-webhook}) is set. */

@@ -139,8 +139,29 @@ class OptionalAdaptersTest {
         runner().withPropertyValues("pgkeep.encryption.public-keys=file:" + garbage)
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("broken.asc"));
         runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + garbage)
-                .run(context ->
-                        assertThat(context).getFailure().hasStackTraceContaining("pgkeep.encryption.passphrase"));
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("broken.asc"));
+    }
+
+    @Test
+    void aSecretKeyWithoutAPassphraseNeedsNoneAndAProtectedOneNamesTheProperty() throws Exception {
+        OpenPGPKey open = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("open <open@pgkeep.test>")
+                .build(null);
+        Path openSec = Files.writeString(dir.resolve("open.sec.asc"), open.toAsciiArmoredString());
+        runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + openSec)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(Encryptor.class);
+                });
+        OpenPGPKey locked = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("locked <locked@pgkeep.test>")
+                .build("correct horse".toCharArray());
+        Path lockedSec = Files.writeString(dir.resolve("locked.sec.asc"), locked.toAsciiArmoredString());
+        runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + lockedSec)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("is protected by a passphrase, and none was given")
+                        .hasStackTraceContaining("pgkeep.encryption.passphrase"));
     }
 
     @Test
