@@ -463,6 +463,12 @@ public class PgkeepProperties {
         /** How long the status and result of a finished job can still be polled. */
         private Duration keepFinishedFor = Duration.ofHours(1);
 
+        /**
+         * How long shutdown waits for running jobs before interrupting them (a restore cut short leaves its target
+         * half-restored); unset waits until they finish.
+         */
+        private @Nullable Duration shutdownTimeout;
+
         public int getThreads() {
             return threads;
         }
@@ -485,6 +491,14 @@ public class PgkeepProperties {
 
         public void setKeepFinishedFor(Duration keepFinishedFor) {
             this.keepFinishedFor = keepFinishedFor;
+        }
+
+        public @Nullable Duration getShutdownTimeout() {
+            return shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
         }
     }
 
