@@ -4,7 +4,11 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.Secret;
 import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.crypto.gpg.OpenPgpEncryptor;
+import dev.pgkeep.crypto.gpg.OpenPgpManifestSigner;
+import dev.pgkeep.crypto.gpg.OpenPgpManifestVerifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +63,28 @@ final class Repositories {
                     + ", which is not set.");
         }
         return value == null ? null : Secret.of(value);
+    }
+
+    /** The signer for {@code backup --sign-key}, its passphrase from {@code --sign-passphrase-env} or none. */
+    static @Nullable ManifestSigner signer(@Nullable Path signKey, @Nullable String passphraseEnv, CliEnvironment env) {
+        if (signKey == null) {
+            if (passphraseEnv != null) {
+                throw new BadInputException("--sign-passphrase-env was given but no --sign-key KEYFILE.");
+            }
+            return null;
+        }
+        String variable = passphraseEnv != null ? passphraseEnv : "PGKEEP_SIGN_PASSPHRASE";
+        String value = env.getenv(variable);
+        if (value == null && passphraseEnv != null) {
+            throw new BadInputException("The signing key's passphrase is missing: --sign-passphrase-env names "
+                    + variable + ", which is not set.");
+        }
+        return OpenPgpManifestSigner.fromFile(signKey, value == null ? null : Secret.of(value));
+    }
+
+    /** The verifier for {@code --trusted-key}; null (signatures not checked) without one. */
+    static @Nullable ManifestVerifier verifier(TrustOptions trust) {
+        return trust.trustedKeys.isEmpty() ? null : OpenPgpManifestVerifier.trusting(trust.trustedKeys);
     }
 
     /** Slack alerts on failure when {@code PGKEEP_SLACK_WEBHOOK} (or {@code --slack-webhook}) is set. */

@@ -78,6 +78,9 @@ final class RestoreCommand extends CliCommand {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+
     @Option(names = "--no-safety-backup", description = "Do not back up the target before restoring over it.")
     boolean noSafetyBackup;
 
@@ -110,8 +113,9 @@ final class RestoreCommand extends CliCommand {
             from = source.backup != null ? RestoreSource.byId(source.backup) : RestoreSource.latest(sourceDatabase);
             storage = env.storage(common.repo);
         }
-        BackupService service =
-                service(storage, null, Repositories.decryptor(decryption, env)).build();
+        BackupService service = service(storage, null, Repositories.decryptor(decryption, env))
+                .manifestVerifier(Repositories.verifier(trust))
+                .build();
 
         progress("Restoring into " + target.describe() + " (checksum first) ...");
         RestoreResult result = service.restore(RestoreRequest.builder(from, target)

@@ -52,9 +52,13 @@ final class VerifyCommand extends CliCommand {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+
     @Override
     public Integer call() {
         BackupService service = service(env.storage(common.repo), null, Repositories.decryptor(decryption, env))
+                .manifestVerifier(Repositories.verifier(trust))
                 .lock(BackupLock.NONE)
                 .build();
         RestoreSource from =

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class CliEncryptionAndS3Test {
-    private static final String PASSPHRASE = "correct horse battery staple";
+    static final String PASSPHRASE = "correct horse battery staple";
     private static String source = "";
     private static DatabaseFingerprint original;
     private static S3TestServer s3;

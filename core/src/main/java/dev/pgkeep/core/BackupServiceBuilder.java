@@ -7,6 +7,8 @@ import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
@@ -32,6 +34,8 @@ public final class BackupServiceBuilder {
     private Duration incompleteWriteGrace = Duration.ofHours(24);
     private long maxDecodedArchiveBytes = Long.MAX_VALUE;
     private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+    private @Nullable ManifestSigner manifestSigner;
+    private @Nullable ManifestVerifier manifestVerifier;
 
     /**
      * How long pg_dump waits for a table lock by default: long enough for a migration or a {@code VACUUM FULL} of a
@@ -149,6 +153,26 @@ public final class BackupServiceBuilder {
         return this;
     }
 
+    /**
+     * Signs every backup this service writes ({@code manifest.sig} beside the manifest, written before it); e.g.
+     * {@code OpenPgpManifestSigner} from pgkeep-crypto-gpg. Default: backups are not signed.
+     */
+    public BackupServiceBuilder manifestSigner(@Nullable ManifestSigner value) {
+        this.manifestSigner = value;
+        return this;
+    }
+
+    /**
+     * Requires a valid signature by a trusted key on every stored backup restored or verified: an unsigned backup, or
+     * one signed by another key or whose dump or checksum changed, is refused ({@link IntegrityException}) before
+     * anything is downloaded or changed. Default: signatures are not checked. Archive files restored directly
+     * ({@link RestoreSource.LocalFile}) have no manifest and are not covered.
+     */
+    public BackupServiceBuilder manifestVerifier(@Nullable ManifestVerifier value) {
+        this.manifestVerifier = value;
+        return this;
+    }
+
     public BackupService build() {
         if (storage == null) {
             throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
@@ -168,6 +192,8 @@ public final class BackupServiceBuilder {
                 clock,
                 incompleteWriteGrace,
                 maxDecodedArchiveBytes,
-                lockWaitTimeout);
+                lockWaitTimeout,
+                manifestSigner,
+                manifestVerifier);
     }
 }

@@ -25,10 +25,13 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.internal.repository.ManifestSignatures;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +64,9 @@ public final class DefaultBackupService implements BackupService {
             Clock clock,
             Duration incompleteWriteGrace,
             long maxDecodedArchiveBytes,
-            Duration lockWaitTimeout) {
+            Duration lockWaitTimeout,
+            @Nullable ManifestSigner signer,
+            @Nullable ManifestVerifier verifier) {
         this.context = new CommandContext(
                 database,
                 storage,
@@ -71,6 +76,7 @@ public final class DefaultBackupService implements BackupService {
                 lock,
                 clock,
                 new Catalog(storage, clock, incompleteWriteGrace),
+                new ManifestSignatures(storage, signer, verifier),
                 new ArchiveStaging(storage, encryptor, tools, tempDirectory, maxDecodedArchiveBytes),
                 new TargetDatabases(tools),
                 new OperationEvents(sinks, clock),

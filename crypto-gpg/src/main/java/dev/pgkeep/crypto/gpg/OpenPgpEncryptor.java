@@ -437,7 +437,7 @@ public final class OpenPgpEncryptor implements Encryptor {
             return new OpenPgpEncryptor(this, new ArrayList<>(recipients.values()), keys);
         }
 
-        private static byte[] readFile(Path file, String what) {
+        static byte[] readFile(Path file, String what) {
             try {
                 return Files.readAllBytes(file);
             } catch (NoSuchFileException e) {
@@ -447,7 +447,7 @@ public final class OpenPgpEncryptor implements Encryptor {
             }
         }
 
-        private static byte[] readStream(InputStream in, String name) {
+        static byte[] readStream(InputStream in, String name) {
             try (in) {
                 return in.readAllBytes();
             } catch (IOException e) {

@@ -71,6 +71,9 @@ public class PgkeepProperties {
     /** Backups (scheduled and on request). */
     private final Backup backup = new Backup();
 
+    /** Signed backups: signing new ones, trusting signers on restore and verify (needs pgkeep-crypto-gpg). */
+    private final Signing signing = new Signing();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -165,6 +168,10 @@ public class PgkeepProperties {
 
     public Backup getBackup() {
         return backup;
+    }
+
+    public Signing getSigning() {
+        return signing;
     }
 
     /** One database: a JDBC or postgresql:// URL and the login. */
@@ -643,6 +650,49 @@ public class PgkeepProperties {
 
         public void setLockWaitTimeout(Duration lockWaitTimeout) {
             this.lockWaitTimeout = lockWaitTimeout;
+        }
+    }
+
+    /** Signed backups (needs pgkeep-crypto-gpg). */
+    public static class Signing {
+
+        /**
+         * OpenPGP secret key that signs every new backup (manifest.sig beside its manifest); may be the secret key of
+         * the encryption key pair.
+         */
+        private @Nullable Resource privateKey;
+
+        /** Passphrase of the signing key; leave it unset for a key without one. */
+        private @Nullable String passphrase;
+
+        /**
+         * OpenPGP public keys of the hosts whose signatures restore and verify trust; with any set, a backup that is
+         * unsigned or signed by another key is refused.
+         */
+        private List<Resource> trustedKeys = new ArrayList<>();
+
+        public @Nullable Resource getPrivateKey() {
+            return privateKey;
+        }
+
+        public void setPrivateKey(@Nullable Resource privateKey) {
+            this.privateKey = privateKey;
+        }
+
+        public @Nullable String getPassphrase() {
+            return passphrase;
+        }
+
+        public void setPassphrase(@Nullable String passphrase) {
+            this.passphrase = passphrase;
+        }
+
+        public List<Resource> getTrustedKeys() {
+            return trustedKeys;
+        }
+
+        public void setTrustedKeys(List<Resource> trustedKeys) {
+            this.trustedKeys = trustedKeys;
         }
     }
 }

@@ -204,7 +204,9 @@ public final class BackupCommand {
         try {
             // the manifest is the commit marker: none while another process may have held the lock meanwhile
             lock.ensureHeld();
-        } catch (PgkeepException e) {
+            // a signed backup's signature exists before its manifest, so no listed backup lacks one
+            c.signatures().sign(manifest);
+        } catch (RuntimeException e) {
             deleteQuietly(dumpKey);
             throw e;
         }

@@ -6,6 +6,7 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.internal.repository.ManifestSignatures;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
@@ -24,6 +25,7 @@ public record CommandContext(
         BackupLock lock,
         Clock clock,
         Catalog catalog,
+        ManifestSignatures signatures,
         ArchiveStaging staging,
         TargetDatabases targets,
         OperationEvents events,

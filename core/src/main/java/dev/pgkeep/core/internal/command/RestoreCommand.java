@@ -67,6 +67,7 @@ public final class RestoreCommand {
         if (manifest != null) {
             run.backupId = manifest.id().value();
             run.manifest = manifest;
+            c.signatures().check(manifest); // before anything is downloaded or the target is looked at
         }
         Instant started = c.clock().instant();
         BackupLock.Lease restoreLock =

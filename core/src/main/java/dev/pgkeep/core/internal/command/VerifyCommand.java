@@ -54,6 +54,9 @@ public final class VerifyCommand {
             run.backupId = manifest.id().value();
             run.manifest = manifest;
             run.storedBytes = manifest.storedBytes();
+            // outside the recording below: a missing or untrusted signature must not mark the backup bad for
+            // retention (a wrong trust setting would otherwise condemn every backup)
+            c.signatures().check(manifest);
             Instant started = c.clock().instant();
             String method = request.restoreTest() ? "restore-test" : "checksum+list";
             try {

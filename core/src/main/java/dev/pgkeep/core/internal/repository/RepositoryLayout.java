@@ -10,6 +10,9 @@ import java.util.Optional;
  */
 public final class RepositoryLayout {
     public static final String MANIFEST = "manifest.json";
+    /** The signature of a signed backup's statement, written just before the manifest. */
+    public static final String SIGNATURE = "manifest.sig";
+
     public static final String DUMP_BASE = "dump.pgc";
 
     private RepositoryLayout() {}
@@ -34,6 +37,10 @@ public final class RepositoryLayout {
 
     public static String manifestKey(String database, BackupId id) {
         return backupPrefix(database, id) + MANIFEST;
+    }
+
+    public static String signatureKey(String database, BackupId id) {
+        return backupPrefix(database, id) + SIGNATURE;
     }
 
     public static String dumpKey(String database, BackupId id, String dumpObject) {
