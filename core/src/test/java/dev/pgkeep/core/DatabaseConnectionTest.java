@@ -121,6 +121,14 @@ class DatabaseConnectionTest {
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("'sslfactory'")
                 .hasMessageContaining("sslrootcert");
+        assertThatThrownBy(() -> DatabaseConnection.parse(
+                        "jdbc:postgresql://db/shop?socketFactory=com.google.cloud.sql.postgres.SocketFactory"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("'socketFactory' is not supported")
+                .hasMessageContaining("proxy");
+        assertThat(DatabaseConnection.parse("jdbc:postgresql://db/shop?kerberosServerName=pg&loggerLevel=OFF")
+                        .libpqEnvironment())
+                .containsEntry("PGKRBSRVNAME", "pg");
         assertThatThrownBy(() -> DatabaseConnection.parse("jdbc:postgresql://db/shop?targetServerType=preferPrimary"))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("no libpq equivalent");

@@ -24,7 +24,8 @@ public final class ConnectionParameters {
             "connectTimeout", "connect_timeout",
             "gssEncMode", "gssencmode",
             "channelBinding", "channel_binding",
-            "sslNegotiation", "sslnegotiation");
+            "sslNegotiation", "sslnegotiation",
+            "kerberosServerName", "krbsrvname");
 
     /**
      * pgjdbc settings of the Java driver's own behaviour (timeouts of its sockets and logins, statement caching, type
@@ -57,7 +58,22 @@ public final class ConnectionParameters {
             "disableColumnSanitiser",
             "hideUnprivilegedObjects",
             "logServerErrorDetail",
-            "quoteReturningIdentifiers");
+            "quoteReturningIdentifiers",
+            "loggerLevel",
+            "loggerFile",
+            "allowEncodingChanges",
+            "unknownLength",
+            "maxResultBuffer",
+            "databaseMetadataCacheFields",
+            "databaseMetadataCacheFieldsMiB",
+            "preferQueryMode",
+            "tcpNoDelay",
+            "binaryTransferEnable",
+            "binaryTransferDisable",
+            "xmlFactoryFactory",
+            "groupStartupParameters",
+            "hostRecheckSeconds",
+            "loadBalanceHosts");
 
     /** Parameters that cannot reach libpq safely, with what to do instead. */
     static final Map<String, String> REFUSED = Map.of(
@@ -72,7 +88,13 @@ public final class ConnectionParameters {
             "sslhostnameverifier",
             "the tools (libpq) cannot use a Java hostname verifier; sslmode=verify-full checks the host name",
             "sslpasswordcallback",
-            "the tools (libpq) cannot call Java code for a key's passphrase; use a key file without a passphrase");
+            "the tools (libpq) cannot call Java code for a key's passphrase; use a key file without a passphrase",
+            "socketFactory",
+            "the tools (libpq) cannot connect through a Java socket factory (a cloud connector, a tunnel); run its"
+                    + " proxy (e.g. the Cloud SQL Auth Proxy) and give its host and port",
+            "authenticationPluginClassName",
+            "the tools (libpq) cannot call a Java authentication plugin (e.g. IAM tokens); give them a password"
+                    + " through PGPASSWORD or a passfile");
 
     private static final Set<String> SSLMODES =
             Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
