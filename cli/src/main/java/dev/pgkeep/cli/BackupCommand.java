@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep backup}. */
@@ -58,20 +59,8 @@ final class BackupCommand extends CliCommand {
     @Nullable
     String lockWaitTimeout;
 
-    @Option(
-            names = "--sign-key",
-            paramLabel = "KEYFILE",
-            description = "OpenPGP secret key that signs the backup (manifest.sig); its passphrase from"
-                    + " $PGKEEP_SIGN_PASSPHRASE or --sign-passphrase-env, none for a key without one.")
-    @Nullable
-    Path signKey;
-
-    @Option(
-            names = "--sign-passphrase-env",
-            paramLabel = "VAR",
-            description = "Environment variable holding the signing key's passphrase.")
-    @Nullable
-    String signPassphraseEnv;
+    @Mixin
+    SigningOptions signing = new SigningOptions();
 
     @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the manifest.")
     @Nullable
@@ -83,7 +72,7 @@ final class BackupCommand extends CliCommand {
         StorageAdapter storage = env.storage(common.repo);
         BackupServiceBuilder builder =
                 service(storage, database, Repositories.encryptor(encryptTo)).codec(Codec.of(compression, level));
-        builder.manifestSigner(Repositories.signer(signKey, signPassphraseEnv, env));
+        builder.manifestSigner(Repositories.signer(signing, env));
         if (lockWaitTimeout != null) {
             builder.lockWaitTimeout(DurationOption.parse("--lock-wait-timeout", lockWaitTimeout));
         }

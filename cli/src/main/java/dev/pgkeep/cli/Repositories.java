@@ -66,7 +66,9 @@ final class Repositories {
     }
 
     /** The signer for {@code backup --sign-key}, its passphrase from {@code --sign-passphrase-env} or none. */
-    static @Nullable ManifestSigner signer(@Nullable Path signKey, @Nullable String passphraseEnv, CliEnvironment env) {
+    static @Nullable ManifestSigner signer(SigningOptions options, CliEnvironment env) {
+        Path signKey = options.signKey;
+        String passphraseEnv = options.signPassphraseEnv;
         if (signKey == null) {
             if (passphraseEnv != null) {
                 throw new BadInputException("--sign-passphrase-env was given but no --sign-key KEYFILE.");

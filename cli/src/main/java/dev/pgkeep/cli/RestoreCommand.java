@@ -81,6 +81,9 @@ final class RestoreCommand extends CliCommand {
     @Mixin
     TrustOptions trust = new TrustOptions();
 
+    @Mixin
+    SigningOptions signing = new SigningOptions();
+
     @Option(names = "--no-safety-backup", description = "Do not back up the target before restoring over it.")
     boolean noSafetyBackup;
 
@@ -115,6 +118,7 @@ final class RestoreCommand extends CliCommand {
         }
         BackupService service = service(storage, null, Repositories.decryptor(decryption, env))
                 .manifestVerifier(Repositories.verifier(trust))
+                .manifestSigner(Repositories.signer(signing, env))
                 .build();
 
         progress("Restoring into " + target.describe() + " (checksum first) ...");

@@ -165,6 +165,49 @@ class CliSignedBackupTest {
         assertThat(unsigned.exitCode()).as(unsigned::toString).isEqualTo(4);
         assertThat(unsigned.err()).contains("is not signed").contains("manifest.sig");
         assertThat(pg.databaseExists(target)).isFalse();
+
+        // a restore over tables signs the safety backup it takes first
+        try {
+            CliRun created = CliRun.run(
+                    env,
+                    "restore",
+                    "--repo",
+                    repo.toString(),
+                    "--backup",
+                    unsignedId,
+                    "--db",
+                    pg.url(target),
+                    "--create");
+            assertThat(created.exitCode()).as(created::toString).isZero();
+            CliRun over = CliRun.run(
+                    env,
+                    "restore",
+                    "--repo",
+                    repo.toString(),
+                    "--backup",
+                    unsignedId,
+                    "--db",
+                    pg.url(target),
+                    "--force",
+                    "--sign-key",
+                    hostSec.toString(),
+                    "--json");
+            assertThat(over.exitCode()).as(over::toString).isZero();
+            Matcher safety = Pattern.compile("\"safetyBackupId\":\"([^\"]+)\"").matcher(over.out());
+            assertThat(safety.find()).as(over.out()).isTrue();
+            CliRun safetySigned = CliRun.run(
+                    env,
+                    "verify",
+                    "--repo",
+                    repo.toString(),
+                    "--backup",
+                    safety.group(1),
+                    "--trusted-key",
+                    hostPub.toString());
+            assertThat(safetySigned.exitCode()).as(safetySigned::toString).isZero();
+        } finally {
+            pg.dropDatabase(target);
+        }
     }
 
     private static String backup(
