@@ -116,33 +116,13 @@ class CliSignedBackupTest {
                         .replaceFirst("\"storedBytes\"\\s*:\\s*\\d+", field(evilManifest, "storedBytes")));
 
         String target = PostgresServer.uniqueDatabaseName("cli_signed_target");
-        CliRun refused = CliRun.run(
-                env,
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--backup",
-                signedId,
-                "--db",
-                pg.url(target),
-                "--create",
-                "--trusted-key",
-                hostPub.toString());
+        CliRun refused = restore(env, repo, signedId, pg.url(target), "--create", "--trusted-key", hostPub.toString());
         assertThat(refused.exitCode()).as(refused::toString).isEqualTo(4);
         assertThat(refused.err()).contains("does not match the backup").contains("nothing was changed");
         assertThat(pg.databaseExists(target)).isFalse();
         try {
             // what the signature prevents: without it, the checksum agrees and the attacker's SQL runs
-            CliRun fooled = CliRun.run(
-                    env,
-                    "restore",
-                    "--repo",
-                    repo.toString(),
-                    "--backup",
-                    signedId,
-                    "--db",
-                    pg.url(target),
-                    "--create");
+            CliRun fooled = restore(env, repo, signedId, pg.url(target), "--create");
             assertThat(fooled.exitCode()).as(fooled::toString).isZero();
             assertThat(pg.psql(target, "SELECT note FROM planted")).isEqualTo("attacker was here");
         } finally {
@@ -150,48 +130,18 @@ class CliSignedBackupTest {
         }
 
         String unsignedId = backup(pg, env, source, repo);
-        CliRun unsigned = CliRun.run(
-                env,
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--backup",
-                unsignedId,
-                "--db",
-                pg.url(target),
-                "--create",
-                "--trusted-key",
-                hostPub.toString());
+        CliRun unsigned =
+                restore(env, repo, unsignedId, pg.url(target), "--create", "--trusted-key", hostPub.toString());
         assertThat(unsigned.exitCode()).as(unsigned::toString).isEqualTo(4);
         assertThat(unsigned.err()).contains("is not signed").contains("manifest.sig");
         assertThat(pg.databaseExists(target)).isFalse();
 
         // a restore over tables signs the safety backup it takes first
         try {
-            CliRun created = CliRun.run(
-                    env,
-                    "restore",
-                    "--repo",
-                    repo.toString(),
-                    "--backup",
-                    unsignedId,
-                    "--db",
-                    pg.url(target),
-                    "--create");
+            CliRun created = restore(env, repo, unsignedId, pg.url(target), "--create");
             assertThat(created.exitCode()).as(created::toString).isZero();
-            CliRun over = CliRun.run(
-                    env,
-                    "restore",
-                    "--repo",
-                    repo.toString(),
-                    "--backup",
-                    unsignedId,
-                    "--db",
-                    pg.url(target),
-                    "--force",
-                    "--sign-key",
-                    hostSec.toString(),
-                    "--json");
+            CliRun over = restore(
+                    env, repo, unsignedId, pg.url(target), "--force", "--sign-key", hostSec.toString(), "--json");
             assertThat(over.exitCode()).as(over::toString).isZero();
             Matcher safety = Pattern.compile("\"safetyBackupId\":\"([^\"]+)\"").matcher(over.out());
             assertThat(safety.find()).as(over.out()).isTrue();
@@ -227,5 +177,12 @@ class CliSignedBackupTest {
                 Pattern.compile("\"" + name + "\"\\s*:\\s*(\"[0-9a-f]+\"|\\d+)").matcher(json);
         assertThat(m.find()).as(name).isTrue();
         return Matcher.quoteReplacement(m.group());
+    }
+
+    private static CliRun restore(Map<String, String> env, Path repo, String id, String target, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(
+                java.util.List.of("restore", "--repo", repo.toString(), "--backup", id, "--db", target));
+        args.addAll(java.util.List.of(extra));
+        return CliRun.run(env, args.toArray(String[]::new));
     }
 }
