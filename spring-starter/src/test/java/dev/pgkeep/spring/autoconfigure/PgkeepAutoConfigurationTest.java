@@ -254,6 +254,22 @@ class PgkeepAutoConfigurationTest {
                             .containsEntry("PGSSLMODE", "verify-full")
                             .containsEntry("PGAPPNAME", "shop");
                 });
+        // TLS given to the host's pool as driver properties secures its connection: the tools get it too
+        runner().withPropertyValues(
+                        "spring.datasource.hikari.data-source-properties.ssl=true",
+                        "spring.datasource.hikari.data-source-properties.sslrootcert=/etc/pgkeep/ca root.pem",
+                        "pgkeep.fail-fast=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgkeepDatabases.class).primary().libpqEnvironment())
+                            .containsEntry("PGSSLMODE", "verify-full")
+                            .containsEntry("PGSSLROOTCERT", "/etc/pgkeep/ca root.pem");
+                });
+        runner().withPropertyValues("spring.datasource.hikari.data-source-properties.sslfactory=x.Y")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("spring.datasource.hikari.data-source-properties.*: The database"
+                                + " URL's parameter 'sslfactory' is not supported"));
         runner().withPropertyValues("spring.datasource.url=" + TestDatabases.jdbcUrl(database) + "?sslmdoe=require")
                 .run(context -> assertThat(context)
                         .getFailure()
