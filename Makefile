@@ -1,6 +1,9 @@
 # Thin wrappers around the pgkeep CLI for teams used to `make db-backup`.
-# Configure with PGKEEP_DB (postgresql://user@host:port/db) and PGKEEP_REPO (folder or s3://...),
-# or pass DB=... REPO=... on the command line.
+# Configure with PGKEEP_DB (postgresql://user@host:port/db) and PGKEEP_REPO (folder or s3://...) in the
+# environment, or pass DB=... REPO=... on the command line. The database URL reaches pgkeep through its
+# environment (PGKEEP_DB), never its command line, and make does not print it: a password in it stays
+# out of `ps` and the terminal. (DB=... on make's own command line is visible to `ps` while make runs:
+# keep passwords in PGKEEP_DB, PGPASSWORD or ~/.pgpass.)
 PGKEEP ?= bin/pgkeep
 DB ?= $(PGKEEP_DB)
 REPO ?= $(PGKEEP_REPO)
@@ -19,11 +22,13 @@ example:
 	./mvnw -B -q -pl examples/spring-boot-app -am package -DskipTests -Dspotless.check.skip=true
 	cd examples/spring-boot-app && java -jar $$(ls target/pgkeep-example-spring-boot-app-*.jar | head -n 1)
 
+db-backup: export PGKEEP_DB := $(DB)
 db-backup:
-	$(PGKEEP) backup $(if $(DB),--db "$(DB)") $(if $(REPO),--repo "$(REPO)")
+	$(PGKEEP) backup $(if $(REPO),--repo "$(REPO)")
 
+db-restore: export PGKEEP_DB := $(TARGET)
 db-restore:
-	$(PGKEEP) restore $(if $(TARGET),--db "$(TARGET)") $(if $(REPO),--repo "$(REPO)") \
+	$(PGKEEP) restore $(if $(REPO),--repo "$(REPO)") \
 		$(if $(BACKUP),--backup "$(BACKUP)",--latest) $(RESTORE_FLAGS)
 
 db-list:

@@ -3,6 +3,7 @@ package dev.pgkeep.cli;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BackupServiceBuilder;
 import dev.pgkeep.core.BackupSet;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.CopyRequest;
@@ -55,6 +56,17 @@ final class BackupCommand extends CliCommand {
             description = "OpenPGP public key (file) to encrypt to; repeat for several recipients.")
     List<Path> encryptTo = new ArrayList<>();
 
+    @Option(
+            names = "--lock-wait-timeout",
+            paramLabel = "DURATION",
+            description = "How long pg_dump waits for a table another session holds locked (e.g. by ALTER TABLE)"
+                    + " before the backup fails: 500ms, 30s, 5m, 2h; 0 waits without limit (default 5m).")
+    @Nullable
+    String lockWaitTimeout;
+
+    @Mixin
+    SigningOptions signing = new SigningOptions();
+
     @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the manifest.")
     @Nullable
     String label;
@@ -90,9 +102,7 @@ final class BackupCommand extends CliCommand {
         }
         DatabaseConnection database = env.database(db);
         StorageAdapter storage = env.storage(common.repo);
-        BackupService service = service(storage, database, Repositories.encryptor(encryptTo))
-                .codec(Codec.of(compression, level))
-                .build();
+        BackupService service = configured(storage, database).build();
         progress("Backing up " + database.describe() + " to " + storage.describe() + " ...", progressOptions);
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)
@@ -159,12 +169,21 @@ final class BackupCommand extends CliCommand {
         return outcome;
     }
 
+    /** The service this command's options describe: codec, encryption, signing, lock wait. */
+    private BackupServiceBuilder configured(StorageAdapter storage, DatabaseConnection database) {
+        BackupServiceBuilder builder =
+                service(storage, database, Repositories.encryptor(encryptTo)).codec(Codec.of(compression, level));
+        builder.manifestSigner(Repositories.signer(signing, env));
+        if (lockWaitTimeout != null) {
+            builder.lockWaitTimeout(DurationOption.parse("--lock-wait-timeout", lockWaitTimeout));
+        }
+        return builder;
+    }
+
     private int backupAll() {
         DatabaseConnection server = env.database(db);
         StorageAdapter storage = env.storage(common.repo);
-        BackupService service = service(storage, server, Repositories.encryptor(encryptTo))
-                .codec(Codec.of(compression, level))
-                .build();
+        BackupService service = configured(storage, server).build();
         progress("Backing up every database of " + server.describe() + " and its roles to " + storage.describe()
                 + " ...");
         BackupSet set = service.backupAll(server, withRolePasswords, Trigger.CLI, System.getProperty("user.name"));

@@ -31,7 +31,7 @@ final class CliHints {
             case NAME_SCRATCH_SERVER -> "Give --db URL of a server to restore the test copy into.";
             case DECRYPTION_KEY ->
                 "Give the secret key with --decrypt-key KEYFILE and its passphrase with"
-                        + " --passphrase-env VAR or --passphrase-file FILE.";
+                        + " --passphrase-env VAR (default PGKEEP_PASSPHRASE) or --passphrase-file FILE.";
             case TOOLS ->
                 "Give the tools' folders with --pg-bin DIR[:DIR...] (or PGKEEP_PG_BIN); 'pgkeep doctor'"
                         + " shows what is found.";

@@ -103,6 +103,12 @@ final class RestoreCommand extends CliCommand {
     @Mixin
     ProgressOptions progressOptions = new ProgressOptions();
 
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+
+    @Mixin
+    SigningOptions signing = new SigningOptions();
+
     @Option(names = "--no-safety-backup", description = "Do not back up the target before restoring over it.")
     boolean noSafetyBackup;
 
@@ -160,8 +166,10 @@ final class RestoreCommand extends CliCommand {
             from = source.backup != null ? RestoreSource.byId(source.backup) : RestoreSource.latest(sourceDatabase);
             storage = env.storage(common.repo);
         }
-        BackupService service =
-                service(storage, null, Repositories.decryptor(decryption, env)).build();
+        BackupService service = service(storage, null, Repositories.decryptor(decryption, env))
+                .manifestVerifier(Repositories.verifier(trust))
+                .manifestSigner(Repositories.signer(signing, env))
+                .build();
 
         progress("Restoring into " + target.describe() + " (checksum first) ...", progressOptions);
         RestoreRequest.Builder request = RestoreRequest.builder(from, target)
@@ -285,6 +293,8 @@ final class RestoreCommand extends CliCommand {
         }
         DatabaseConnection server = env.database(db);
         BackupService service = service(env.storage(common.repo), null, Repositories.decryptor(decryption, env))
+                .manifestVerifier(Repositories.verifier(trust))
+                .manifestSigner(Repositories.signer(signing, env))
                 .build();
         progress("Restoring a whole server onto " + server.describe() + " (roles first) ...", progressOptions);
         ServerRestoreResult result = service.restoreAll(new ServerRestoreRequest(

@@ -56,9 +56,13 @@ final class VerifyCommand extends CliCommand {
     @Mixin
     ProgressOptions progressOptions = new ProgressOptions();
 
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+
     @Override
     public Integer call() {
         BackupService service = service(env.storage(common.repo), null, Repositories.decryptor(decryption, env))
+                .manifestVerifier(Repositories.verifier(trust))
                 .lock(BackupLock.NONE)
                 .build();
         RestoreSource from =

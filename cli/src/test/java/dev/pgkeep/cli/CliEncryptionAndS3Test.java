@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class CliEncryptionAndS3Test {
-    private static final String PASSPHRASE = "correct horse battery staple";
+    static final String PASSPHRASE = "correct horse battery staple";
     private static String source = "";
     private static DatabaseFingerprint original;
     private static S3TestServer s3;
@@ -131,6 +131,51 @@ class CliEncryptionAndS3Test {
         } finally {
             pg.dropDatabase(target);
         }
+    }
+
+    @Test
+    void aKeyGpgMadeWithoutAPassphraseDecryptsWithoutOneAndAProtectedKeySaysWhatIsMissing(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        assumeTrue(gpgAvailable(), "no gpg binary on this machine: the gpg-made key test is skipped");
+        Path home = dir.resolve("gnupg");
+        Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        gpg(home, "", "--passphrase", "", "--quick-gen-key", "no passphrase <nopass@pgkeep.dev>", "default", "default");
+        Path pub =
+                Files.write(dir.resolve("nopass.pub.asc"), gpg(home, "", "--armor", "--export", "nopass@pgkeep.dev"));
+        Path sec = Files.write(
+                dir.resolve("nopass.sec.asc"), gpg(home, "", "--armor", "--export-secret-keys", "nopass@pgkeep.dev"));
+        String repo = dir.resolve("r").toString();
+        Map<String, String> env = CliEndToEndTest.env(pg); // no PGKEEP_PASSPHRASE
+        CliRun backup =
+                CliRun.run(env, "backup", "--db", pg.url(source), "--repo", repo, "--encrypt-to", pub.toString());
+        assertThat(backup.exitCode()).as(backup::toString).isZero();
+        String target = PostgresServer.uniqueDatabaseName("cli_nopass");
+        try {
+            CliRun restore = CliRun.run(
+                    env,
+                    "restore",
+                    "--repo",
+                    repo,
+                    "--latest",
+                    "--db",
+                    pg.url(target),
+                    "--create",
+                    "--decrypt-key",
+                    sec.toString());
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(DatabaseFingerprint.of(pg, target).diff(original)).isEmpty();
+        } finally {
+            pg.dropDatabase(target);
+        }
+        Path protectedPub = dir.resolve("protected.pub.asc");
+        Path protectedSec = dir.resolve("protected.sec.asc");
+        generateKey(dir.resolve("gnupg-protected"), protectedPub, protectedSec);
+        CliRun verify = CliRun.run(env, "verify", "--repo", repo, "--latest", "--decrypt-key", protectedSec.toString());
+        assertThat(verify.exitCode()).as(verify::toString).isEqualTo(2);
+        assertThat(verify.err())
+                .contains("is protected by a passphrase, and none was given")
+                .contains("--passphrase-env VAR (default PGKEEP_PASSPHRASE)");
     }
 
     @Test

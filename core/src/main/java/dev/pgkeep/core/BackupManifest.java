@@ -50,6 +50,40 @@ public record BackupManifest(
         tables = tables == null ? null : List.copyOf(tables);
     }
 
+    /**
+     * What a {@linkplain dev.pgkeep.core.spi.ManifestSigner signed backup}'s signature covers: the fields that say
+     * which bytes are the backup, one per line (UTF-8, each line ending in a line feed):
+     *
+     * <pre>
+     * pgkeep signed backup v1
+     * id: 20261125T020000Z-7f3a0c1d2e3f
+     * database: shop            (a backslash, line feed or carriage return in the name as \\, \n, \r)
+     * format: custom
+     * dumpObject: dump.pgc.zst.pgp
+     * dumpBytes: 1234
+     * storedBytes: 567
+     * sha256: 3a7b...
+     * </pre>
+     *
+     * The rest of the manifest (row counts, timings, a later verification result) is not covered, so recording a
+     * verification does not need the signing key. Anyone can rebuild it from the manifest and check it with
+     * {@code gpg --verify manifest.sig statement.txt}.
+     */
+    public byte[] signedStatement() {
+        String text = "pgkeep signed backup v1\n"
+                + "id: " + id.value() + "\n"
+                // escaped so that no name can add a line of its own
+                + "database: "
+                + database.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+                + "\n"
+                + "format: " + format + "\n"
+                + "dumpObject: " + dumpObject + "\n"
+                + "dumpBytes: " + dumpBytes + "\n"
+                + "storedBytes: " + storedBytes + "\n"
+                + "sha256: " + sha256 + "\n";
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Codec and level used to compress the archive. */
     public record Compression(String codec, int level) {}
 

@@ -8,6 +8,8 @@ import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
@@ -33,6 +35,16 @@ public final class BackupServiceBuilder {
     private ApplicationInfo applicationInfo = ApplicationInfo.NONE;
     private Duration incompleteWriteGrace = Duration.ofHours(24);
     private long maxDecodedArchiveBytes = Long.MAX_VALUE;
+    private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+    private @Nullable ManifestSigner manifestSigner;
+    private @Nullable ManifestVerifier manifestVerifier;
+
+    /**
+     * How long pg_dump waits for a table lock by default: long enough for a migration or a {@code VACUUM FULL} of a
+     * mid-sized table to finish, short enough that a scheduled backup blocked by a forgotten lock fails (and alerts)
+     * well before the next one is due.
+     */
+    public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
 
     BackupServiceBuilder() {}
 
@@ -134,6 +146,44 @@ public final class BackupServiceBuilder {
         return this;
     }
 
+    /**
+     * How long pg_dump waits for the shared lock on each table ({@code pg_dump --lock-wait-timeout}) before the backup
+     * fails; a table held in ACCESS EXCLUSIVE mode (ALTER TABLE, VACUUM FULL, TRUNCATE) would otherwise block it, and
+     * whoever waits for it, forever. {@link Duration#ZERO} waits without limit. Default
+     * {@link #DEFAULT_LOCK_WAIT_TIMEOUT}.
+     */
+    public BackupServiceBuilder lockWaitTimeout(Duration value) {
+        Objects.requireNonNull(value, "lockWaitTimeout");
+        if (value.isNegative()) {
+            throw new BadInputException("The lock wait timeout must not be negative; use 0 to wait without limit.");
+        }
+        if (!value.isZero() && value.toMillis() == 0) {
+            throw new BadInputException("The lock wait timeout must be at least 1 ms (or 0 to wait without limit).");
+        }
+        this.lockWaitTimeout = value;
+        return this;
+    }
+
+    /**
+     * Signs every backup this service writes ({@code manifest.sig} beside the manifest, written before it); e.g.
+     * {@code OpenPgpManifestSigner} from pgkeep-crypto-gpg. Default: backups are not signed.
+     */
+    public BackupServiceBuilder manifestSigner(@Nullable ManifestSigner value) {
+        this.manifestSigner = value;
+        return this;
+    }
+
+    /**
+     * Requires a valid signature by a trusted key on every stored backup restored or verified: an unsigned backup, or
+     * one signed by another key or whose dump or checksum changed, is refused ({@link IntegrityException}) before
+     * anything is downloaded or changed. Default: signatures are not checked. Archive files restored directly
+     * ({@link RestoreSource.LocalFile}) have no manifest and are not covered.
+     */
+    public BackupServiceBuilder manifestVerifier(@Nullable ManifestVerifier value) {
+        this.manifestVerifier = value;
+        return this;
+    }
+
     public BackupService build() {
         if (storage == null) {
             throw new IllegalStateException("BackupService needs a storage adapter: call storage(...)");
@@ -153,6 +203,9 @@ public final class BackupServiceBuilder {
                 clock,
                 incompleteWriteGrace,
                 maxDecodedArchiveBytes,
-                applicationInfo);
+                applicationInfo,
+                lockWaitTimeout,
+                manifestSigner,
+                manifestVerifier);
     }
 }

@@ -1,8 +1,10 @@
 package dev.pgkeep.core;
 
 import dev.pgkeep.core.internal.CredentialRedactor;
+import dev.pgkeep.core.internal.postgres.ConnectionParameters;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +32,25 @@ public record DatabaseConnection(
             throw new BadInputException(
                     "The database name is empty; give one in the URL, e.g." + " postgresql://user@localhost:5432/mydb");
         }
-        parameters = Map.copyOf(parameters);
+        if (database.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            // the server would cut it to 63 bytes: another name for another database, lock and repository folder
+            throw new BadInputException("The database name '" + database + "' is "
+                    + database.getBytes(StandardCharsets.UTF_8).length + " bytes long; PostgreSQL names are at most "
+                    + MAX_NAME_BYTES + " bytes (UTF-8).");
+        }
+        requireNoNul("database name", database);
+        requireNoNul("user name", user);
+        requireNoNul("host", host);
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(ConnectionParameters.requireLibpq(parameters)));
+    }
+
+    /** The longest name PostgreSQL keeps (NAMEDATALEN - 1), in bytes. */
+    static final int MAX_NAME_BYTES = 63;
+
+    private static void requireNoNul(String what, @Nullable String value) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new BadInputException("The " + what + " holds a NUL character, which no PostgreSQL name can.");
+        }
     }
 
     public static DatabaseConnection of(
@@ -42,6 +62,14 @@ public record DatabaseConnection(
     /**
      * Parses a {@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql://} URL. A password in the URL
      * is accepted (it is moved to the environment of the tools), but environment variables are the safer place.
+     *
+     * <p>Query parameters are libpq's connection keywords that have an environment variable ({@code sslmode},
+     * {@code sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslcrl}, {@code connect_timeout},
+     * {@code application_name}, {@code options}, {@code target_session_attrs}...) and pgjdbc's names for them:
+     * {@code ssl=true} means {@code sslmode=verify-full} unless an {@code sslmode} is given, as pgjdbc reads it;
+     * {@code ApplicationName}, {@code connectTimeout}, {@code targetServerType} are translated; settings of the Java
+     * driver alone ({@code loginTimeout}, {@code socketTimeout}, {@code prepareThreshold}...) are ignored. Any other
+     * parameter is refused ({@link BadInputException}) rather than ignored.
      */
     public static DatabaseConnection parse(String url) {
         Objects.requireNonNull(url, "url");
@@ -58,10 +86,10 @@ public record DatabaseConnection(
             throw new BadInputException("Not a PostgreSQL URL: '" + CredentialRedactor.redact(url)
                     + "'. Use postgresql://user@host:port/dbname or jdbc:postgresql://host:port/dbname.");
         }
-        String query = "";
+        String queryText = "";
         int q = rest.indexOf('?');
         if (q >= 0) {
-            query = rest.substring(q + 1);
+            queryText = rest.substring(q + 1);
             rest = rest.substring(0, q);
         }
         String path = "";
@@ -86,26 +114,25 @@ public record DatabaseConnection(
         }
         String host = null;
         Integer port = null;
+        if (rest.contains(",")) {
+            throw new BadInputException("The database URL '" + CredentialRedactor.redact(url) + "' names several"
+                    + " hosts; pgkeep backs up through one: give the host to dump from (e.g. a replica or the"
+                    + " primary).");
+        }
         if (!rest.isEmpty()) {
             String hostPart = rest;
             int portColon = rest.lastIndexOf(':');
             if (portColon >= 0 && !rest.endsWith("]")) {
                 hostPart = rest.substring(0, portColon);
-                String portText = rest.substring(portColon + 1);
-                try {
-                    port = Integer.parseInt(portText);
-                } catch (NumberFormatException e) {
-                    throw new BadInputException("Invalid port '" + portText + "' in database URL '"
-                            + CredentialRedactor.redact(url) + "'.");
-                }
+                port = port(rest.substring(portColon + 1), url);
             }
             if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
                 hostPart = hostPart.substring(1, hostPart.length() - 1);
             }
             host = hostPart.isEmpty() ? null : decode(hostPart);
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : queryText.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
@@ -116,8 +143,8 @@ public record DatabaseConnection(
                 case "user" -> user = value;
                 case "password" -> password = value;
                 case "host" -> host = value;
-                case "port" -> port = Integer.valueOf(value);
-                default -> params.put(key, value);
+                case "port" -> port = port(value, url);
+                default -> query.put(key, value);
             }
         }
         String database = decode(path);
@@ -127,7 +154,25 @@ public record DatabaseConnection(
                     + (jdbc ? "jdbc:postgresql://localhost:5432/mydb" : "postgresql://localhost/mydb"));
         }
         return new DatabaseConnection(
-                host, port, database, user, password == null ? null : Secret.of(password), params);
+                host,
+                port,
+                database,
+                user,
+                password == null ? null : Secret.of(password),
+                ConnectionParameters.fromUrl(query));
+    }
+
+    private static int port(String text, String url) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInputException(
+                "Invalid port '" + text + "' in database URL '" + CredentialRedactor.redact(url) + "'.");
     }
 
     /** The same server and credentials, another database (used for restore targets and scratch databases). */
@@ -151,12 +196,7 @@ public record DatabaseConnection(
             env.put("PGPASSWORD", password.reveal());
         }
         env.put("PGDATABASE", database);
-        parameters.forEach((k, v) -> {
-            String var = LIBPQ_PARAMS.get(k);
-            if (var != null) {
-                env.put(var, v);
-            }
-        });
+        env.putAll(ConnectionParameters.environment(parameters));
         return env;
     }
 
@@ -177,16 +217,6 @@ public record DatabaseConnection(
     public String toString() {
         return "DatabaseConnection[" + describe() + "]";
     }
-
-    private static final Map<String, String> LIBPQ_PARAMS = Map.of(
-            "sslmode", "PGSSLMODE",
-            "sslrootcert", "PGSSLROOTCERT",
-            "sslcert", "PGSSLCERT",
-            "sslkey", "PGSSLKEY",
-            "connect_timeout", "PGCONNECT_TIMEOUT",
-            "application_name", "PGAPPNAME",
-            "options", "PGOPTIONS",
-            "target_session_attrs", "PGTARGETSESSIONATTRS");
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);

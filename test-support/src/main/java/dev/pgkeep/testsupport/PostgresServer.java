@@ -108,9 +108,26 @@ public final class PostgresServer implements AutoCloseable {
      * against several PostgreSQL majors in one JVM.
      */
     public static PostgresServer start(Path serverBinDir, Path clientBinDir) {
+        return local(serverBinDir, clientBinDir, Map.of(), Map.of());
+    }
+
+    /**
+     * A new private local cluster (never a container) whose {@code postgresql.conf} also holds {@code settings}, with
+     * {@code dataFiles} written into its data folder (readable by the server only), e.g. {@code ssl=on} with
+     * {@code server.crt} and {@code server.key} for a server that speaks TLS.
+     */
+    public static PostgresServer startLocal(Map<String, String> settings, Map<String, byte[]> dataFiles) {
+        Path serverBin = PostgresBinaries.locate("initdb");
+        return local(serverBin, serverBin, settings, dataFiles);
+    }
+
+    private static PostgresServer local(
+            Path serverBinDir, Path clientBinDir, Map<String, String> settings, Map<String, byte[]> dataFiles) {
         String password = LocalCluster.randomPassword(24);
         PostgresServer server = new PostgresServer(
-                local(LocalCluster.start(serverBinDir, SUPERUSER, password)), password, clientBinDir);
+                local(LocalCluster.start(serverBinDir, SUPERUSER, password, settings, dataFiles)),
+                password,
+                clientBinDir);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         return server;
     }
@@ -236,6 +253,15 @@ public final class PostgresServer implements AutoCloseable {
      */
     public String psql(String database, String sql) {
         return LocalCluster.psql(binDir, connection(database), sql);
+    }
+
+    /**
+     * Opens a psql session on {@code database} as the superuser, runs {@code sql} in it and returns once it ran, with
+     * the session kept open: e.g. {@code BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE;} holds that lock until the
+     * returned session is closed.
+     */
+    public HeldSession hold(String database, String sql) {
+        return HeldSession.start(this, database, sql);
     }
 
     /**

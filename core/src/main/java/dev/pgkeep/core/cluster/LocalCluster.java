@@ -79,6 +79,19 @@ public final class LocalCluster implements AutoCloseable {
      * the server's log when it does not start.
      */
     public static LocalCluster start(Path binDir, String superuser, String password) {
+        return start(binDir, superuser, password, Map.of(), Map.of());
+    }
+
+    /**
+     * A cluster whose {@code postgresql.conf} also holds {@code settings}, with {@code dataFiles} (e.g. a server
+     * certificate and key) written into its data folder, owned by the server's user and readable only by it.
+     */
+    public static LocalCluster start(
+            Path binDir,
+            String superuser,
+            String password,
+            Map<String, String> settings,
+            Map<String, byte[]> dataFiles) {
         boolean asPostgresUser = runningAsRoot();
         Path baseDir = null;
         try {
@@ -118,6 +131,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalStateException("initdb failed (exit " + initdb.exitCode() + "): "
                         + (initdb.stderr() + initdb.stdout()).strip());
             }
+            configure(dataDir, settings, dataFiles, asPostgresUser);
             String lastFailure = "";
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int port = freeLoopbackPort();
@@ -138,6 +152,29 @@ public final class LocalCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             deleteTree(baseDir);
             throw e;
+        }
+    }
+
+    private static void configure(
+            Path dataDir, Map<String, String> settings, Map<String, byte[]> dataFiles, boolean asPostgresUser)
+            throws IOException {
+        for (Map.Entry<String, byte[]> file : dataFiles.entrySet()) {
+            Path path = dataDir.resolve(file.getKey());
+            Files.write(path, file.getValue());
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            if (asPostgresUser) {
+                giveToPostgresUser(path);
+            }
+        }
+        if (!settings.isEmpty()) {
+            StringBuilder conf = new StringBuilder("\n# added by the test\n");
+            settings.forEach((k, v) ->
+                    conf.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+            Files.writeString(
+                    dataDir.resolve("postgresql.conf"),
+                    conf,
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
         }
     }
 
@@ -209,7 +246,7 @@ public final class LocalCluster implements AutoCloseable {
     /** {@link #psql(String, String)} with the {@code psql} of {@code binDir}, for any server. */
     public static String psql(Path binDir, DatabaseConnection connection, String sql) {
         List<String> command =
-                List.of(binDir.resolve("psql").toString(), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1");
+                List.of(binDir.resolve("psql").toString(), "-X", "-A", "-t", "-q", "-w", "-v", "ON_ERROR_STOP=1");
         ExternalCommand.Result result =
                 ExternalCommand.run(command, clientEnvironment(connection), null, sql, PSQL_TIMEOUT);
         if (!result.succeeded()) {

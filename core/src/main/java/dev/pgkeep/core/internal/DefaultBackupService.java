@@ -35,11 +35,14 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.internal.repository.ManifestSignatures;
 import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +77,10 @@ public final class DefaultBackupService implements BackupService {
             Clock clock,
             Duration incompleteWriteGrace,
             long maxDecodedArchiveBytes,
-            ApplicationInfo applicationInfo) {
+            ApplicationInfo applicationInfo,
+            Duration lockWaitTimeout,
+            @Nullable ManifestSigner signer,
+            @Nullable ManifestVerifier verifier) {
         this.context = new CommandContext(
                 database,
                 storage,
@@ -84,10 +90,12 @@ public final class DefaultBackupService implements BackupService {
                 lock,
                 clock,
                 new Catalog(storage, clock, incompleteWriteGrace, database == null ? null : database.database()),
+                new ManifestSignatures(storage, signer, verifier),
                 new ArchiveStaging(storage, encryptor, tools, tempDirectory, maxDecodedArchiveBytes),
                 new TargetDatabases(tools),
                 new OperationEvents(sinks, clock),
-                applicationInfo);
+                applicationInfo,
+                lockWaitTimeout);
         this.backup = new BackupCommand(context);
         this.restore = new RestoreCommand(context, backup);
         this.verify = new VerifyCommand(context);

@@ -1,12 +1,14 @@
 package dev.pgkeep.crypto.gpg;
 
 import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.Secret;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPSecretKey;
@@ -15,6 +17,7 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One unlocked secret (sub)key able to decrypt, with where it came from for error messages.
@@ -33,9 +36,10 @@ record DecryptionKey(
 
     /**
      * Reads the secret keys in a file (armored or binary) and unlocks every encryption-capable one now, so a wrong
-     * passphrase fails at start-up rather than after a download.
+     * passphrase fails at start-up rather than after a download. A key no passphrase protects needs none; {@code null}
+     * means none was given, which only such keys accept.
      */
-    static List<DecryptionKey> read(byte[] keyData, String source, Secret passphrase) {
+    static List<DecryptionKey> read(byte[] keyData, String source, @Nullable Secret passphrase) {
         List<OpenPGPKey> keys = new ArrayList<>();
         try {
             for (OpenPGPCertificate certificate : new OpenPGPKeyReader().parseKeysOrCertificates(keyData)) {
@@ -61,7 +65,7 @@ record DecryptionKey(
                     + "; export it with: gpg --export-secret-keys --armor KEYID > " + source);
         }
         List<DecryptionKey> unlocked = new ArrayList<>();
-        char[] chars = passphrase.revealChars();
+        char @Nullable [] chars = passphrase == null ? null : passphrase.revealChars();
         try {
             for (OpenPGPKey key : keys) {
                 String fingerprint = Recipient.fingerprint(key.getFingerprint());
@@ -81,7 +85,9 @@ record DecryptionKey(
                 }
             }
         } finally {
-            Arrays.fill(chars, '\0');
+            if (chars != null) {
+                Arrays.fill(chars, '\0');
+            }
         }
         if (unlocked.isEmpty()) {
             throw new BadInputException(source + " holds no secret key able to decrypt (only signing keys or stubs);"
@@ -90,10 +96,20 @@ record DecryptionKey(
         return unlocked;
     }
 
-    private static PGPPrivateKey unlock(PGPSecretKey secretKey, char[] passphrase, String fingerprint, String source) {
+    private static PGPPrivateKey unlock(
+            PGPSecretKey secretKey, char @Nullable [] passphrase, String fingerprint, String source) {
+        boolean protectedKey = secretKey.getKeyEncryptionAlgorithm() != SymmetricKeyAlgorithmTags.NULL;
+        if (protectedKey && passphrase == null) {
+            throw new BadInputException("the secret key " + fingerprint + " in " + source + " is protected by a"
+                            + " passphrase, and none was given")
+                    .withRemedy(PgkeepException.Remedy.DECRYPTION_KEY, null);
+        }
         try {
+            // a key no passphrase protects (gpg --passphrase '') is used as it is, whatever passphrase was given
             PGPPrivateKey privateKey = secretKey.extractPrivateKey(
-                    new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(passphrase));
+                    protectedKey
+                            ? new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(passphrase)
+                            : null);
             if (privateKey == null) {
                 throw new BadInputException("secret key " + Recipient.keyId(secretKey.getKeyID()) + " of " + fingerprint
                         + " in " + source + " holds no key material");

@@ -355,8 +355,20 @@ public final class OpenPgpEncryptor implements Encryptor {
          * give the old and the new key after a rotation and each backup finds its own.
          */
         public Builder decryptionKey(Path secretKeyFile, Secret passphrase) {
-            Objects.requireNonNull(secretKeyFile, "secretKeyFile");
             Objects.requireNonNull(passphrase, "passphrase");
+            return addDecryptionKey(secretKeyFile, passphrase);
+        }
+
+        /**
+         * Decrypts with the secret keys in this file that no passphrase protects (as {@code gpg --passphrase ''}
+         * makes them); a protected key fails {@link #build()} saying its passphrase is missing.
+         */
+        public Builder decryptionKey(Path secretKeyFile) {
+            return addDecryptionKey(secretKeyFile, null);
+        }
+
+        private Builder addDecryptionKey(Path secretKeyFile, @Nullable Secret passphrase) {
+            Objects.requireNonNull(secretKeyFile, "secretKeyFile");
             secretKeys.add(new SecretKeySource(
                     new KeySource(secretKeyFile.toString(), () -> readFile(secretKeyFile, "secret key")), passphrase));
             decryptionKeySources.add(secretKeyFile.toString());
@@ -374,8 +386,17 @@ public final class OpenPgpEncryptor implements Encryptor {
          * @param name names the stream in error messages
          */
         public Builder decryptionKey(InputStream secretKeys, String name, Secret passphrase) {
-            Objects.requireNonNull(secretKeys, "secretKeys");
             Objects.requireNonNull(passphrase, "passphrase");
+            return addDecryptionKey(secretKeys, name, passphrase);
+        }
+
+        /** As {@link #decryptionKey(Path)}: keys no passphrase protects, read (and closed) by {@link #build()}. */
+        public Builder decryptionKey(InputStream secretKeys, String name) {
+            return addDecryptionKey(secretKeys, name, null);
+        }
+
+        private Builder addDecryptionKey(InputStream secretKeys, String name, @Nullable Secret passphrase) {
+            Objects.requireNonNull(secretKeys, "secretKeys");
             this.secretKeys.add(
                     new SecretKeySource(new KeySource(name, () -> readStream(secretKeys, name)), passphrase));
             decryptionKeySources.add(name);
@@ -416,7 +437,7 @@ public final class OpenPgpEncryptor implements Encryptor {
             return new OpenPgpEncryptor(this, new ArrayList<>(recipients.values()), keys);
         }
 
-        private static byte[] readFile(Path file, String what) {
+        static byte[] readFile(Path file, String what) {
             try {
                 return Files.readAllBytes(file);
             } catch (NoSuchFileException e) {
@@ -426,7 +447,7 @@ public final class OpenPgpEncryptor implements Encryptor {
             }
         }
 
-        private static byte[] readStream(InputStream in, String name) {
+        static byte[] readStream(InputStream in, String name) {
             try (in) {
                 return in.readAllBytes();
             } catch (IOException e) {
@@ -445,5 +466,5 @@ public final class OpenPgpEncryptor implements Encryptor {
         }
     }
 
-    private record SecretKeySource(KeySource key, Secret passphrase) {}
+    private record SecretKeySource(KeySource key, @Nullable Secret passphrase) {}
 }

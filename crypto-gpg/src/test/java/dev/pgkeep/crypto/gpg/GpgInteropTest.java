@@ -117,6 +117,42 @@ class GpgInteropTest {
     }
 
     @Test
+    void aSecretKeyGpgMadeWithoutAPassphraseIsUsedWithoutOne() throws Exception {
+        String userId = "No Passphrase <nopass@pgkeep.test>";
+        // exactly as the issue has it: gpg --batch --passphrase '' --quick-gen-key
+        gpg.ok(new byte[0], "--passphrase", "", "--quick-gen-key", userId, "default", "default");
+        String fingerprint = gpg.fingerprint(userId);
+        Path secret = Files.write(
+                work.resolve("nopass.sec.asc"),
+                gpg.ok(new byte[0], "--armor", "--export-secret-keys", fingerprint)
+                        .stdout());
+        byte[] plaintext = bytes(200_000, 9);
+        Path encrypted = gpg.encrypt(
+                Files.write(work.resolve("plain.bin"), plaintext), work.resolve("to-nopass.gpg"), fingerprint);
+
+        OpenPgpEncryptor withoutPassphrase =
+                OpenPgpEncryptor.builder().decryptionKey(secret).build();
+        try (var in = withoutPassphrase.decrypt(Files.newInputStream(encrypted))) {
+            assertThat(in.readAllBytes()).isEqualTo(plaintext);
+        }
+        // a passphrase given anyway (a host that always sets one) does not get in the way
+        OpenPgpEncryptor withOne = OpenPgpEncryptor.builder()
+                .decryptionKey(Files.newInputStream(secret), "nopass.sec.asc", Secret.of("unused"))
+                .build();
+        try (var in = withOne.decrypt(Files.newInputStream(encrypted))) {
+            assertThat(in.readAllBytes()).isEqualTo(plaintext);
+        }
+        // a protected key still needs its passphrase, and says so
+        assertThatThrownBy(() ->
+                        OpenPgpEncryptor.builder().decryptionKey(curveSecret).build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("the secret key " + curveKey)
+                .hasMessageContaining("is protected by a passphrase, and none was given")
+                .satisfies(e -> assertThat(((BadInputException) e).remedy())
+                        .isEqualTo(dev.pgkeep.core.PgkeepException.Remedy.DECRYPTION_KEY));
+    }
+
+    @Test
     void pgkeepDecryptsWhatGpgEncryptedWithItsDefaults() throws Exception {
         // gpg compresses by default, so this also covers a compressed packet inside the message.
         byte[] plaintext = "pg_dump output, compressible ".repeat(50_000).getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.pgkeep.spring.autoconfigure;
 
+import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.Secret;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.crypto.gpg.OpenPgpEncryptor;
@@ -18,15 +19,13 @@ final class OpenPgpEncryptors {
             }
             Resource secret = encryption.getSecretKey();
             if (secret != null) {
+                String name = "pgkeep.encryption.secret-key " + secret.getDescription();
                 if (encryption.getPassphrase() == null) {
-                    throw new IllegalStateException("pgkeep.encryption.secret-key is set but"
-                            + " pgkeep.encryption.passphrase is not; give the passphrase (e.g. from an environment"
-                            + " variable: pgkeep.encryption.passphrase=${PGKEEP_PASSPHRASE}).");
+                    // a key without a passphrase is used as it is; a protected one fails naming the property below
+                    builder.decryptionKey(secret.getInputStream(), name);
+                } else {
+                    builder.decryptionKey(secret.getInputStream(), name, Secret.of(encryption.getPassphrase()));
                 }
-                builder.decryptionKey(
-                        secret.getInputStream(),
-                        "pgkeep.encryption.secret-key " + secret.getDescription(),
-                        Secret.of(encryption.getPassphrase()));
             }
         } catch (IOException e) {
             throw new IllegalStateException(
@@ -34,6 +33,16 @@ final class OpenPgpEncryptors {
                             + "; check pgkeep.encryption.public-keys / secret-key.",
                     e);
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (PgkeepException e) {
+            if (e.remedy() == PgkeepException.Remedy.DECRYPTION_KEY && encryption.getPassphrase() == null) {
+                throw new IllegalStateException(
+                        e.getMessage() + "; give it in pgkeep.encryption.passphrase (e.g. from an environment"
+                                + " variable: pgkeep.encryption.passphrase=${PGKEEP_PASSPHRASE}).",
+                        e);
+            }
+            throw e;
+        }
     }
 }

@@ -11,6 +11,8 @@ import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.spi.StorageAdapterFactory;
@@ -203,6 +205,8 @@ public final class PgkeepAutoConfiguration {
             ObjectProvider<BackupLock> lock,
             ObjectProvider<ProcessRunner> processRunner,
             ObjectProvider<ApplicationInfo> applicationInfo,
+            ObjectProvider<ManifestSigner> signer,
+            ObjectProvider<ManifestVerifier> verifier,
             ObjectProvider<BackupServiceBuilderCustomizer> customizers) {
         BackupServiceBuilder builder = BackupService.builder()
                 .database(databases.primary())
@@ -213,7 +217,16 @@ public final class PgkeepAutoConfiguration {
                 .tempDirectory(properties.getRestore().getTempDir())
                 .incompleteWriteGracePeriod(properties.getRetention().getIncompleteWriteGracePeriod())
                 .maxDecodedArchiveBytes(
-                        properties.getRestore().getMaxDecodedSize().toBytes());
+                        properties.getRestore().getMaxDecodedSize().toBytes())
+                .lockWaitTimeout(properties.getBackup().getLockWaitTimeout());
+        PgkeepProperties.Signing signing = properties.getSigning();
+        // fail closed: configured signing or trust that nothing implements would silently not protect anything
+        if ((signing.getPrivateKey() != null && signer.getIfAvailable() == null)
+                || (!signing.getTrustedKeys().isEmpty() && verifier.getIfAvailable() == null)) {
+            throw new IllegalStateException("pgkeep.signing.* is set but pgkeep-crypto-gpg is not on the classpath;"
+                    + " add the dependency dev.pgkeep:pgkeep-crypto-gpg (backups would not be signed or checked).");
+        }
+        builder.manifestSigner(signer.getIfAvailable()).manifestVerifier(verifier.getIfAvailable());
         auditSinks.orderedStream().forEach(builder::auditSink);
         applicationInfo.ifAvailable(builder::applicationInfo);
         lock.ifAvailable(builder::lock);
@@ -291,6 +304,26 @@ public final class PgkeepAutoConfiguration {
         @ConditionalOnMissingBean
         Encryptor pgkeepEncryptor(PgkeepProperties properties) {
             return OpenPgpEncryptors.fromProperties(properties.getEncryption());
+        }
+    }
+
+    /** Signed backups ({@code pgkeep.signing.*}) when pgkeep-crypto-gpg is on the classpath. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "dev.pgkeep.crypto.gpg.OpenPgpManifestSigner")
+    static class OpenPgpSigningConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnProperty(name = "pgkeep.signing.private-key")
+        ManifestSigner pgkeepManifestSigner(PgkeepProperties properties) {
+            return OpenPgpSignatures.signer(properties.getSigning());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @Conditional(TrustedKeysConfiguredCondition.class)
+        ManifestVerifier pgkeepManifestVerifier(PgkeepProperties properties) {
+            return OpenPgpSignatures.verifier(properties.getSigning());
         }
     }
 

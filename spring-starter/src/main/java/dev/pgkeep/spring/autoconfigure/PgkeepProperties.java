@@ -84,6 +84,12 @@ public class PgkeepProperties {
      */
     private boolean allDatabases;
 
+    /** Backups (scheduled and on request). */
+    private final Backup backup = new Backup();
+
+    /** Signed backups: signing new ones, trusting signers on restore and verify (needs pgkeep-crypto-gpg). */
+    private final Signing signing = new Signing();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -190,6 +196,14 @@ public class PgkeepProperties {
 
     public Tools getTools() {
         return tools;
+    }
+
+    public Backup getBackup() {
+        return backup;
+    }
+
+    public Signing getSigning() {
+        return signing;
     }
 
     /** One database: a JDBC or postgresql:// URL and the login. */
@@ -621,6 +635,12 @@ public class PgkeepProperties {
         /** How long the status and result of a finished job can still be polled. */
         private Duration keepFinishedFor = Duration.ofHours(1);
 
+        /**
+         * How long shutdown waits for running jobs before interrupting them (a restore cut short leaves its target
+         * half-restored); unset waits until they finish.
+         */
+        private @Nullable Duration shutdownTimeout;
+
         public int getThreads() {
             return threads;
         }
@@ -643,6 +663,14 @@ public class PgkeepProperties {
 
         public void setKeepFinishedFor(Duration keepFinishedFor) {
             this.keepFinishedFor = keepFinishedFor;
+        }
+
+        public @Nullable Duration getShutdownTimeout() {
+            return shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
         }
     }
 
@@ -784,6 +812,67 @@ public class PgkeepProperties {
         /** The folders of {@link #getBinDir()}; empty for the default. */
         public List<Path> folders() {
             return binDir == null ? List.of() : PostgresTools.splitPath(binDir);
+        }
+    }
+
+    /** Backups (scheduled and on request). */
+    public static class Backup {
+
+        /**
+         * How long pg_dump waits for the shared lock on each table before the backup fails (a table held in ACCESS
+         * EXCLUSIVE mode would otherwise block it, and the scheduler, forever); 0 waits without limit.
+         */
+        private Duration lockWaitTimeout = Duration.ofMinutes(5); // BackupServiceBuilder.DEFAULT_LOCK_WAIT_TIMEOUT
+
+        public Duration getLockWaitTimeout() {
+            return lockWaitTimeout;
+        }
+
+        public void setLockWaitTimeout(Duration lockWaitTimeout) {
+            this.lockWaitTimeout = lockWaitTimeout;
+        }
+    }
+
+    /** Signed backups (needs pgkeep-crypto-gpg). */
+    public static class Signing {
+
+        /**
+         * OpenPGP secret key that signs every new backup (manifest.sig beside its manifest); may be the secret key of
+         * the encryption key pair.
+         */
+        private @Nullable Resource privateKey;
+
+        /** Passphrase of the signing key; leave it unset for a key without one. */
+        private @Nullable String passphrase;
+
+        /**
+         * OpenPGP public keys of the hosts whose signatures restore and verify trust; with any set, a backup that is
+         * unsigned or signed by another key is refused.
+         */
+        private List<Resource> trustedKeys = new ArrayList<>();
+
+        public @Nullable Resource getPrivateKey() {
+            return privateKey;
+        }
+
+        public void setPrivateKey(@Nullable Resource privateKey) {
+            this.privateKey = privateKey;
+        }
+
+        public @Nullable String getPassphrase() {
+            return passphrase;
+        }
+
+        public void setPassphrase(@Nullable String passphrase) {
+            this.passphrase = passphrase;
+        }
+
+        public List<Resource> getTrustedKeys() {
+            return trustedKeys;
+        }
+
+        public void setTrustedKeys(List<Resource> trustedKeys) {
+            this.trustedKeys = trustedKeys;
         }
     }
 }

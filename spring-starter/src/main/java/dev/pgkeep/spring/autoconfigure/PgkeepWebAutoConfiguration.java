@@ -47,7 +47,24 @@ public final class PgkeepWebAutoConfiguration {
     @ConditionalOnMissingBean
     PgkeepJobs pgkeepJobs(PgkeepProperties properties, Clock clock) {
         PgkeepProperties.Jobs jobs = properties.getJobs();
-        return new PgkeepJobs(jobs.getThreads(), jobs.getQueueCapacity(), jobs.getKeepFinishedFor(), clock);
+        return new PgkeepJobs(
+                jobs.getThreads(),
+                jobs.getQueueCapacity(),
+                jobs.getKeepFinishedFor(),
+                clock,
+                jobs.getShutdownTimeout());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "pgkeepJobsRefuseOnShutdown")
+    PgkeepJobsShutdown pgkeepJobsRefuseOnShutdown(PgkeepJobs jobs) {
+        return PgkeepJobsShutdown.refuse(jobs);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "pgkeepJobsAwaitOnShutdown")
+    PgkeepJobsShutdown pgkeepJobsAwaitOnShutdown(PgkeepJobs jobs) {
+        return PgkeepJobsShutdown.await(jobs);
     }
 
     @Bean

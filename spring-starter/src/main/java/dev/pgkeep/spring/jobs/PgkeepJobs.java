@@ -3,6 +3,7 @@ package dev.pgkeep.spring.jobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * Runs long operations on a bounded executor and keeps each job's status and result for polling. Jobs that share an
  * exclusive key (a backup of one database) never run twice at once: the second submission fails with
  * {@link JobConflictException}. Finished jobs are forgotten after {@code keepFinishedFor}.
+ *
+ * <p>Shutdown never cuts a job short unless told to: {@link #beginShutdown()} refuses new jobs
+ * ({@link JobsShuttingDownException}) and fails the queued ones before they start, and {@link #awaitRunningJobs()}
+ * waits for the running ones, without limit or for {@code shutdownTimeout}; only then does {@link #close()} interrupt
+ * what still runs.
  */
 public final class PgkeepJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgkeepJobs.class);
@@ -29,8 +35,20 @@ public final class PgkeepJobs implements AutoCloseable {
     private final Duration keepFinishedFor;
     private final Clock clock;
     private final Map<String, Entry> jobs = new ConcurrentHashMap<>();
+    private final @Nullable Duration shutdownTimeout;
+    private volatile boolean shuttingDown;
 
+    /** Jobs whose shutdown waits for running jobs without limit. */
     public PgkeepJobs(int threads, int queueCapacity, Duration keepFinishedFor, Clock clock) {
+        this(threads, queueCapacity, keepFinishedFor, clock, null);
+    }
+
+    /**
+     * @param shutdownTimeout how long shutdown waits for running jobs before interrupting them; {@code null} waits
+     *     until they finish
+     */
+    public PgkeepJobs(
+            int threads, int queueCapacity, Duration keepFinishedFor, Clock clock, @Nullable Duration shutdownTimeout) {
         if (threads < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("pgkeep.jobs.threads and pgkeep.jobs.queue-capacity must be at least 1");
         }
@@ -44,6 +62,7 @@ public final class PgkeepJobs implements AutoCloseable {
         this.executor.allowCoreThreadTimeOut(true);
         this.keepFinishedFor = keepFinishedFor;
         this.clock = clock;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /**
@@ -53,6 +72,7 @@ public final class PgkeepJobs implements AutoCloseable {
      * @param onDone runs after the job finished, whatever the outcome (e.g. deletes an uploaded file)
      * @throws JobConflictException when a job with the same key is queued or running
      * @throws JobsFullException when the queue is full
+     * @throws JobsShuttingDownException once shutdown has begun
      */
     public synchronized Job submit(
             String type,
@@ -60,6 +80,10 @@ public final class PgkeepJobs implements AutoCloseable {
             @Nullable String exclusiveKey,
             Callable<?> work,
             @Nullable Runnable onDone) {
+        if (shuttingDown) {
+            throw new JobsShuttingDownException("pgkeep is shutting down with the application, so no new " + type
+                    + " job starts (it could be cut short); submit it again once the application is back.");
+        }
         forgetExpired();
         if (exclusiveKey != null) {
             requireFree(type, database, exclusiveKey);
@@ -100,6 +124,20 @@ public final class PgkeepJobs implements AutoCloseable {
     }
 
     private void run(Entry entry, Callable<?> work, @Nullable Runnable onDone) {
+        if (shuttingDown) {
+            entry.error = new Job.JobError(
+                    503,
+                    "shutting-down",
+                    "Shutting down",
+                    "The application shut down before this job's turn, so it never started; submit it again once"
+                            + " the application is back.");
+            entry.finishedAt = clock.instant();
+            entry.status = JobStatus.FAILED;
+            if (onDone != null) {
+                onDone.run();
+            }
+            return;
+        }
         entry.startedAt = clock.instant();
         entry.status = JobStatus.RUNNING;
         try {
@@ -128,17 +166,63 @@ public final class PgkeepJobs implements AutoCloseable {
         jobs.values().removeIf(e -> e.status.finished() && e.finishedAt != null && e.finishedAt.isBefore(limit));
     }
 
-    /** Stops taking jobs and waits briefly for running ones, so that a restart does not cut a restore short. */
+    /** Refuses new jobs from now on; queued jobs fail without starting. Running jobs carry on. */
+    public synchronized void beginShutdown() {
+        if (!shuttingDown) {
+            shuttingDown = true;
+            executor.shutdown();
+        }
+    }
+
+    /** Whether {@link #beginShutdown()} was called. */
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * After {@link #beginShutdown()}: waits until the running jobs finished, or {@code shutdownTimeout} passed.
+     *
+     * @return whether every job finished
+     */
+    public boolean awaitRunningJobs() {
+        beginShutdown();
+        List<String> running = running();
+        if (!running.isEmpty()) {
+            log.info(
+                    "Waiting for pgkeep's running jobs to finish before shutting down ({}){}",
+                    String.join(", ", running),
+                    shutdownTimeout == null ? "" : ", at most " + shutdownTimeout);
+        }
+        try {
+            boolean done = shutdownTimeout == null
+                    ? executor.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
+                    : executor.awaitTermination(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!done) {
+                log.warn(
+                        "pgkeep's jobs {} did not finish within pgkeep.jobs.shutdown-timeout ({}); they are"
+                                + " interrupted, and a restore among them leaves its target half-restored",
+                        running(),
+                        shutdownTimeout);
+            }
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private List<String> running() {
+        return jobs.values().stream()
+                .filter(e -> e.status == JobStatus.RUNNING)
+                .map(e -> e.type + " of " + e.database + " (job " + e.id + ")")
+                .toList();
+    }
+
+    /** {@link #awaitRunningJobs()}, then interrupts whatever still runs. */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
+        if (!awaitRunningJobs()) {
             executor.shutdownNow();
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pgkeep.spring.web;
 import dev.pgkeep.spring.jobs.FailureStatus;
 import dev.pgkeep.spring.jobs.JobConflictException;
 import dev.pgkeep.spring.jobs.JobsFullException;
+import dev.pgkeep.spring.jobs.JobsShuttingDownException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -43,6 +44,11 @@ public class PgkeepProblemAdvice {
     @ExceptionHandler(JobsFullException.class)
     ResponseEntity<ProblemDetail> full(JobsFullException e, HttpServletRequest request) {
         return ResponseEntity.status(503).body(problem(503, "jobs-full", "Job queue full", e.getMessage(), request));
+    }
+
+    @ExceptionHandler(JobsShuttingDownException.class)
+    ResponseEntity<ProblemDetail> shuttingDown(JobsShuttingDownException e, HttpServletRequest request) {
+        return ResponseEntity.status(503).body(problem(503, "shutting-down", "Shutting down", e.getMessage(), request));
     }
 
     @ExceptionHandler(UploadTooLargeException.class)

@@ -8,11 +8,15 @@ import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
+import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
+import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.alert.WebhookNotifier;
 import dev.pgkeep.core.spi.Encryptor;
+import dev.pgkeep.core.spi.ManifestSigner;
+import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.metrics.micrometer.PgkeepMetrics;
 import dev.pgkeep.spring.PgkeepDatabases;
@@ -31,6 +35,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyGenerator;
 import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
@@ -134,13 +139,81 @@ class OptionalAdaptersTest {
     }
 
     @Test
+    void signingPropertiesSignEveryBackupAndTrustedKeysRefuseOthers() throws Exception {
+        OpenPGPKey host = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("host <host@pgkeep.test>")
+                .build("sign pass".toCharArray());
+        OpenPGPKey other = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("other <other@pgkeep.test>")
+                .build(null);
+        Path hostSec = Files.writeString(dir.resolve("host.sec.asc"), host.toAsciiArmoredString());
+        Path hostPub = Files.writeString(
+                dir.resolve("host.pub.asc"), host.toCertificate().toAsciiArmoredString());
+        Path otherPub = Files.writeString(
+                dir.resolve("other.pub.asc"), other.toCertificate().toAsciiArmoredString());
+        AtomicReference<BackupManifest> signed = new AtomicReference<>();
+        runner().withPropertyValues(
+                        "pgkeep.signing.private-key=file:" + hostSec,
+                        "pgkeep.signing.passphrase=sign pass",
+                        "pgkeep.signing.trusted-keys=file:" + hostPub)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(ManifestSigner.class).hasSingleBean(ManifestVerifier.class);
+                    BackupService service = context.getBean(BackupService.class);
+                    BackupManifest m =
+                            service.backup(BackupRequest.of(Trigger.TEST)).manifest();
+                    signed.set(m);
+                    assertThat(dir.resolve("repo")
+                                    .resolve(database)
+                                    .resolve(m.id().value())
+                                    .resolve("manifest.sig"))
+                            .exists();
+                    service.verify(VerifyRequest.of(RestoreSource.byId(m.id().value()), Trigger.TEST));
+                });
+        runner().withPropertyValues("pgkeep.signing.trusted-keys=file:" + otherPub)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(ManifestSigner.class);
+                    assertThatThrownBy(() -> context.getBean(BackupService.class)
+                                    .verify(VerifyRequest.of(
+                                            RestoreSource.byId(signed.get().id().value()), Trigger.TEST)))
+                            .isInstanceOf(IntegrityException.class)
+                            .hasMessageContaining("not a trusted key");
+                });
+        runner().withPropertyValues("pgkeep.signing.trusted-keys=file:" + hostPub)
+                .withClassLoader(new FilteredClassLoader("dev.pgkeep.crypto.gpg"))
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("pgkeep-crypto-gpg"));
+    }
+
+    @Test
     void anUnusablePublicKeyFailsAtStartUp() throws Exception {
         Path garbage = Files.writeString(dir.resolve("broken.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\nnope\n");
         runner().withPropertyValues("pgkeep.encryption.public-keys=file:" + garbage)
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("broken.asc"));
         runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + garbage)
-                .run(context ->
-                        assertThat(context).getFailure().hasStackTraceContaining("pgkeep.encryption.passphrase"));
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("broken.asc"));
+    }
+
+    @Test
+    void aSecretKeyWithoutAPassphraseNeedsNoneAndAProtectedOneNamesTheProperty() throws Exception {
+        OpenPGPKey open = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("open <open@pgkeep.test>")
+                .build(null);
+        Path openSec = Files.writeString(dir.resolve("open.sec.asc"), open.toAsciiArmoredString());
+        runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + openSec)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(Encryptor.class);
+                });
+        OpenPGPKey locked = new OpenPGPKeyGenerator(new BcOpenPGPImplementation(), 4, false, new Date())
+                .ed25519x25519Key("locked <locked@pgkeep.test>")
+                .build("correct horse".toCharArray());
+        Path lockedSec = Files.writeString(dir.resolve("locked.sec.asc"), locked.toAsciiArmoredString());
+        runner().withPropertyValues("pgkeep.encryption.secret-key=file:" + lockedSec)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("is protected by a passphrase, and none was given")
+                        .hasStackTraceContaining("pgkeep.encryption.passphrase"));
     }
 
     @Test

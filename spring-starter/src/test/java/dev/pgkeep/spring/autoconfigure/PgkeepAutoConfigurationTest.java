@@ -267,6 +267,40 @@ class PgkeepAutoConfigurationTest {
     }
 
     @Test
+    void theHostsSslTrueMeansVerifiedTlsForTheToolsAndUnknownParametersFailNamingTheProperty() {
+        runner().withPropertyValues(
+                        "pgkeep.database.url=" + TestDatabases.jdbcUrl(database) + "?ssl=true&ApplicationName=shop",
+                        "pgkeep.fail-fast=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgkeepDatabases.class).primary().libpqEnvironment())
+                            .containsEntry("PGSSLMODE", "verify-full")
+                            .containsEntry("PGAPPNAME", "shop");
+                });
+        // TLS given to the host's pool as driver properties secures its connection: the tools get it too
+        runner().withPropertyValues(
+                        "spring.datasource.hikari.data-source-properties.ssl=true",
+                        "spring.datasource.hikari.data-source-properties.sslrootcert=/etc/pgkeep/ca root.pem",
+                        "pgkeep.fail-fast=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgkeepDatabases.class).primary().libpqEnvironment())
+                            .containsEntry("PGSSLMODE", "verify-full")
+                            .containsEntry("PGSSLROOTCERT", "/etc/pgkeep/ca root.pem");
+                });
+        runner().withPropertyValues("spring.datasource.hikari.data-source-properties.sslfactory=x.Y")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("spring.datasource.hikari.data-source-properties.*: The database"
+                                + " URL's parameter 'sslfactory' is not supported"));
+        runner().withPropertyValues("spring.datasource.url=" + TestDatabases.jdbcUrl(database) + "?sslmdoe=require")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("spring.datasource.url: The database URL's parameter 'sslmdoe'")
+                        .hasStackTraceContaining("Supported: sslmode"));
+    }
+
+    @Test
     void anInvalidCronFailsFastNamingTheProperty() {
         runner().withPropertyValues("pgkeep.schedule.cron=0 2 * * *")
                 .run(context -> assertThat(context)
@@ -456,7 +490,27 @@ class PgkeepAutoConfigurationTest {
                 });
     }
 
-    /** A customizer that records its turn. */
+    @Test
+    void theLockWaitTimeoutPropertyReachesPgDump() {
+        List<List<String>> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        realTools()
+                .withPropertyValues("pgkeep.backup.lock-wait-timeout=42s")
+                .withBean(dev.pgkeep.core.spi.ProcessRunner.class, () -> (command, env, dir) -> {
+                    ran.add(command);
+                    return dev.pgkeep.core.spi.ProcessRunner.local().start(command, env, dir);
+                })
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(BackupService.class)
+                            .backup(dev.pgkeep.core.BackupRequest.of(dev.pgkeep.core.Trigger.TEST));
+                    assertThat(ran)
+                            .filteredOn(c -> c.contains("--format=custom"))
+                            .singleElement()
+                            .satisfies(c -> assertThat(c).contains("--lock-wait-timeout=42000"));
+                });
+    }
+
+    /** A customizer that records its turn.*/
     static final class OrderedCustomizer implements BackupServiceBuilderCustomizer, org.springframework.core.Ordered {
         private final int order;
         private final List<String> log;

@@ -146,8 +146,8 @@ public final class CorpusTarget {
         try {
             script = Files.createTempFile("pgkeep-corpus-", ".sql");
             Files.writeString(script, sql, StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>(
-                    List.of(binDir.resolve("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database));
+            List<String> command = new ArrayList<>(List.of(
+                    binDir.resolve("psql").toString(), "-X", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-d", database));
             if (tuplesOnly) {
                 command.addAll(List.of("-A", "-t"));
             }

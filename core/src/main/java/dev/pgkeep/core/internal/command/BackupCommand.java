@@ -25,6 +25,7 @@ import dev.pgkeep.core.spi.StorageAdapter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,14 @@ public final class BackupCommand {
     }
 
     public BackupResult run(BackupRequest request) {
+        return run(request, null);
+    }
+
+    /**
+     * A backup under {@code heldLock}, the database's backup lock, when the caller already holds it (a restore taking
+     * its safety backup of the target); {@code null} takes the lock here.
+     */
+    BackupResult run(BackupRequest request, BackupLock.@Nullable Lease heldLock) {
         DatabaseConnection db = request.database() != null ? request.database() : c.defaultDatabase();
         if (db == null) {
             throw new BadInputException(
@@ -56,24 +65,15 @@ public final class BackupCommand {
                 .of(Operation.BACKUP, db.database(), request.trigger(), request.actor(), request.clientAddress());
         return run.around(() -> {
             String serverVersion = connect(db);
+            if (heldLock != null) {
+                return backUp(db, serverVersion, request, run, heldLock);
+            }
             Optional<BackupLock.Lease> lease = c.lock().tryAcquire(db);
             if (lease.isEmpty()) {
                 throw new BackupInProgressException(db.database());
             }
             try (BackupLock.Lease held = lease.get()) {
-                BackupManifest manifest = dump(db, serverVersion, request, run);
-                run.manifest = manifest;
-                run.backupId = manifest.id().value();
-                run.storedBytes = manifest.storedBytes();
-                run.dumpBytes = manifest.dumpBytes();
-                log.info(
-                        "Backup {} of {} stored: {} bytes ({} before compression) in {} ms",
-                        manifest.id(),
-                        db.database(),
-                        manifest.storedBytes(),
-                        manifest.dumpBytes(),
-                        manifest.durationMs());
-                return new BackupResult(manifest);
+                return backUp(db, serverVersion, request, run, held);
             }
         });
     }
@@ -93,6 +93,27 @@ public final class BackupCommand {
         return new BackupManifest.Application(info.name(), info.version(), schema);
     }
 
+    private BackupResult backUp(
+            DatabaseConnection db,
+            String serverVersion,
+            BackupRequest request,
+            OperationEvents.Run run,
+            BackupLock.Lease lock) {
+        BackupManifest manifest = dump(db, serverVersion, request, run, lock);
+        run.manifest = manifest;
+        run.backupId = manifest.id().value();
+        run.storedBytes = manifest.storedBytes();
+        run.dumpBytes = manifest.dumpBytes();
+        log.info(
+                "Backup {} of {} stored: {} bytes ({} before compression) in {} ms",
+                manifest.id(),
+                db.database(),
+                manifest.storedBytes(),
+                manifest.dumpBytes(),
+                manifest.durationMs());
+        return new BackupResult(manifest);
+    }
+
     /** Connects once (through psql) to learn the server version, with libpq's own message when that fails. */
     private String connect(DatabaseConnection db) {
         try {
@@ -104,7 +125,11 @@ public final class BackupCommand {
     }
 
     private BackupManifest dump(
-            DatabaseConnection db, String serverVersion, BackupRequest request, OperationEvents.Run run) {
+            DatabaseConnection db,
+            String serverVersion,
+            BackupRequest request,
+            OperationEvents.Run run,
+            BackupLock.Lease lock) {
         PgTools dumpTools = c.tools()
                 .forServer(PgTools.major(serverVersion), "PostgreSQL " + serverVersion + " (" + db.describe() + ")");
         String pgDump = dumpTools.program("pg_dump");
@@ -126,7 +151,11 @@ public final class BackupCommand {
 
         ProgressMeter meter = ProgressMeter.of(request.progress());
         long estimate = meter.enabled() ? databaseSize(db) : -1;
-        List<String> command = List.of(pgDump, "--format=custom", "--compress=0", "--no-password");
+        List<String> command = new ArrayList<>(List.of(pgDump, "--format=custom", "--compress=0", "--no-password"));
+        if (!c.lockWaitTimeout().isZero()) {
+            // pg_dump waits for its table locks at most this long instead of hanging behind an ACCESS EXCLUSIVE lock
+            command.add("--lock-wait-timeout=" + c.lockWaitTimeout().toMillis());
+        }
         RunningProcess process;
         try {
             process = dumpTools.runner().start(command, db.libpqEnvironment(), null);
@@ -146,7 +175,8 @@ public final class BackupCommand {
                 int exit = process.waitFor();
                 if (exit != 0) {
                     throw new PgkeepException("pg_dump of " + db.describe() + " failed (exit code " + exit + "): "
-                            + ProcessOutput.tail(stderr.text()) + hintFor(stderr.text()));
+                            + ProcessOutput.tail(stderr.text()) + hintFor(stderr.text())
+                            + lockWaitHint(stderr.text()));
                 }
             } catch (IOException e) {
                 process.kill();
@@ -200,6 +230,15 @@ public final class BackupCommand {
                 new BackupManifest.Tool(TOOL_NAME, PgkeepVersion.version()),
                 application,
                 null);
+        try {
+            // the manifest is the commit marker: none while another process may have held the lock meanwhile
+            lock.ensureHeld();
+            // a signed backup's signature exists before its manifest, so no listed backup lacks one
+            c.signatures().sign(manifest);
+        } catch (RuntimeException e) {
+            deleteQuietly(dumpKey);
+            throw e;
+        }
         c.catalog().writeManifest(manifest);
         requireDumpStill(manifest, dumpKey);
         return manifest;
@@ -256,6 +295,26 @@ public final class BackupCommand {
                         "Cannot list the repository " + c.storage().describe() + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            c.storage().delete(key);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not remove {} (a later prune will): {}", key, e.toString());
+        }
+    }
+
+    /** pg_dump gave up waiting for a table lock: say so, with the timeout, in core's terms. */
+    private String lockWaitHint(String stderr) {
+        if (!stderr.contains("LOCK TABLE") || c.lockWaitTimeout().isZero()) {
+            return "";
+        }
+        return "\nA table was locked by another session (e.g. ACCESS EXCLUSIVE for ALTER TABLE, VACUUM FULL or"
+                + " TRUNCATE) for longer than the lock wait timeout of "
+                + c.lockWaitTimeout().toMillis()
+                + " ms, so pg_dump gave up instead of waiting; find the holder in pg_locks and pg_stat_activity, or"
+                + " raise the lock wait timeout.";
     }
 
     /** What to check for the failures people most often meet, in core's terms (front ends name their settings). */

@@ -6,12 +6,14 @@ import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.internal.repository.Catalog;
+import dev.pgkeep.core.internal.repository.ManifestSignatures;
 import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.Codec;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.time.Clock;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** What every command works with; built once per {@code BackupService}. */
@@ -24,7 +26,9 @@ public record CommandContext(
         BackupLock lock,
         Clock clock,
         Catalog catalog,
+        ManifestSignatures signatures,
         ArchiveStaging staging,
         TargetDatabases targets,
         OperationEvents events,
-        ApplicationInfo application) {}
+        ApplicationInfo application,
+        Duration lockWaitTimeout) {}

@@ -2,6 +2,7 @@ package dev.pgkeep.core.internal.command;
 
 import dev.pgkeep.core.BackupContents;
 import dev.pgkeep.core.BackupId;
+import dev.pgkeep.core.BackupInProgressException;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BadInputException;
@@ -21,6 +22,7 @@ import dev.pgkeep.core.internal.postgres.RestoreTarget;
 import dev.pgkeep.core.internal.postgres.SqlText;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
+import dev.pgkeep.core.spi.BackupLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,13 +83,33 @@ public final class RestoreCommand {
         if (manifest != null) {
             run.backupId = manifest.id().value();
             run.manifest = manifest;
+            c.signatures().check(manifest); // before anything is downloaded or the target is looked at
         }
-        List<String> warnings = schemaWarnings(manifest);
         Instant started = c.clock().instant();
+        BackupLock.Lease restoreLock =
+                c.lock().tryAcquireRestore(target).orElseThrow(() -> BackupInProgressException.restoreInto(targetName));
+        try (restoreLock) {
+            return restoreLocked(request, run, manifest, started);
+        }
+    }
+
+    /**
+     * Under the target's restore lock, so no other restore works on it. An existing target's backup lock is held too,
+     * so no backup of it runs meanwhile (it would store it half-restored); the safety backup runs under it.
+     */
+    private RestoreResult restoreLocked(
+            RestoreRequest request, OperationEvents.Run run, @Nullable BackupManifest manifest, Instant started) {
+        DatabaseConnection target = request.target();
+        String targetName = target.database();
         TargetDatabases.State state = c.targets().inspect(target);
         ProgressMeter meter = ProgressMeter.of(request.progress());
         requireRestorable(request, state);
+        List<String> warnings = schemaWarnings(manifest);
 
+        BackupLock.@Nullable Lease backupLock = null;
+        if (state.exists()) {
+            backupLock = c.lock().tryAcquire(target).orElseThrow(() -> BackupInProgressException.backupOf(targetName));
+        }
         try (StagedArchive archive = manifest != null
                 ? c.staging().stageStored(manifest, request.jobs() > 1, meter)
                 : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path(), meter)) {
@@ -115,8 +137,14 @@ public final class RestoreCommand {
             BackupId safetyId = null;
             if (state.userTables() > 0 && request.safetyBackup()) {
                 log.info("Taking a safety backup of {} before restoring over it", targetName);
-                safetyId = backups.run(new BackupRequest(
-                                target, "pre-restore", request.trigger(), request.actor(), request.clientAddress()))
+                safetyId = backups.run(
+                                new BackupRequest(
+                                        target,
+                                        "pre-restore",
+                                        request.trigger(),
+                                        request.actor(),
+                                        request.clientAddress()),
+                                backupLock)
                         .id();
             }
             boolean created = false;
@@ -129,6 +157,7 @@ public final class RestoreCommand {
                         !request.noOwner(),
                         !request.noPrivileges());
                 created = true;
+                backupLock = c.lock().tryAcquire(target).orElse(null);
             }
             int jobs = request.jobs();
             if (jobs > 1 && !archive.parallelRestoreSafe()) {
@@ -147,6 +176,10 @@ public final class RestoreCommand {
                 archive.restoreInto(restoreTarget, options);
             } catch (RuntimeException e) {
                 if (created) {
+                    if (backupLock != null) {
+                        backupLock.close(); // its session must not keep the database it guards from being dropped
+                        backupLock = null;
+                    }
                     c.targets().dropQuietly(target);
                 }
                 throw e;
@@ -167,6 +200,10 @@ public final class RestoreCommand {
                     selection == null ? 0 : selection.ids().size(),
                     selection == null ? List.of() : selection.leftOut(),
                     warnings);
+        } finally {
+            if (backupLock != null) {
+                backupLock.close();
+            }
         }
     }
 

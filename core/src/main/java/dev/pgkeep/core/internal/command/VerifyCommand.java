@@ -78,6 +78,9 @@ public final class VerifyCommand {
             run.backupId = manifest.id().value();
             run.manifest = manifest;
             run.storedBytes = manifest.storedBytes();
+            // outside the recording below: a missing or untrusted signature must not mark the backup bad for
+            // retention (a wrong trust setting would otherwise condemn every backup)
+            c.signatures().check(manifest);
             String runningKey = c.storage().describe() + "\n" + manifest.id().value();
             if (!RUNNING.add(runningKey)) {
                 throw new PgkeepException(

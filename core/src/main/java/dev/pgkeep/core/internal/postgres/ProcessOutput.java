@@ -60,6 +60,14 @@ public final class ProcessOutput {
             }
         }
 
+        /** What has been read so far (or its tail), without waiting for the stream to end. */
+        public String soFar() {
+            synchronized (buffer) {
+                String s = buffer.toString(StandardCharsets.UTF_8);
+                return s.length() > limit ? s.substring(s.length() - limit) : s;
+            }
+        }
+
         /** Everything read (or its tail), after the stream ended. */
         public String text() {
             try {

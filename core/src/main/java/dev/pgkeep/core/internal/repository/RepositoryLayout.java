@@ -17,6 +17,10 @@ public final class RepositoryLayout {
     public static final String SETS = ".sets/";
 
     public static final String SET_MANIFEST = "set.json";
+
+    /** The signature of a signed backup's statement, written just before the manifest. */
+    public static final String SIGNATURE = "manifest.sig";
+
     public static final String DUMP_BASE = "dump.pgc";
 
     private RepositoryLayout() {}
@@ -41,6 +45,10 @@ public final class RepositoryLayout {
 
     public static String manifestKey(String database, BackupId id) {
         return backupPrefix(database, id) + MANIFEST;
+    }
+
+    public static String signatureKey(String database, BackupId id) {
+        return backupPrefix(database, id) + SIGNATURE;
     }
 
     public static String dumpKey(String database, BackupId id, String dumpObject) {

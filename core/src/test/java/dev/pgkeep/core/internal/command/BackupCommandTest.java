@@ -14,6 +14,7 @@ import dev.pgkeep.core.internal.command.FakeProcessRunner.Answer;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.core.spi.Codec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,31 @@ class BackupCommandTest {
                             .asText())
                     .isEqualTo(projectVersion);
         }
+    }
+
+    @Test
+    void pgDumpWaitsFiveMinutesForATableLockByDefaultAndAsLongAsConfigured(@TempDir Path dir) throws Exception {
+        CommandFixture fx = new CommandFixture(dir, "15.4");
+        fx.runner.on(
+                "pg_dump",
+                List.of("--format=custom"),
+                Answer.ok(new TestArchive().table("t", 1).bytes()));
+        fx.service().backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST));
+        fx.builder()
+                .lockWaitTimeout(Duration.ofSeconds(42))
+                .build()
+                .backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST));
+        fx.builder().lockWaitTimeout(Duration.ZERO).build().backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST));
+        List<List<String>> dumps = fx.runner.commandsOf("pg_dump").stream()
+                .filter(c -> c.contains("--format=custom"))
+                .toList();
+        assertThat(dumps).hasSize(3);
+        assertThat(dumps.get(0)).contains("--lock-wait-timeout=300000");
+        assertThat(dumps.get(1)).contains("--lock-wait-timeout=42000");
+        assertThat(dumps.get(2)).noneMatch(a -> a.startsWith("--lock-wait-timeout"));
+        assertThatThrownBy(() -> fx.builder().lockWaitTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("must not be negative");
     }
 
     @Test
