@@ -1,12 +1,17 @@
 package dev.pgkeep.cli;
 
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.RestoreChecks;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.core.VerifyResult;
 import dev.pgkeep.core.spi.BackupLock;
+import dev.pgkeep.core.spi.RestoreCheck;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -42,6 +47,13 @@ final class VerifyCommand extends CliCommand {
     boolean restoreTest;
 
     @Option(
+            names = "--check-sql",
+            paramLabel = "FILE",
+            description = "With --restore-test: the application's checks, run on the restored copy; each statement"
+                    + " (ending with ';') must return no rows or true (repeatable).")
+    List<Path> checkSql = new ArrayList<>();
+
+    @Option(
             names = "--db",
             paramLabel = "URL",
             defaultValue = "${env:PGKEEP_DB}",
@@ -70,6 +82,11 @@ final class VerifyCommand extends CliCommand {
         VerifyRequest request = restoreTest
                 ? VerifyRequest.withRestoreTest(from, env.database(db), Trigger.CLI)
                 : VerifyRequest.of(from, Trigger.CLI);
+        List<RestoreCheck> checks = new ArrayList<>();
+        checkSql.forEach(file -> checks.addAll(RestoreChecks.fromSqlFile(file)));
+        if (!checks.isEmpty()) {
+            request = request.withChecks(checks);
+        }
         VerifyResult result = service.verify(request.withProgress(progressListener("verify", progressOptions)));
         if (common.json) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -125,6 +125,39 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aDrillWithTheApplicationsSqlChecksPassesOrFailsTheBackupsVerification(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        String repo = dir.resolve("r").toString();
+        assertThat(CliRun.run(env(pg), "backup", "--db", pg.url(source), "--repo", repo)
+                        .exitCode())
+                .isZero();
+        Path good = Files.writeString(dir.resolve("good.sql"), """
+                -- every item is in the restored copy, and none has a negative quantity
+                select count(*) > 0 from inventory.items;
+                select id from inventory.items
+                 where qty < 0;
+                """);
+        Path bad = Files.writeString(dir.resolve("bad.sql"), "select id from inventory.items where id > 0;\n");
+        String[] verify = {"verify", "--repo", repo, "--latest", "--restore-test", "--db", pg.url(source), "--json"};
+
+        CliRun passing = CliRun.run(env(pg), concat(verify, new String[] {"--check-sql", good.toString()}));
+        assertThat(passing.exitCode()).as(passing::toString).isZero();
+        assertThat(passing.out()).contains("\"method\":\"restore-test+checks\"");
+
+        CliRun failing = CliRun.run(
+                env(pg), concat(verify, new String[] {"--check-sql", good.toString(), "--check-sql", bad.toString()}));
+        assertThat(failing.exitCode()).isEqualTo(4);
+        assertThat(failing.err())
+                .contains("fails 1 of the application's 3 check(s)")
+                .contains("bad.sql:1");
+        assertThat(CliRun.run(env(pg), "list", "--repo", repo).out()).contains("FAILED restore-test+checks");
+
+        CliRun noRestore = CliRun.run(env(pg), "verify", "--repo", repo, "--latest", "--check-sql", good.toString());
+        assertThat(noRestore.exitCode()).isEqualTo(2);
+        assertThat(noRestore.err()).contains("restore test");
+    }
+
+    @Test
     void calendarRetentionShowsWhichRulesKeepEachBackupAndDeletesTheRest(PostgresServer pg, @TempDir Path dir)
             throws Exception {
         Path repo = dir.resolve("r");

@@ -145,10 +145,25 @@ public record BackupManifest(
     /**
      * The last verification of the stored backup.
      *
-     * @param method {@code checksum+list} or {@code restore-test}
+     * @param method {@code checksum+list}, {@code restore-test}, or {@code restore-test+checks} when the
+     *     application's {@link dev.pgkeep.core.spi.RestoreCheck}s ran on the restored copy
+     * @param checks the names of those checks; {@code null} when none ran
      */
     public record Verification(
-            Instant at, String method, boolean ok, @Nullable String detail) {}
+            Instant at,
+            String method,
+            boolean ok,
+            @Nullable String detail,
+            @Nullable List<String> checks) {
+        public Verification {
+            checks = checks == null ? null : List.copyOf(checks);
+        }
+
+        /** A verification without application checks. */
+        public Verification(Instant at, String method, boolean ok, @Nullable String detail) {
+            this(at, method, ok, detail, null);
+        }
+    }
 
     public BackupManifest withVerification(Verification newVerification) {
         return new BackupManifest(

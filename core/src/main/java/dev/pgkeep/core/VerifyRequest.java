@@ -1,5 +1,7 @@
 package dev.pgkeep.core;
 
+import dev.pgkeep.core.spi.RestoreCheck;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param scratchServer any database on the server to use for the restore test (pgkeep creates and drops its own
  *     scratch database there); required when {@code restoreTest}
  * @param progress hears how far the verification is ({@link ProgressListener#NONE} for nothing)
+ * @param checks the application's own checks, run on the restored scratch database (only with {@code restoreTest})
  */
 public record VerifyRequest(
         RestoreSource source,
@@ -17,7 +20,20 @@ public record VerifyRequest(
         Trigger trigger,
         @Nullable String actor,
         @Nullable String clientAddress,
-        ProgressListener progress) {
+        ProgressListener progress,
+        List<RestoreCheck> checks) {
+
+    /** A request without application checks. */
+    public VerifyRequest(
+            RestoreSource source,
+            boolean restoreTest,
+            @Nullable DatabaseConnection scratchServer,
+            Trigger trigger,
+            @Nullable String actor,
+            @Nullable String clientAddress,
+            ProgressListener progress) {
+        this(source, restoreTest, scratchServer, trigger, actor, clientAddress, progress, List.of());
+    }
 
     /** A request without a progress listener. */
     public VerifyRequest(
@@ -27,12 +43,16 @@ public record VerifyRequest(
             Trigger trigger,
             @Nullable String actor,
             @Nullable String clientAddress) {
-        this(source, restoreTest, scratchServer, trigger, actor, clientAddress, ProgressListener.NONE);
+        this(source, restoreTest, scratchServer, trigger, actor, clientAddress, ProgressListener.NONE, List.of());
     }
 
     public VerifyRequest {
         if (progress == null) {
             progress = ProgressListener.NONE;
+        }
+        checks = List.copyOf(checks);
+        if (!checks.isEmpty() && !restoreTest) {
+            throw new BadInputException("Application checks run on a restored copy: they need a restore test.");
         }
         if (source instanceof RestoreSource.LocalFile) {
             throw new BadInputException("verify checks stored backups, not files.")
@@ -55,6 +75,12 @@ public record VerifyRequest(
 
     /** The same request, reporting its progress (checksum, archive check, restore test) to {@code listener}. */
     public VerifyRequest withProgress(ProgressListener listener) {
-        return new VerifyRequest(source, restoreTest, scratchServer, trigger, actor, clientAddress, listener);
+        return new VerifyRequest(source, restoreTest, scratchServer, trigger, actor, clientAddress, listener, checks);
+    }
+
+    /** The same request, running {@code newChecks} on the restored scratch database (a restore test). */
+    public VerifyRequest withChecks(List<RestoreCheck> newChecks) {
+        return new VerifyRequest(
+                source, restoreTest, scratchServer, trigger, actor, clientAddress, progress, newChecks);
     }
 }

@@ -7,6 +7,7 @@ import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
+import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,15 +21,22 @@ import java.util.List;
  * <pre>
  * verify-restore-test REPO TOOLS ID               a restore-test verify of backup ID in the local repository REPO
  * restore REPO TOOLS ID TEMP JOBS TARGET           a restore of backup ID into a new database TARGET on that server
- * prune REPO TOOLS                                 retention: keep one day, at least one backup per database
+ * prune REPO TOOLS [HALT-AFTER]                    retention: keep one day, at least one backup per database; with
+ *                                                  HALT-AFTER, it stops for good after that many manifest deletions
+ *                                                  and says so in REPO/../prune.halted (the test kills it then)
  * </pre>
  */
 public final class FaultProcess {
     private FaultProcess() {}
 
     public static void main(String[] args) {
+        StorageAdapter storage = new LocalStorageAdapter(Path.of(args[1]));
+        if (args[0].equals("prune") && args.length > 3) {
+            storage = haltingAfter(
+                    storage, Integer.parseInt(args[3]), Path.of(args[1]).resolveSibling("prune.halted"));
+        }
         BackupService service = BackupService.builder()
-                .storage(new LocalStorageAdapter(Path.of(args[1])))
+                .storage(storage)
                 .toolsDirectory(Path.of(args[2]))
                 .tempDirectory(args.length > 4 ? Path.of(args[4]) : null)
                 .build();
@@ -36,6 +44,7 @@ public final class FaultProcess {
             service.prune(new RetentionPolicy(1, 1), false);
             return;
         }
+
         DatabaseConnection server = DatabaseConnection.parse(System.getenv("FAULT_DB_URL"));
         switch (args[0]) {
             case "restore" ->
@@ -47,6 +56,28 @@ public final class FaultProcess {
                 service.verify(VerifyRequest.withRestoreTest(RestoreSource.byId(args[3]), server, Trigger.TEST));
             default -> throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /**
+     * The real local storage, except that after {@code manifests} manifest deletions it writes {@code marker} and
+     * blocks every further call: the process is then midway through its prune for certain, however fast the machine.
+     */
+    private static StorageAdapter haltingAfter(StorageAdapter real, int manifests, Path marker) {
+        java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
+        return (StorageAdapter) java.lang.reflect.Proxy.newProxyInstance(
+                StorageAdapter.class.getClassLoader(), new Class<?>[] {StorageAdapter.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("delete")
+                            && String.valueOf(args[0]).endsWith("/manifest.json")
+                            && deleted.incrementAndGet() > manifests) {
+                        java.nio.file.Files.writeString(marker, "halted after " + manifests + " manifests\n");
+                        new java.util.concurrent.CountDownLatch(1).await(); // until killed
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     static Process start(String dbUrl, Path log, String... args) throws IOException {

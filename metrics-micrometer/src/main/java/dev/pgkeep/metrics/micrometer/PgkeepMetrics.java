@@ -3,6 +3,7 @@ package dev.pgkeep.metrics.micrometer;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.ErrorKind;
+import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.core.spi.BackupEvent.Phase;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -86,6 +88,10 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
     public static final String BACKUP_LAST_FAILED = "pgkeep.backup.last.failed";
     public static final String BACKUP_LAST_FAILURE = "pgkeep.backup.last.failure";
     public static final String BACKUP_IN_PROGRESS = "pgkeep.backup.in.progress";
+    /** Age of the newest successful restore drill (a scheduled restore-test verification), per database. */
+    public static final String DRILL_LAST_SUCCESS = "pgkeep.drill.last.success";
+    /** Failed restore drills, per database. */
+    public static final String DRILL_FAILURES = "pgkeep.drill.failures";
 
     public static final String TAG_DATABASE = "database";
     public static final String TAG_OUTCOME = "outcome";
@@ -108,6 +114,8 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
     private final Object registration = new Object();
     /** When the running restore or verification of "operation:database" started. */
     private final Map<String, Instant> otherStarts = new ConcurrentHashMap<>();
+    /** When each database's newest successful drill ended; present once a drill of it was seen. */
+    private final Map<String, AtomicReference<Instant>> drills = new ConcurrentHashMap<>();
 
     /** Metrics on the system clock. */
     public PgkeepMetrics() {
@@ -127,6 +135,7 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
             }
             registries.add(registry);
             databases.forEach((name, state) -> registerGauges(registry, name, state));
+            drills.forEach((name, last) -> registerDrillGauge(registry, name, last));
         }
     }
 
@@ -158,7 +167,10 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
         switch (event.operation()) {
             case BACKUP -> onBackup(event);
             case RESTORE -> onTimed(RESTORE_DURATION, "Time taken by restores", event);
-            case VERIFY -> onTimed(VERIFY_DURATION, "Time taken by verifications", event);
+            case VERIFY -> {
+                onTimed(VERIFY_DURATION, "Time taken by verifications", event);
+                onDrill(event);
+            }
             case PRUNE -> onPrune(event);
             case DELETE -> {}
         }
@@ -223,6 +235,51 @@ public final class PgkeepMetrics implements AuditSink, MeterBinder {
         } else {
             recordDuration(name, description, event, otherStarts.remove(key));
         }
+    }
+
+    /** A restore drill is a scheduled verification (the starter's drills are the only ones). */
+    private void onDrill(BackupEvent event) {
+        String database = event.database();
+        if (database == null || event.trigger() != Trigger.SCHEDULE || event.phase() == Phase.STARTED) {
+            return;
+        }
+        AtomicReference<Instant> last = drills.computeIfAbsent(database, db -> {
+            AtomicReference<Instant> fresh = new AtomicReference<>();
+            synchronized (registration) {
+                registries.forEach(r -> registerDrillGauge(r, db, fresh));
+            }
+            return fresh;
+        });
+        if (event.phase() == Phase.SUCCEEDED) {
+            last.set(event.at());
+        } else if (event.errorKind() != ErrorKind.IN_PROGRESS) {
+            for (MeterRegistry registry : registries) {
+                Counter.builder(DRILL_FAILURES)
+                        .description("Failed restore drills (scheduled restore tests with the application's checks)")
+                        .tags(Tags.of(
+                                TAG_DATABASE,
+                                database,
+                                TAG_ERROR,
+                                event.errorKind() == null
+                                        ? NO_ERROR
+                                        : event.errorKind().code()))
+                        .register(registry)
+                        .increment();
+            }
+        }
+    }
+
+    private void registerDrillGauge(MeterRegistry registry, String database, AtomicReference<Instant> last) {
+        Gauge.builder(DRILL_LAST_SUCCESS, last, l -> {
+                    Instant at = l.get();
+                    return at == null
+                            ? Double.POSITIVE_INFINITY
+                            : Duration.between(at, clock.instant()).toMillis() / 1000.0;
+                })
+                .description("Age of the newest successful restore drill; +Inf when none succeeded yet")
+                .baseUnit(SECONDS)
+                .tags(Tags.of(TAG_DATABASE, database))
+                .register(registry);
     }
 
     private void onPrune(BackupEvent event) {

@@ -73,6 +73,52 @@ class PgkeepMetricsTest {
     }
 
     @Test
+    void scheduledRestoreDrillsGiveAnAgeGaugeAndAFailureCounterAndOtherVerifiesDoNot() {
+        metrics.onEvent(event(Operation.VERIFY, Phase.STARTED, T0, "shop"));
+        metrics.onEvent(event(Operation.VERIFY, Phase.SUCCEEDED, T0.plusSeconds(60), "shop"));
+        clock.set(T0.plusSeconds(60).plus(Duration.ofDays(3)));
+        assertThat(registry.get(PgkeepMetrics.DRILL_LAST_SUCCESS)
+                        .tags(TAG_DATABASE, "shop")
+                        .gauge()
+                        .value())
+                .isEqualTo(Duration.ofDays(3).toSeconds());
+
+        metrics.onEvent(event(Operation.VERIFY, Phase.FAILED, T0.plus(Duration.ofDays(7)), "shop"));
+        assertThat(registry.get(PgkeepMetrics.DRILL_FAILURES)
+                        .tags(TAG_DATABASE, "shop")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        // the failure leaves the age of the last success growing
+        assertThat(registry.get(PgkeepMetrics.DRILL_LAST_SUCCESS)
+                        .tags(TAG_DATABASE, "shop")
+                        .gauge()
+                        .value())
+                .isEqualTo(Duration.ofDays(3).toSeconds());
+
+        BackupEvent byHand = new BackupEvent(
+                Operation.VERIFY,
+                Phase.SUCCEEDED,
+                T0,
+                "crm",
+                null,
+                Trigger.CLI,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        metrics.onEvent(byHand);
+        assertThat(registry.find(PgkeepMetrics.DRILL_LAST_SUCCESS)
+                        .tags(TAG_DATABASE, "crm")
+                        .gauge())
+                .isNull();
+    }
+
+    @Test
     void aFailedBackupIsTimedAsAFailureAndFlagsTheDatabase() {
         metrics.onEvent(succeeded("shop", T0, 1000, 10, 20));
         Instant started = T0.plus(Duration.ofDays(1));

@@ -78,6 +78,9 @@ public class PgkeepProperties {
     /** The host's schema migrations (Flyway, Liquibase). */
     private final Migrations migrations = new Migrations();
 
+    /** Scheduled restore drills: the newest good backup restored and checked, by the application's checks too. */
+    private final Drill drill = new Drill();
+
     /**
      * Whether scheduled backups take the whole server of the (first) configured database: its roles and every
      * database the role may connect to, as one set (pgkeep backup --all).
@@ -164,6 +167,10 @@ public class PgkeepProperties {
 
     public Migrations getMigrations() {
         return migrations;
+    }
+
+    public Drill getDrill() {
+        return drill;
     }
 
     public boolean isAllDatabases() {
@@ -493,6 +500,46 @@ public class PgkeepProperties {
         /** The policy these settings describe (checked: negative counts are refused with the setting's name). */
         public RetentionPolicy toPolicy() {
             return new RetentionPolicy(keepDays, keepMin, keepDaily, keepWeekly, keepMonthly, keepYearly);
+        }
+    }
+
+    /** Scheduled restore drills. */
+    public static class Drill {
+
+        /** Whether to drill restores on pgkeep.drill.cron. */
+        private boolean enabled;
+
+        /** Cron expression (seconds first, Spring syntax, zone pgkeep.schedule.zone) of drills; weekly by default. */
+        private String cron = "0 0 4 * * SUN";
+
+        /**
+         * URL of the server that receives the scratch databases (postgresql://user@host:port/db or jdbc:...); default
+         * each database's own server. A separate server is recommended: a drill restores a whole copy.
+         */
+        private @Nullable String server;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getCron() {
+            return cron;
+        }
+
+        public void setCron(String cron) {
+            this.cron = cron;
+        }
+
+        public @Nullable String getServer() {
+            return server;
+        }
+
+        public void setServer(@Nullable String server) {
+            this.server = server;
         }
     }
 

@@ -1,12 +1,16 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.BadInputException;
+import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RetentionPolicy;
+import dev.pgkeep.core.spi.RestoreCheck;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.schedule.JdbcAdvisoryScheduleClaim;
 import dev.pgkeep.spring.schedule.RepositoryCopies;
 import dev.pgkeep.spring.schedule.ScheduleClaim;
 import dev.pgkeep.spring.schedule.ScheduledBackups;
+import dev.pgkeep.spring.schedule.ScheduledDrills;
 import java.time.Clock;
 import java.time.ZoneId;
 import javax.sql.DataSource;
@@ -64,6 +68,38 @@ public final class PgkeepSchedulerAutoConfiguration {
                 policy,
                 copies,
                 properties.isAllDatabases(),
+                clock);
+    }
+
+    /** {@code pgkeep.drill.enabled}: restore drills with the host's {@link RestoreCheck} beans. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("pgkeep.drill.enabled")
+    ScheduledDrills pgkeepScheduledDrills(
+            PgkeepProperties properties,
+            BackupService service,
+            PgkeepDatabases databases,
+            ScheduleClaim claim,
+            ObjectProvider<RestoreCheck> checks,
+            Clock clock) {
+        PgkeepProperties.Drill drill = properties.getDrill();
+        DatabaseConnection scratch;
+        try {
+            scratch = drill.getServer() == null || drill.getServer().isBlank()
+                    ? null
+                    : DatabaseConnection.parse(drill.getServer());
+        } catch (BadInputException e) {
+            throw new IllegalStateException("pgkeep.drill.server: " + e.getMessage(), e);
+        }
+        return new ScheduledDrills(
+                service,
+                databases.all(),
+                scratch,
+                () -> checks.orderedStream().toList(),
+                claim,
+                drill.getCron(),
+                ZoneId.of(properties.getSchedule().getZone()),
+                properties.getSchedule().getClaimAtLeastFor(),
                 clock);
     }
 }

@@ -37,7 +37,11 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
     private volatile @Nullable Listing cached;
 
     /** The newest backup per database as last read, reused briefly so that frequent probes do not list storage. */
-    private record Listing(Instant at, long changes, Map<String, Optional<BackupManifest>> newest) {}
+    private record Listing(
+            Instant at,
+            long changes,
+            Map<String, Optional<BackupManifest>> newest,
+            Map<String, Optional<BackupManifest.Verification>> drilled) {}
 
     /** How long a listing of the repository is reused when this instance changed nothing meanwhile. */
     static final Duration LISTING_REUSE = Duration.ofSeconds(30);
@@ -63,7 +67,8 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
         Instant now = clock.instant();
         Status overall = Status.UP;
         Map<String, Object> details = new LinkedHashMap<>();
-        Map<String, Optional<BackupManifest>> newestByDatabase = newest(now);
+        Listing listing = listing(now);
+        Map<String, Optional<BackupManifest>> newestByDatabase = listing.newest();
         for (DatabaseConnection db : databases) {
             Map<String, Object> d = new LinkedHashMap<>();
             Status status;
@@ -90,6 +95,10 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
                     d.put("reason", "the last backup failed (see the pgkeep audit log)");
                 }
             }
+            listing.drilled().getOrDefault(db.database(), Optional.empty()).ifPresent(v -> {
+                d.put("lastVerifiedAt", v.at().toString());
+                d.put("lastVerifiedBy", v.method());
+            });
             d.put("status", status.getCode());
             details.put(db.database(), d);
             overall = worse(overall, status);
@@ -97,26 +106,36 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
         return Health.status(overall).withDetails(details).build();
     }
 
-    private Map<String, Optional<BackupManifest>> newest(Instant now) {
+    private Listing listing(Instant now) {
         long changes = runs.repositoryChanges();
         Listing last = cached;
         if (last != null
                 && last.changes() == changes
                 && last.at().plus(LISTING_REUSE).isAfter(now)) {
-            return last.newest();
+            return last;
         }
         Map<String, Optional<BackupManifest>> newest = new LinkedHashMap<>();
+        Map<String, Optional<BackupManifest.Verification>> drilled = new LinkedHashMap<>();
         for (DatabaseConnection db : databases) {
+            List<BackupManifest> backups = service.list(db.database());
             // the newest backup that may be restored: a backup whose verification failed does not count as fresh
             newest.put(
                     db.database(),
-                    service.list(db.database()).stream()
+                    backups.stream()
                             .filter(m ->
                                     m.verification() == null || m.verification().ok())
                             .findFirst());
+            // the last restore test that passed ("last verified"), of whichever backup
+            drilled.put(
+                    db.database(),
+                    backups.stream()
+                            .map(BackupManifest::verification)
+                            .filter(v -> v != null && v.ok() && v.method().startsWith("restore-test"))
+                            .max(java.util.Comparator.comparing(BackupManifest.Verification::at)));
         }
-        cached = new Listing(now, changes, newest);
-        return newest;
+        Listing listing = new Listing(now, changes, newest, drilled);
+        cached = listing;
+        return listing;
     }
 
     private Status worse(Status a, Status b) {

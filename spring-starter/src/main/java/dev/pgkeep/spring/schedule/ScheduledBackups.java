@@ -15,34 +15,26 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.scheduling.support.CronTrigger;
 
 /**
  * Backs up every configured database on a cron schedule, on its own scheduler thread (the host needs no
  * {@code @EnableScheduling}), and applies retention after each successful backup. Each tick is claimed through a
  * {@link ScheduleClaim}, so that with several instances of the application exactly one of them runs it.
  */
-public final class ScheduledBackups implements SmartLifecycle {
+public final class ScheduledBackups extends CronLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ScheduledBackups.class);
 
     private final BackupService service;
     private final List<DatabaseConnection> databases;
     private final ScheduleClaim claim;
-    private final String cron;
-    private final ZoneId zone;
     private final Duration claimAtLeastFor;
     private final @Nullable RetentionPolicy retention;
     private final RepositoryCopies copies;
     private final boolean allDatabases;
     private final Clock clock;
-    private @Nullable ThreadPoolTaskScheduler scheduler;
-    private @Nullable ScheduledFuture<?> schedule;
 
     /**
      * @param retention the policy applied after each successful backup; {@code null} to keep everything
@@ -60,24 +52,20 @@ public final class ScheduledBackups implements SmartLifecycle {
             RepositoryCopies copies,
             boolean allDatabases,
             Clock clock) {
+        super(cron, zone, "pgkeep.schedule.cron", "pgkeep-schedule-");
         this.service = service;
         this.databases = List.copyOf(databases);
         this.claim = claim;
-        this.cron = cron;
-        this.zone = zone;
         this.claimAtLeastFor = claimAtLeastFor;
         this.retention = retention;
         this.copies = copies;
         this.allDatabases = allDatabases;
         this.clock = clock;
-        try {
-            new CronTrigger(cron, zone);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    "pgkeep.schedule.cron '" + cron + "' is not a valid cron expression (" + e.getMessage()
-                            + "); use six fields, seconds first, e.g. '0 0 2 * * *'.",
-                    e);
-        }
+    }
+
+    @Override
+    void tick() {
+        runTick();
     }
 
     /** The outcome of one tick for one database. */
@@ -164,37 +152,11 @@ public final class ScheduledBackups implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
-        s.setPoolSize(1);
-        s.setThreadNamePrefix("pgkeep-schedule-");
-        s.setDaemon(true);
-        // a graceful shutdown lets a running tick finish its backup and retention rather than cutting them short
-        s.setWaitForTasksToCompleteOnShutdown(true);
-        s.setAwaitTerminationSeconds(120);
-        s.initialize();
-        this.scheduler = s;
-        this.schedule = s.schedule(this::runTick, new CronTrigger(cron, zone));
+        super.start();
         log.info(
                 "pgkeep backs up {} on cron '{}' ({})",
                 databases.stream().map(DatabaseConnection::database).toList(),
-                cron,
-                zone);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (schedule != null) {
-            schedule.cancel(false);
-            schedule = null;
-        }
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
+                cron(),
+                zone());
     }
 }

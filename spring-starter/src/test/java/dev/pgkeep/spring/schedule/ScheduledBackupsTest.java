@@ -37,12 +37,7 @@ class ScheduledBackupsTest {
                         PgkeepSchedulerAutoConfiguration.class))
                 .withPropertyValues(TestDatabases.hostProperties(database))
                 .withPropertyValues("pgkeep.repository=" + repo)
-                .withBean("recorder", AuditSink.class, () -> new AuditSink() {
-                    @Override
-                    public void onEvent(BackupEvent event) {
-                        events.add(event);
-                    }
-                });
+                .withBean("recorder", AuditSink.class, () -> RecordedEvents.into(events));
     }
 
     @Test
@@ -136,12 +131,7 @@ class ScheduledBackupsTest {
                             "pgkeep.repository=" + repo,
                             "pgkeep.all-databases=true",
                             "pgkeep.retention.enabled=false")
-                    .withBean("recorder", AuditSink.class, () -> new AuditSink() {
-                        @Override
-                        public void onEvent(BackupEvent event) {
-                            events.add(event);
-                        }
-                    })
+                    .withBean("recorder", AuditSink.class, () -> RecordedEvents.into(events))
                     .run(context -> {
                         assertThat(context).hasNotFailed();
                         assertThat(context.getBean(ScheduledBackups.class).runTick())

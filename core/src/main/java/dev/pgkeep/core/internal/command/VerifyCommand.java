@@ -17,6 +17,7 @@ import dev.pgkeep.core.internal.postgres.SqlText;
 import dev.pgkeep.core.internal.postgres.TargetDatabases;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
 import dev.pgkeep.core.spi.BackupLock;
+import dev.pgkeep.core.spi.RestoreCheck;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +99,12 @@ public final class VerifyCommand {
 
     private VerifyResult verify(BackupManifest manifest, VerifyRequest request) {
         Instant started = c.clock().instant();
-        String method = request.restoreTest() ? "restore-test" : "checksum+list";
+        String method = !request.restoreTest()
+                ? "checksum+list"
+                : request.checks().isEmpty() ? "restore-test" : "restore-test+checks";
+        List<String> checkNames = request.checks().isEmpty()
+                ? null
+                : request.checks().stream().map(RestoreCheck::name).toList();
         try {
             int entries;
             Integer compared = null;
@@ -111,10 +117,10 @@ public final class VerifyCommand {
                         throw new BadInputException("A restore test needs a server to restore into.")
                                 .withRemedy(PgkeepException.Remedy.NAME_SCRATCH_SERVER, null);
                     }
-                    compared = restoreTest(manifest, archive, server);
+                    compared = restoreTest(manifest, archive, server, request.checks());
                 }
             }
-            record(manifest, method, true, null);
+            record(manifest, method, true, null, checkNames);
             return new VerifyResult(
                     manifest.id(),
                     method,
@@ -122,7 +128,7 @@ public final class VerifyCommand {
                     compared,
                     Duration.between(started, c.clock().instant()).toMillis());
         } catch (IntegrityException e) {
-            record(manifest, method, false, e.getMessage());
+            record(manifest, method, false, e.getMessage(), checkNames);
             throw e;
         } catch (PgkeepException e) {
             if (e.kind() != ErrorKind.FAILED) {
@@ -139,7 +145,8 @@ public final class VerifyCommand {
         }
     }
 
-    private int restoreTest(BackupManifest manifest, StagedArchive archive, DatabaseConnection server) {
+    private int restoreTest(
+            BackupManifest manifest, StagedArchive archive, DatabaseConnection server, List<RestoreCheck> checks) {
         dropLeftoverScratchDatabases(server);
         String scratchName = scratchName(manifest);
         DatabaseConnection scratch = server.withDatabase(scratchName);
@@ -152,15 +159,17 @@ public final class VerifyCommand {
             inUse = new PostgresAdvisoryLock(c.tools()).tryAcquire(scratch);
             archive.restoreInto(target, List.of("--no-owner", "--no-privileges"));
             List<BackupManifest.TableRows> expected = manifest.tables();
-            if (expected == null || expected.isEmpty()) {
-                return 0;
+            int compared = 0;
+            if (expected != null && !expected.isEmpty()) {
+                List<String> mismatches = compareRows(scratch, expected);
+                if (!mismatches.isEmpty()) {
+                    throw new IntegrityException("Restore test of backup " + manifest.id() + " found other row counts"
+                            + " than the manifest: " + String.join("; ", mismatches));
+                }
+                compared = expected.size();
             }
-            List<String> mismatches = compareRows(scratch, expected);
-            if (!mismatches.isEmpty()) {
-                throw new IntegrityException("Restore test of backup " + manifest.id() + " found other row counts"
-                        + " than the manifest: " + String.join("; ", mismatches));
-            }
-            return expected.size();
+            runChecks(manifest, scratch, checks);
+            return compared;
         } finally {
             inUse.ifPresent(BackupLock.Lease::close);
             c.targets().dropQuietly(scratch);
@@ -256,11 +265,73 @@ public final class VerifyCommand {
         return mismatches;
     }
 
-    private void record(BackupManifest manifest, String method, boolean ok, @Nullable String detail) {
+    /** The application's checks on the restored copy; every failing one is named in the integrity failure. */
+    private void runChecks(BackupManifest manifest, DatabaseConnection scratch, List<RestoreCheck> checks) {
+        if (checks.isEmpty()) {
+            return;
+        }
+        RestoreCheck.Restored restored = new RestoreCheck.Restored() {
+            @Override
+            public DatabaseConnection database() {
+                return scratch;
+            }
+
+            @Override
+            public BackupManifest backup() {
+                return manifest;
+            }
+
+            @Override
+            public List<List<@Nullable String>> query(String sql) {
+                return rows(c.tools().psql(scratch, sql).stdout());
+            }
+        };
+        List<String> failures = new ArrayList<>();
+        for (RestoreCheck check : checks) {
+            String failure;
+            try {
+                failure = check.check(restored);
+            } catch (Exception e) {
+                failure = "could not run: " + e.getMessage();
+            }
+            if (failure != null) {
+                failures.add(check.name() + ": " + failure);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IntegrityException("The restored copy of backup " + manifest.id() + " fails "
+                    + failures.size() + " of the application's " + checks.size() + " check(s): "
+                    + String.join("; ", failures));
+        }
+        log.info("Backup {} passed the application's {} check(s) on its restored copy", manifest.id(), checks.size());
+    }
+
+    /** psql's unaligned, tuples-only output (tab-separated) as rows; empty fields are SQL NULL. */
+    static List<List<@Nullable String>> rows(String stdout) {
+        List<List<@Nullable String>> rows = new ArrayList<>();
+        for (String line : stdout.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            List<@Nullable String> row = new ArrayList<>();
+            for (String field : line.split("\t", -1)) {
+                row.add(field.isEmpty() ? null : field);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private void record(
+            BackupManifest manifest,
+            String method,
+            boolean ok,
+            @Nullable String detail,
+            @Nullable List<String> checks) {
         try {
             boolean stored = c.catalog()
                     .updateManifest(manifest.withVerification(
-                            new BackupManifest.Verification(c.clock().instant(), method, ok, detail)));
+                            new BackupManifest.Verification(c.clock().instant(), method, ok, detail, checks)));
             if (!stored) {
                 log.warn(
                         "Backup {} was deleted while it was verified; its verification is not recorded", manifest.id());
