@@ -15,6 +15,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgkeep copy}: committed backups to a second repository, as stored. */
@@ -54,6 +55,9 @@ final class CopyCommand extends CliCommand {
     @Nullable
     String database;
 
+    @Mixin
+    ProgressOptions progressOptions = new ProgressOptions();
+
     @Override
     public Integer call() {
         StorageAdapter source = env.storage(from != null ? from : common.repo);
@@ -68,8 +72,9 @@ final class CopyCommand extends CliCommand {
         } else {
             request = CopyRequest.all(database, target);
         }
-        progress("Copying from " + source.describe() + " to " + target.describe() + " ...");
-        CopyResult result = service.copy(request.by(Trigger.CLI, System.getProperty("user.name")));
+        progress("Copying from " + source.describe() + " to " + target.describe() + " ...", progressOptions);
+        CopyResult result = service.copy(request.by(Trigger.CLI, System.getProperty("user.name"))
+                .withProgress(progressListener("copy", progressOptions)));
         print(env, common.json, source.describe(), result);
         return result.complete()
                 ? ExitCodes.OK

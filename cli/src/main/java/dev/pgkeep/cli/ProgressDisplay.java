@@ -128,6 +128,7 @@ final class ProgressDisplay implements ProgressListener {
             case Progress.CHECKSUM -> new String[] {"checksummed", null};
             case Progress.DECODING -> new String[] {"read", "decoded"};
             case Progress.RESTORING -> new String[] {"read", "to pg_restore"};
+            case Progress.COPYING -> new String[] {"copied", null};
             default -> new String[] {"read", null};
         };
     }

@@ -82,6 +82,11 @@ class CliProgressTest {
         assertThat(verify.err())
                 .containsPattern("pgkeep: verify checksum: [\\d.]+ MiB checksummed, done in")
                 .containsPattern("pgkeep: verify checking: [\\d.]+ MiB read, done in");
+
+        CliRun copy = CliRun.run(
+                env, "copy", "--from", repo, "--to", dir.resolve("copy").toString(), "--latest", "--progress=0");
+        assertThat(copy.exitCode()).as(copy::toString).isZero();
+        assertThat(copy.err()).containsPattern("pgkeep: copy copying: [\\d.]+ MiB copied, done in");
     }
 
     @Test

@@ -89,4 +89,34 @@ class CliWholeServerTest {
             assertThat(again.err()).contains("[crm, shop]");
         }
     }
+
+    @Test
+    void aDatabaseThatCannotBeBackedUpIsReportedAndTheSetIsIncompleteButTheOthersAreStored(@TempDir Path dir) {
+        try (PostgresServer source = PostgresServer.start()) {
+            source.psql("postgres", """
+                    create role operator login password 'op-secret';
+                    create database mine owner operator;
+                    create database theirs;
+                    """);
+            source.psql("theirs", "create table secrets(x int); insert into secrets values (1);");
+            source.psql("mine", "set role operator; create table notes(x int); insert into notes values (1);");
+            String operator = "postgresql://operator:op-secret@" + source.host() + ":" + source.port() + "/postgres";
+            Map<String, String> env = Map.of("PGKEEP_PG_BIN", source.binDir().toString());
+            String repo = dir.resolve("r").toString();
+
+            CliRun backup = CliRun.run(env, "backup", "--all", "--db", operator, "--repo", repo, "--json");
+            assertThat(backup.exitCode()).as(backup::toString).isEqualTo(1);
+            assertThat(backup.out())
+                    .contains("\"complete\":false")
+                    .containsPattern("\"database\":\"mine\",\"backupId\":\"\\d{8}T")
+                    .containsPattern("\"database\":\"theirs\",\"backupId\":null,\"error\":\"[^\"]*permission denied");
+            assertThat(CliRun.run(env, "list", "--repo", repo).out())
+                    .contains("theirs (failed)")
+                    .contains("NO");
+            // an incomplete set is not what --latest restores
+            CliRun restore = CliRun.run(env, "restore", "--all", "--latest", "--db", operator, "--repo", repo);
+            assertThat(restore.exitCode()).isEqualTo(2);
+            assertThat(restore.err()).contains("No complete whole-server backup");
+        }
+    }
 }

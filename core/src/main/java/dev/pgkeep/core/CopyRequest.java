@@ -14,7 +14,8 @@ public record CopyRequest(
         @Nullable BackupId backupId,
         @Nullable String database,
         Trigger trigger,
-        @Nullable String actor) {
+        @Nullable String actor,
+        ProgressListener progress) {
 
     /** What a request selects. */
     public enum Selection {
@@ -27,6 +28,9 @@ public record CopyRequest(
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(selection, "selection");
         Objects.requireNonNull(trigger, "trigger");
+        if (progress == null) {
+            progress = ProgressListener.NONE;
+        }
         if ((selection == Selection.BACKUP) != (backupId != null)) {
             throw new BadInputException("Name a backup id to copy one backup, and only then.")
                     .withRemedy(PgkeepException.Remedy.NAME_BACKUP, null);
@@ -34,19 +38,24 @@ public record CopyRequest(
     }
 
     public static CopyRequest backup(BackupId id, StorageAdapter target) {
-        return new CopyRequest(target, Selection.BACKUP, id, null, Trigger.API, null);
+        return new CopyRequest(target, Selection.BACKUP, id, null, Trigger.API, null, ProgressListener.NONE);
     }
 
     public static CopyRequest latest(@Nullable String database, StorageAdapter target) {
-        return new CopyRequest(target, Selection.LATEST, null, database, Trigger.API, null);
+        return new CopyRequest(target, Selection.LATEST, null, database, Trigger.API, null, ProgressListener.NONE);
     }
 
     public static CopyRequest all(@Nullable String database, StorageAdapter target) {
-        return new CopyRequest(target, Selection.ALL, null, database, Trigger.API, null);
+        return new CopyRequest(target, Selection.ALL, null, database, Trigger.API, null, ProgressListener.NONE);
     }
 
     /** This request, recording who asked in the audit events. */
     public CopyRequest by(Trigger trigger, @Nullable String actor) {
-        return new CopyRequest(target, selection, backupId, database, trigger, actor);
+        return new CopyRequest(target, selection, backupId, database, trigger, actor, progress);
+    }
+
+    /** This request, reporting the bytes copied (phase {@link Progress#COPYING}) to {@code listener}. */
+    public CopyRequest withProgress(ProgressListener listener) {
+        return new CopyRequest(target, selection, backupId, database, trigger, actor, listener);
     }
 }

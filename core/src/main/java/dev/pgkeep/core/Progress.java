@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Where a backup, restore or verify is, as a {@link ProgressListener} sees it.
  *
  * @param phase what is happening: {@link #DUMPING} (backup), {@link #CHECKSUM}, {@link #DECODING},
- *     {@link #CHECKING} (verify's pg_restore --list and archive scan), {@link #RESTORING}
+ *     {@link #CHECKING} (verify's pg_restore --list and archive scan), {@link #RESTORING}, {@link #COPYING}
  * @param bytesRead bytes read in this phase: from pg_dump when dumping, from storage (or the file) otherwise
  * @param bytesWritten bytes written in this phase: to storage when dumping (compressed, encrypted), the decoded
  *     archive handed to pg_restore when restoring or checking; 0 when the phase writes nothing
@@ -33,6 +33,8 @@ public record Progress(
     public static final String DECODING = "decoding";
     public static final String CHECKING = "checking";
     public static final String RESTORING = "restoring";
+    /** {@code copy}: the stored objects streaming to the other repository. */
+    public static final String COPYING = "copying";
 
     /** {@code bytesRead / expectedBytes} between 0 and 1 (an estimate may be passed: then 1), if known. */
     public OptionalDouble fraction() {

@@ -8,8 +8,10 @@ import dev.pgkeep.core.CopyResult;
 import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.Progress;
 import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.internal.archive.CountingDigestOutputStream;
+import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.repository.Catalog;
 import dev.pgkeep.core.internal.repository.ManifestJson;
@@ -61,6 +63,14 @@ public final class CopyCommand {
             // an unreachable target: every copy below meets it again and reports it in its own (alerted) event
             log.debug("Cannot list the copy target {}: {}", target.describe(), e.getMessage());
         }
+        ProgressMeter meter = ProgressMeter.of(request.progress());
+        meter.start(
+                Progress.COPYING,
+                selected.stream()
+                        .filter(m -> !present.containsKey(m.id()))
+                        .mapToLong(BackupManifest::storedBytes)
+                        .sum(),
+                true);
         List<BackupManifest> copied = new ArrayList<>();
         List<BackupManifest> already = new ArrayList<>();
         List<CopyResult.Failure> failed = new ArrayList<>();
@@ -88,7 +98,7 @@ public final class CopyCommand {
                                         + "); nothing was copied over it.",
                                 null);
                     }
-                    long bytesWritten = copyBackup(m, target);
+                    long bytesWritten = copyBackup(m, target, meter);
                     run.storedBytes = bytesWritten;
                     run.manifest = m;
                     return bytesWritten;
@@ -106,6 +116,7 @@ public final class CopyCommand {
                 failed.add(new CopyResult.Failure(m.id(), m.database(), e.kind(), String.valueOf(e.getMessage())));
             }
         }
+        meter.finish();
         return new CopyResult(target.describe(), copied, already, failed, bytes);
     }
 
@@ -141,7 +152,7 @@ public final class CopyCommand {
     }
 
     /** Every object of the backup, the manifest last; returns the bytes written. */
-    private long copyBackup(BackupManifest m, StorageAdapter target) {
+    private long copyBackup(BackupManifest m, StorageAdapter target, ProgressMeter meter) {
         String manifestKey = RepositoryLayout.manifestKey(m.database(), m.id());
         String dumpKey = RepositoryLayout.dumpKey(m.database(), m.id(), m.dumpObject());
         List<ObjectInfo> objects;
@@ -158,15 +169,15 @@ public final class CopyCommand {
         long written = 0;
         for (ObjectInfo o : objects) {
             if (!o.key().equals(manifestKey)) {
-                written += copyObject(o.key(), o.key().equals(dumpKey) ? m : null, target);
+                written += copyObject(o.key(), o.key().equals(dumpKey) ? m : null, target, meter);
             }
         }
-        return written + copyObject(manifestKey, null, target);
+        return written + copyObject(manifestKey, null, target, ProgressMeter.NONE);
     }
 
     /** Streams one object; with {@code proving}, its SHA-256 and size must match that manifest before it commits. */
-    private long copyObject(String key, @Nullable BackupManifest proving, StorageAdapter target) {
-        try (InputStream in = c.storage().read(key);
+    private long copyObject(String key, @Nullable BackupManifest proving, StorageAdapter target, ProgressMeter meter) {
+        try (InputStream in = meter.reading(c.storage().read(key));
                 StorageAdapter.PendingObject out = target.create(key)) {
             CountingDigestOutputStream digest = new CountingDigestOutputStream(out.output());
             in.transferTo(digest);
