@@ -55,9 +55,11 @@ class CliProgressTest {
         List<String> lines = backup.err().lines().toList();
         assertThat(backup.err()).doesNotContain("\r");
         assertThat(lines).allMatch(l -> l.startsWith("pgkeep: backup dumping: "), "progress lines only");
+        // at least one report while the dump streams (reports are throttled to one per 200 ms, and a fast machine dumps
+        // the test database in well under a second: more than one is not guaranteed)
         assertThat(lines.stream().filter(l -> DUMPING_MIDWAY.matcher(l).find()))
                 .as(backup.err())
-                .hasSizeGreaterThanOrEqualTo(2);
+                .isNotEmpty();
         assertThat(lines.get(lines.size() - 1))
                 .matches("pgkeep: backup dumping: [\\d.]+ MiB from pg_dump, [\\d.]+ MiB"
                         + " stored, done in [\\d.:]+( s)?");
