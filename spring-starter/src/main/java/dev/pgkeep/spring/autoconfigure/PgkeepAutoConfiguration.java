@@ -110,7 +110,10 @@ public final class PgkeepAutoConfiguration {
         return openRepository(repository, "pgkeep.repository", s3Settings(s3), beans);
     }
 
-    /** The S3 settings of {@code pgkeep.s3.*} that apply to the primary repository. */
+    /**
+     * The S3 settings of {@code pgkeep.s3.*} that apply to the primary repository, under the {@code s3://} URI
+     * parameters' names; a parameter in the URI wins over its property.
+     */
     private static Map<String, String> s3Settings(PgkeepProperties.S3 s3) {
         Map<String, String> settings = new HashMap<>();
         if (s3.getEndpoint() != null) {
@@ -120,7 +123,19 @@ public final class PgkeepAutoConfiguration {
             settings.put("region", s3.getRegion());
         }
         settings.put("path-style", String.valueOf(s3.isPathStyle()));
+        putIfSet(settings, "sse", s3.getSse());
+        putIfSet(settings, "kms-key-id", s3.getKmsKeyId());
+        putIfSet(settings, "storage-class", s3.getStorageClass());
+        putIfSet(settings, "profile", s3.getProfile());
+        settings.put("part-size", String.valueOf(s3.getPartSize().toBytes()));
+        settings.put("max-attempts", String.valueOf(s3.getMaxAttempts()));
         return settings;
+    }
+
+    private static void putIfSet(Map<String, String> settings, String name, @Nullable String value) {
+        if (value != null && !value.isBlank()) {
+            settings.put(name, value);
+        }
     }
 
     private static StorageAdapter openRepository(
@@ -145,7 +160,8 @@ public final class PgkeepAutoConfiguration {
         } catch (BadInputException e) {
             throw new PgkeepStartupException(
                     setting + ": " + e.getMessage(),
-                    "Fix " + setting + " (docs/spring-boot.md lists the repository forms and their parameters).",
+                    (settings.isEmpty() ? "Fix " + setting : "Fix " + setting + " or the pgkeep.s3.* property named")
+                            + " (docs/spring-boot.md lists the repository forms and their parameters).",
                     e);
         }
     }
