@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,7 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The audit log in a real Boot application, its logging system initialised by Boot: under
- * {@code logging.structured.format.console=ecs} a backup's audit line is one JSON object with pgkeep's fields as
+ * {@code logging.structured.format.console=ecs} (or {@code logstash}) a backup's audit line is one JSON object with pgkeep's fields as
  * top-level keys; with plain logging the message is still the JSON line of docs/audit.md.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -84,17 +86,24 @@ class StructuredAuditLogTest {
         return output.getOut().lines().filter(l -> l.contains(text)).toList();
     }
 
-    @Test
-    void underEcsTheAuditFieldsAreTopLevelKeysOfTheLogLine(CapturedOutput output) throws Exception {
-        BackupResult backup = backUp(output, "logging.structured.format.console=ecs");
+    @ParameterizedTest
+    @ValueSource(strings = {"ecs", "logstash"})
+    void underStructuredLoggingTheAuditFieldsAreTopLevelKeysOfTheLogLine(String format, CapturedOutput output)
+            throws Exception {
+        BackupResult backup = backUp(output, "logging.structured.format.console=" + format);
 
         List<String> lines = linesWith(output, "backup.succeeded");
         assertThat(lines).hasSize(1);
         JsonNode line = JSON.readTree(lines.get(0));
-        // an ECS document, not a pattern line
+        // a structured document, not a pattern line
         assertThat(line.get("@timestamp").asText()).isNotBlank();
-        assertThat(line.get("log").get("logger").asText()).isEqualTo("pgkeep.audit");
-        assertThat(line.get("log").get("level").asText()).isEqualTo("INFO");
+        if (format.equals("ecs")) {
+            assertThat(line.get("log").get("logger").asText()).isEqualTo("pgkeep.audit");
+            assertThat(line.get("log").get("level").asText()).isEqualTo("INFO");
+        } else {
+            assertThat(line.get("logger_name").asText()).isEqualTo("pgkeep.audit");
+            assertThat(line.get("level").asText()).isEqualTo("INFO");
+        }
         // the message is for people; the fields are keys of their own, not JSON inside the message
         assertThat(line.get("message").asText())
                 .isEqualTo("pgkeep backup.succeeded " + database + " "
