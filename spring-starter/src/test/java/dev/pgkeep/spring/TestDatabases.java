@@ -1,5 +1,12 @@
 package dev.pgkeep.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgkeep.core.BackupResult;
+import dev.pgkeep.core.BackupService;
+import dev.pgkeep.core.RestoreRequest;
+import dev.pgkeep.core.RestoreSource;
+import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.SampleDatabase;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,5 +48,25 @@ public final class TestDatabases {
             "spring.datasource.password=" + pg.password(),
             "pgkeep.tools.bin-dir=" + pg.binDir()
         };
+    }
+
+    /**
+     * Restores {@code backup} with {@code service} into a new database on the shared server and asserts it equals
+     * {@code database} (schema and data fingerprint); the copy is dropped afterwards.
+     */
+    public static void assertRestoresAsCopy(BackupService service, BackupResult backup, String database) {
+        PostgresServer pg = server();
+        String copy = PostgresServer.uniqueDatabaseName(database + "_copy");
+        try {
+            service.restore(
+                    RestoreRequest.builder(RestoreSource.byId(backup.id().value()), pg.connection(copy))
+                            .createDatabase(true)
+                            .build());
+            DatabaseFingerprint original = DatabaseFingerprint.of(pg, database);
+            DatabaseFingerprint restored = DatabaseFingerprint.of(pg, copy);
+            assertThat(restored).as(() -> original.diff(restored)).isEqualTo(original);
+        } finally {
+            pg.dropDatabase(copy);
+        }
     }
 }

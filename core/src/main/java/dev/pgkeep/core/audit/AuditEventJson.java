@@ -2,7 +2,6 @@ package dev.pgkeep.core.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgkeep.core.BackupManifest;
 import dev.pgkeep.core.PgkeepVersion;
 import dev.pgkeep.core.internal.CredentialRedactor;
@@ -10,6 +9,9 @@ import dev.pgkeep.core.spi.BackupEvent;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +44,20 @@ public final class AuditEventJson {
 
     /** The event as a single-line JSON object. */
     public static String toJson(BackupEvent event) {
-        ObjectNode node = MAPPER.createObjectNode();
+        try {
+            return MAPPER.writeValueAsString(fields(event));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("Could not write an audit event as JSON", e);
+        }
+    }
+
+    /**
+     * The event's fields in schema order, the same names and values as {@link #toJson}: strings, {@link Long},
+     * {@link Integer} and {@link Boolean}. For sinks that hand the fields to a structured log or an event store
+     * one by one ({@link Slf4jJsonAuditSink.Form#KEY_VALUES}).
+     */
+    public static Map<String, Object> fields(BackupEvent event) {
+        Map<String, Object> node = new LinkedHashMap<>();
         node.put("schemaVersion", SCHEMA_VERSION);
         node.put("type", event.type());
         node.put("operation", event.operation().wireName());
@@ -53,24 +68,14 @@ public final class AuditEventJson {
         putIfPresent(node, "backupId", event.backupId());
         putIfPresent(node, "actor", event.actor());
         putIfPresent(node, "clientAddress", event.clientAddress());
-        if (event.durationMs() != null) {
-            node.put("durationMs", event.durationMs());
-        }
-        if (event.storedBytes() != null) {
-            node.put("storedBytes", event.storedBytes());
-        }
-        if (event.dumpBytes() != null) {
-            node.put("dumpBytes", event.dumpBytes());
-        }
-        if (event.count() != null) {
-            node.put("count", event.count());
-        }
+        putIfPresent(node, "durationMs", event.durationMs());
+        putIfPresent(node, "storedBytes", event.storedBytes());
+        putIfPresent(node, "dumpBytes", event.dumpBytes());
+        putIfPresent(node, "count", event.count());
         if (event.error() != null) {
             node.put("error", CredentialRedactor.firstLines(event.error(), MAX_ERROR_LINES, MAX_ERROR_CHARS));
         }
-        if (event.errorCode() != null) {
-            node.put("errorCode", event.errorCode());
-        }
+        putIfPresent(node, "errorCode", event.errorCode());
         BackupManifest manifest = event.manifest();
         if (manifest != null) {
             if (event.backupId() == null) {
@@ -81,14 +86,10 @@ public final class AuditEventJson {
             node.put("encrypted", manifest.encrypted());
         }
         node.put("pgkeepVersion", PgkeepVersion.version());
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("Could not write an audit event as JSON", e);
-        }
+        return Collections.unmodifiableMap(node);
     }
 
-    private static void putIfPresent(ObjectNode node, String field, @Nullable String value) {
+    private static void putIfPresent(Map<String, Object> node, String field, @Nullable Object value) {
         if (value != null) {
             node.put(field, value);
         }

@@ -108,4 +108,40 @@ class Slf4jJsonAuditSinkTest {
         new Slf4jJsonAuditSink(logger).onEvent(TestEvents.backupSucceeded("shop"));
         assertThat(logger.entries()).isEmpty();
     }
+
+    @Test
+    void keyValueFormGivesEveryFieldAsAPairAndAShortMessage() throws Exception {
+        RecordingLogger logger = new RecordingLogger(Level.INFO);
+        var event = TestEvents.backupSucceeded("shop");
+        new Slf4jJsonAuditSink(logger, Slf4jJsonAuditSink.Form.KEY_VALUES).onEvent(event);
+
+        assertThat(logger.entries()).hasSize(1);
+        RecordingLogger.Entry entry = logger.entries().get(0);
+        assertThat(entry.level()).isEqualTo(Level.INFO);
+        assertThat(entry.message()).isEqualTo("pgkeep backup.succeeded shop " + TestEvents.BACKUP_ID);
+        // the same names, order and values as the JSON line, numbers as numbers
+        assertThat(json.writeValueAsString(entry.keyValues())).isEqualTo(AuditEventJson.toJson(event));
+        assertThat(entry.keyValues().get("durationMs")).isEqualTo(83_412L);
+    }
+
+    @Test
+    void keyValueFormLogsFailuresAtWarnRedacted() {
+        RecordingLogger logger = new RecordingLogger(Level.INFO);
+        new Slf4jJsonAuditSink(logger, Slf4jJsonAuditSink.Form.KEY_VALUES)
+                .onEvent(TestEvents.backupFailed("shop", "connect postgresql://app:hunter2@db:5432/shop failed"));
+
+        RecordingLogger.Entry entry = logger.entries().get(0);
+        assertThat(entry.level()).isEqualTo(Level.WARN);
+        assertThat(entry.keyValues()).containsEntry("type", "backup.failed");
+        assertThat((String) entry.keyValues().get("error"))
+                .contains("postgresql://db:5432/shop")
+                .doesNotContain("hunter");
+    }
+
+    @Test
+    void plainFormHasNoKeyValuePairs() {
+        RecordingLogger logger = new RecordingLogger(Level.INFO);
+        new Slf4jJsonAuditSink(logger).onEvent(TestEvents.backupSucceeded("shop"));
+        assertThat(logger.entries().get(0).keyValues()).isEmpty();
+    }
 }

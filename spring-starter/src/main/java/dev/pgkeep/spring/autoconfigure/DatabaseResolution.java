@@ -4,6 +4,7 @@ import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.Secret;
 import dev.pgkeep.spring.PgkeepDatabases;
+import dev.pgkeep.spring.PgkeepStartupException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -57,15 +58,18 @@ final class DatabaseResolution {
                 url = meta.getURL();
                 user = user != null ? user : meta.getUserName();
             } catch (SQLException e) {
-                throw new IllegalStateException(
+                throw new PgkeepStartupException(
                         "pgkeep cannot read the database URL from the application's DataSource (" + e.getMessage()
-                                + "); set pgkeep.database.url or spring.datasource.url.",
+                                + ").",
+                        "Set pgkeep.database.url or spring.datasource.url.",
                         e);
             }
         }
         if (url == null) {
-            throw new IllegalStateException("pgkeep has no database to back up: set spring.datasource.url or"
-                    + " pgkeep.database.url (jdbc:postgresql://host:5432/db), or pgkeep.enabled=false.");
+            throw new PgkeepStartupException(
+                    "pgkeep has no database to back up.",
+                    "Set spring.datasource.url or pgkeep.database.url (jdbc:postgresql://host:5432/db), or"
+                            + " pgkeep.enabled=false.");
         }
         if (!from.equals("pgkeep.database.url")) {
             Map<String, String> driverProperties = Binder.get(environment)
@@ -81,8 +85,9 @@ final class DatabaseResolution {
             PgkeepProperties.Database extra = properties.getDatabases().get(i);
             String extraUrl = extra.getUrl();
             if (extraUrl == null || extraUrl.isBlank()) {
-                throw new IllegalStateException("pgkeep.databases[" + i + "].url is not set; give each extra"
-                        + " database a JDBC or postgresql:// URL.");
+                throw new PgkeepStartupException(
+                        "pgkeep.databases[" + i + "].url is not set.",
+                        "Give each extra database a JDBC or postgresql:// URL.");
             }
             connections.add(connection(
                     extraUrl,
@@ -99,7 +104,11 @@ final class DatabaseResolution {
         try {
             parsed = DatabaseConnection.parse(url);
         } catch (BadInputException e) {
-            throw new IllegalStateException(property + ": " + e.getMessage(), e);
+            throw new PgkeepStartupException(
+                    property + ": " + e.getMessage(),
+                    "Fix " + property + ": jdbc:postgresql://host:5432/db or postgresql://user@host:5432/db, with"
+                            + " only the parameters pg_dump understands.",
+                    e);
         }
         return new DatabaseConnection(
                 parsed.host(),

@@ -4,6 +4,7 @@ import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.Secret;
 import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.crypto.gpg.OpenPgpEncryptor;
+import dev.pgkeep.spring.PgkeepStartupException;
 import java.io.IOException;
 import org.springframework.core.io.Resource;
 
@@ -28,18 +29,19 @@ final class OpenPgpEncryptors {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException(
-                    "pgkeep cannot read an OpenPGP key: " + e.getMessage()
-                            + "; check pgkeep.encryption.public-keys / secret-key.",
+            throw new PgkeepStartupException(
+                    "pgkeep cannot read an OpenPGP key: " + e.getMessage() + ".",
+                    "Check pgkeep.encryption.public-keys / secret-key.",
                     e);
         }
         try {
             return builder.build();
         } catch (PgkeepException e) {
             if (e.remedy() == PgkeepException.Remedy.DECRYPTION_KEY && encryption.getPassphrase() == null) {
-                throw new IllegalStateException(
-                        e.getMessage() + "; give it in pgkeep.encryption.passphrase (e.g. from an environment"
-                                + " variable: pgkeep.encryption.passphrase=${PGKEEP_PASSPHRASE}).",
+                throw new PgkeepStartupException(
+                        e.getMessage(),
+                        "Give its passphrase in pgkeep.encryption.passphrase (e.g. from an environment variable:"
+                                + " pgkeep.encryption.passphrase=${PGKEEP_PASSPHRASE}).",
                         e);
             }
             throw e;

@@ -5,6 +5,7 @@ import dev.pgkeep.core.spi.ManifestSigner;
 import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.crypto.gpg.OpenPgpManifestSigner;
 import dev.pgkeep.crypto.gpg.OpenPgpManifestVerifier;
+import dev.pgkeep.spring.PgkeepStartupException;
 import java.io.IOException;
 import org.springframework.core.io.Resource;
 
@@ -20,8 +21,10 @@ final class OpenPgpSignatures {
                     "pgkeep.signing.private-key " + key.getDescription(),
                     signing.getPassphrase() == null ? null : Secret.of(signing.getPassphrase()));
         } catch (IOException e) {
-            throw new IllegalStateException(
-                    "pgkeep cannot read pgkeep.signing.private-key " + key.getDescription() + ": " + e.getMessage(), e);
+            throw new PgkeepStartupException(
+                    "pgkeep cannot read pgkeep.signing.private-key " + key.getDescription() + ": " + e.getMessage(),
+                    "Point pgkeep.signing.private-key at a readable ASCII-armored secret key.",
+                    e);
         }
     }
 
@@ -31,9 +34,10 @@ final class OpenPgpSignatures {
             try {
                 builder.trust(key.getInputStream(), "pgkeep.signing.trusted-keys " + key.getDescription());
             } catch (IOException e) {
-                throw new IllegalStateException(
+                throw new PgkeepStartupException(
                         "pgkeep cannot read pgkeep.signing.trusted-keys " + key.getDescription() + ": "
                                 + e.getMessage(),
+                        "Point pgkeep.signing.trusted-keys at readable ASCII-armored public keys.",
                         e);
             }
         }

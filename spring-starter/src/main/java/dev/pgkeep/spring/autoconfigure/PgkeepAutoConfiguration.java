@@ -18,6 +18,7 @@ import dev.pgkeep.core.spi.StorageAdapter;
 import dev.pgkeep.core.spi.StorageAdapterFactory;
 import dev.pgkeep.core.storage.StorageAdapters;
 import dev.pgkeep.spring.PgkeepDatabases;
+import dev.pgkeep.spring.PgkeepStartupException;
 import dev.pgkeep.spring.health.BackupRunRecorder;
 import dev.pgkeep.spring.migrations.HostApplicationInfo;
 import dev.pgkeep.spring.migrations.SchemaVersionSource;
@@ -100,14 +101,19 @@ public final class PgkeepAutoConfiguration {
     StorageAdapter pgkeepStorage(PgkeepProperties properties, ConfigurableListableBeanFactory beans) {
         String repository = properties.getRepository();
         if (repository == null || repository.isBlank()) {
-            throw new IllegalStateException("pgkeep.repository is not set: give a folder (/var/backups/pgkeep),"
-                    + " file:///path or s3://bucket/prefix, or set pgkeep.enabled=false.");
+            throw new PgkeepStartupException(
+                    "pgkeep.repository is not set: pgkeep has nowhere to store backups.",
+                    "Give pgkeep.repository a folder (/var/backups/pgkeep), file:///path or s3://bucket/prefix, or"
+                            + " set pgkeep.enabled=false.");
         }
         PgkeepProperties.S3 s3 = properties.getS3();
         return openRepository(repository, "pgkeep.repository", s3Settings(s3), beans);
     }
 
-    /** The S3 settings of {@code pgkeep.s3.*} that apply to the primary repository. */
+    /**
+     * The S3 settings of {@code pgkeep.s3.*} that apply to the primary repository, under the {@code s3://} URI
+     * parameters' names; a parameter in the URI wins over its property.
+     */
     private static Map<String, String> s3Settings(PgkeepProperties.S3 s3) {
         Map<String, String> settings = new HashMap<>();
         if (s3.getEndpoint() != null) {
@@ -117,7 +123,19 @@ public final class PgkeepAutoConfiguration {
             settings.put("region", s3.getRegion());
         }
         settings.put("path-style", String.valueOf(s3.isPathStyle()));
+        putIfSet(settings, "sse", s3.getSse());
+        putIfSet(settings, "kms-key-id", s3.getKmsKeyId());
+        putIfSet(settings, "storage-class", s3.getStorageClass());
+        putIfSet(settings, "profile", s3.getProfile());
+        settings.put("part-size", String.valueOf(s3.getPartSize().toBytes()));
+        settings.put("max-attempts", String.valueOf(s3.getMaxAttempts()));
         return settings;
+    }
+
+    private static void putIfSet(Map<String, String> settings, String name, @Nullable String value) {
+        if (value != null && !value.isBlank()) {
+            settings.put(name, value);
+        }
     }
 
     private static StorageAdapter openRepository(
@@ -140,7 +158,11 @@ public final class PgkeepAutoConfiguration {
         try {
             return StorageAdapters.open(repository, context, loader);
         } catch (BadInputException e) {
-            throw new IllegalStateException(setting + ": " + e.getMessage(), e);
+            throw new PgkeepStartupException(
+                    setting + ": " + e.getMessage(),
+                    (settings.isEmpty() ? "Fix " + setting : "Fix " + setting + " or the pgkeep.s3.* property named")
+                            + " (docs/spring-boot.md lists the repository forms and their parameters).",
+                    e);
         }
     }
 
@@ -161,14 +183,17 @@ public final class PgkeepAutoConfiguration {
             String setting = "pgkeep.copies[" + i + "].repository";
             String repository = copies.get(i).getRepository();
             if (repository == null || repository.isBlank()) {
-                throw new IllegalStateException(setting + " is not set: give the second repository's folder or"
-                        + " s3://bucket/prefix?endpoint=..., or remove pgkeep.copies[" + i + "].");
+                throw new PgkeepStartupException(
+                        setting + " is not set: a copy needs a repository.",
+                        "Give the second repository's folder or s3://bucket/prefix?endpoint=..., or remove"
+                                + " pgkeep.copies[" + i + "].");
             }
             StorageAdapter storage = openRepository(repository, setting, Map.of(), beans);
             if (storage.describe().equals(primary.describe())) {
-                throw new IllegalStateException(
-                        setting + " is pgkeep.repository itself (" + storage.describe() + "); a copy needs another"
-                                + " repository, ideally on other hardware or with another provider.");
+                throw new PgkeepStartupException(
+                        setting + " is pgkeep.repository itself (" + storage.describe() + ").",
+                        "Point " + setting + " at another repository, ideally on other hardware or with another"
+                                + " provider.");
             }
             BackupServiceBuilder builder = BackupService.builder().storage(storage);
             auditSinks.orderedStream().forEach(builder::auditSink);
@@ -223,8 +248,10 @@ public final class PgkeepAutoConfiguration {
         // fail closed: configured signing or trust that nothing implements would silently not protect anything
         if ((signing.getPrivateKey() != null && signer.getIfAvailable() == null)
                 || (!signing.getTrustedKeys().isEmpty() && verifier.getIfAvailable() == null)) {
-            throw new IllegalStateException("pgkeep.signing.* is set but pgkeep-crypto-gpg is not on the classpath;"
-                    + " add the dependency dev.pgkeep:pgkeep-crypto-gpg (backups would not be signed or checked).");
+            throw new PgkeepStartupException(
+                    "pgkeep.signing.* is set but pgkeep-crypto-gpg is not on the classpath; backups would not be"
+                            + " signed or checked.",
+                    "Add the dependency dev.pgkeep:pgkeep-crypto-gpg, or remove pgkeep.signing.*.");
         }
         builder.manifestSigner(signer.getIfAvailable()).manifestVerifier(verifier.getIfAvailable());
         auditSinks.orderedStream().forEach(builder::auditSink);
@@ -237,9 +264,10 @@ public final class PgkeepAutoConfiguration {
             return builder.build();
         } catch (PgkeepException e) {
             if (e.remedy() == PgkeepException.Remedy.TOOLS) {
-                throw new IllegalStateException(
-                        e.getMessage() + " Set pgkeep.tools.bin-dir to the folders holding"
-                                + " pg_dump, pg_restore and psql (several separated by ':').",
+                throw new PgkeepStartupException(
+                        e.getMessage(),
+                        "Set pgkeep.tools.bin-dir to the folders holding pg_dump, pg_restore and psql (several"
+                                + " separated by ':').",
                         e);
             }
             throw e;
@@ -288,10 +316,20 @@ public final class PgkeepAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * The audit log: the JSON line as the message, or under Boot's structured logging
+     * ({@code logging.structured.format.console} or {@code .file} set) a short message with the fields as key-value
+     * pairs. A host bean of this type decides otherwise.
+     */
     @Bean
     @ConditionalOnMissingBean
-    Slf4jJsonAuditSink pgkeepAuditLog() {
-        return new Slf4jJsonAuditSink();
+    Slf4jJsonAuditSink pgkeepAuditLog(Environment environment) {
+        // under Boot's structured logging the JSON line would end up as a string inside "message": give the fields
+        // as key-value pairs, which the ECS/Logstash/GELF formats write as top-level keys
+        boolean structured = environment.containsProperty("logging.structured.format.console")
+                || environment.containsProperty("logging.structured.format.file");
+        return new Slf4jJsonAuditSink(
+                structured ? Slf4jJsonAuditSink.Form.KEY_VALUES : Slf4jJsonAuditSink.Form.JSON_MESSAGE);
     }
 
     /** OpenPGP encryption ({@code pgkeep.encryption.*}) when pgkeep-crypto-gpg is on the classpath. */

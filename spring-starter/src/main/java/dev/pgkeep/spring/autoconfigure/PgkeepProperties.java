@@ -325,6 +325,24 @@ public class PgkeepProperties {
         /** Whether to use path-style requests (bucket in the path), as most S3-compatible services need. */
         private boolean pathStyle;
 
+        /** Server-side encryption of stored objects: AES256 (SSE-S3) or aws:kms (SSE-KMS); the bucket's default when unset. */
+        private @Nullable String sse;
+
+        /** KMS key (id or ARN) for sse=aws:kms; the account's default key when unset. */
+        private @Nullable String kmsKeyId;
+
+        /** Storage class of stored objects, e.g. STANDARD_IA or GLACIER_IR; the bucket's default when unset. */
+        private @Nullable String storageClass;
+
+        /** Size of each multipart upload part (5MB to 1GB); smaller objects go up in one request. */
+        private DataSize partSize = DataSize.ofMegabytes(16);
+
+        /** How often to try a request that failed with throttling, a server error or a network error. */
+        private int maxAttempts = 5;
+
+        /** Named profile of ~/.aws/credentials to take credentials from; the SDK's default chain when unset. */
+        private @Nullable String profile;
+
         public @Nullable String getEndpoint() {
             return endpoint;
         }
@@ -347,6 +365,54 @@ public class PgkeepProperties {
 
         public void setPathStyle(boolean pathStyle) {
             this.pathStyle = pathStyle;
+        }
+
+        public @Nullable String getSse() {
+            return sse;
+        }
+
+        public void setSse(@Nullable String sse) {
+            this.sse = sse;
+        }
+
+        public @Nullable String getKmsKeyId() {
+            return kmsKeyId;
+        }
+
+        public void setKmsKeyId(@Nullable String kmsKeyId) {
+            this.kmsKeyId = kmsKeyId;
+        }
+
+        public @Nullable String getStorageClass() {
+            return storageClass;
+        }
+
+        public void setStorageClass(@Nullable String storageClass) {
+            this.storageClass = storageClass;
+        }
+
+        public DataSize getPartSize() {
+            return partSize;
+        }
+
+        public void setPartSize(DataSize partSize) {
+            this.partSize = partSize;
+        }
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public @Nullable String getProfile() {
+            return profile;
+        }
+
+        public void setProfile(@Nullable String profile) {
+            this.profile = profile;
         }
     }
 

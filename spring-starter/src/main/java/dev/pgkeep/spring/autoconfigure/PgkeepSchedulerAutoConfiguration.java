@@ -6,6 +6,7 @@ import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.spi.RestoreCheck;
 import dev.pgkeep.spring.PgkeepDatabases;
+import dev.pgkeep.spring.PgkeepStartupException;
 import dev.pgkeep.spring.schedule.JdbcAdvisoryScheduleClaim;
 import dev.pgkeep.spring.schedule.RepositoryCopies;
 import dev.pgkeep.spring.schedule.ScheduleClaim;
@@ -89,7 +90,11 @@ public final class PgkeepSchedulerAutoConfiguration {
                     ? null
                     : DatabaseConnection.parse(drill.getServer());
         } catch (BadInputException e) {
-            throw new IllegalStateException("pgkeep.drill.server: " + e.getMessage(), e);
+            throw new PgkeepStartupException(
+                    "pgkeep.drill.server: " + e.getMessage(),
+                    "Give pgkeep.drill.server the scratch server as postgresql://user@host:5432/postgres, or leave"
+                            + " it unset to restore drills into the backed-up server.",
+                    e);
         }
         return new ScheduledDrills(
                 service,

@@ -1,6 +1,7 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.spring.PgkeepStartupException;
 import dev.pgkeep.spring.jobs.PgkeepJobs;
 import dev.pgkeep.spring.web.AdminAccess;
 import dev.pgkeep.spring.web.AdminSettings;
@@ -72,8 +73,10 @@ public final class PgkeepWebAutoConfiguration {
     AdminSettings pgkeepAdminSettings(PgkeepProperties properties, Environment environment) {
         String basePath = properties.getAdmin().getBasePath();
         if (!basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
-            throw new IllegalStateException("pgkeep.admin.base-path must look like /admin/db (a leading slash, no"
-                    + " trailing slash, no wildcards); got '" + basePath + "'.");
+            throw new PgkeepStartupException(
+                    "pgkeep.admin.base-path is '" + basePath + "'.",
+                    "pgkeep.admin.base-path must look like /admin/db (a leading slash, no trailing slash, no"
+                            + " wildcards).");
         }
         Path temp = properties.getRestore().getTempDir() != null
                 ? properties.getRestore().getTempDir()

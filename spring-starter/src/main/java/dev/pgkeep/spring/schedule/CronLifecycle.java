@@ -1,5 +1,6 @@
 package dev.pgkeep.spring.schedule;
 
+import dev.pgkeep.spring.PgkeepStartupException;
 import java.time.ZoneId;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -26,9 +27,9 @@ abstract class CronLifecycle implements SmartLifecycle {
         try {
             new CronTrigger(cron, zone);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    property + " '" + cron + "' is not a valid cron expression (" + e.getMessage()
-                            + "); use six fields, seconds first, e.g. '0 0 2 * * *'.",
+            throw new PgkeepStartupException(
+                    property + " '" + cron + "' is not a valid cron expression (" + e.getMessage() + ").",
+                    "Give " + property + " six fields, seconds first, e.g. '0 0 2 * * *'.",
                     e);
         }
     }

@@ -22,6 +22,7 @@ import dev.pgkeep.metrics.micrometer.PgkeepMetrics;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.TestDatabases;
 import dev.pgkeep.storage.s3.S3StorageAdapter;
+import dev.pgkeep.storage.s3.S3StorageOptions;
 import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.s3.S3TestServer;
@@ -49,6 +50,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3, OpenPGP, Micrometer and Slack adapters are wired when present, with real servers and keys. */
 class OptionalAdaptersTest {
@@ -104,6 +108,77 @@ class OptionalAdaptersTest {
                             .hasStackTraceContaining("no-such-bucket")
                             .hasMessageNotContaining(s3.secretKey()));
         }
+    }
+
+    @Test
+    void typedS3PropertiesReachTheStoredObjectsAndAUriParameterWins() throws Exception {
+        // s3proxy does not implement SSE headers: it must accept (ignore) them
+        try (S3TestServer s3 = S3TestServer.builder().ignoreUnknownHeaders(true).start();
+                S3Client client = S3Client.builder()
+                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                        .endpointOverride(s3.endpoint())
+                        .region(Region.of(S3TestServer.REGION))
+                        .forcePathStyle(true)
+                        .credentialsProvider(credentials(s3))
+                        .build()) {
+            s3.createBucket("typed");
+            runner().withPropertyValues(
+                            "pgkeep.repository=s3://typed/app",
+                            "pgkeep.s3.endpoint=" + s3.endpoint(),
+                            "pgkeep.s3.region=" + S3TestServer.REGION,
+                            "pgkeep.s3.path-style=true",
+                            "pgkeep.s3.storage-class=STANDARD_IA",
+                            "pgkeep.s3.sse=aws:kms",
+                            "pgkeep.s3.kms-key-id=arn:aws:kms:eu-west-1:111122223333:key/test",
+                            "pgkeep.s3.part-size=5MB",
+                            "pgkeep.s3.max-attempts=2")
+                    .withBean(AwsCredentialsProvider.class, () -> credentials(s3))
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        S3StorageOptions options = ((S3StorageAdapter) context.getBean(StorageAdapter.class)).options();
+                        assertThat(options.storageClass()).isEqualTo("STANDARD_IA");
+                        assertThat(options.serverSideEncryption()).isEqualTo("aws:kms");
+                        assertThat(options.kmsKeyId()).isEqualTo("arn:aws:kms:eu-west-1:111122223333:key/test");
+                        assertThat(options.partSize()).isEqualTo(5L * 1024 * 1024);
+                        assertThat(options.maxAttempts()).isEqualTo(2);
+                        BackupManifest backup = context.getBean(BackupService.class)
+                                .backup(BackupRequest.of(Trigger.TEST))
+                                .manifest();
+                        // the stored dump, as the S3 server reports it
+                        String dumpKey = "app/" + database + "/" + backup.id().value() + "/" + backup.dumpObject();
+                        assertThat(client.headObject(b -> b.bucket("typed").key(dumpKey))
+                                        .storageClassAsString())
+                                .isEqualTo("STANDARD_IA");
+                    });
+            // the URI is the complete description: its parameter wins over the property
+            runner().withPropertyValues(
+                            "pgkeep.repository=s3://typed/uri?storage-class=standard&max-attempts=3",
+                            "pgkeep.s3.endpoint=" + s3.endpoint(),
+                            "pgkeep.s3.region=" + S3TestServer.REGION,
+                            "pgkeep.s3.path-style=true",
+                            "pgkeep.s3.storage-class=STANDARD_IA",
+                            "pgkeep.s3.max-attempts=7")
+                    .withBean(AwsCredentialsProvider.class, () -> credentials(s3))
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        S3StorageOptions options = ((S3StorageAdapter) context.getBean(StorageAdapter.class)).options();
+                        assertThat(options.storageClass()).isEqualTo("STANDARD");
+                        assertThat(options.maxAttempts()).isEqualTo(3);
+                    });
+            // a bad property value stops the start naming the setting
+            runner().withPropertyValues(
+                            "pgkeep.repository=s3://typed/app",
+                            "pgkeep.s3.endpoint=" + s3.endpoint(),
+                            "pgkeep.s3.sse=rot13")
+                    .withBean(AwsCredentialsProvider.class, () -> credentials(s3))
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .hasMessageContaining("S3 setting sse: Unknown S3 server-side encryption 'rot13'"));
+        }
+    }
+
+    private static AwsCredentialsProvider credentials(S3TestServer s3) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()));
     }
 
     @Test

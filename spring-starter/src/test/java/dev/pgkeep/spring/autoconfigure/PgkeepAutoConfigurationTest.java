@@ -9,8 +9,6 @@ import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupResult;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
-import dev.pgkeep.core.RestoreRequest;
-import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.Codec;
@@ -26,7 +24,6 @@ import dev.pgkeep.spring.schedule.ScheduledBackups;
 import dev.pgkeep.spring.web.AdminAccess;
 import dev.pgkeep.spring.web.AdminRequestGuard;
 import dev.pgkeep.spring.web.PgkeepAdminController;
-import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresServer;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -564,18 +561,7 @@ class PgkeepAutoConfigurationTest {
                     BackupService service = context.getBean(BackupService.class);
                     BackupResult backup = service.backup(BackupRequest.of(Trigger.TEST));
                     assertThat(backup.manifest().database()).isEqualTo(database);
-                    String copy = PostgresServer.uniqueDatabaseName("connection_details_copy");
-                    try {
-                        service.restore(RestoreRequest.builder(
-                                        RestoreSource.byId(backup.id().value()), pg.connection(copy))
-                                .createDatabase(true)
-                                .build());
-                        DatabaseFingerprint original = DatabaseFingerprint.of(pg, database);
-                        DatabaseFingerprint restored = DatabaseFingerprint.of(pg, copy);
-                        assertThat(restored).as(() -> original.diff(restored)).isEqualTo(original);
-                    } finally {
-                        pg.dropDatabase(copy);
-                    }
+                    TestDatabases.assertRestoresAsCopy(service, backup, database);
                 });
     }
 }

@@ -6,7 +6,10 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -183,6 +186,37 @@ public record S3StorageOptions(
         return builder.build();
     }
 
+    /** The names of the parameters {@link #fromUri} understands, the same as a front end's settings. */
+    public static final List<String> PARAMETERS = List.of(
+            "endpoint",
+            "region",
+            "path-style",
+            "profile",
+            "part-size",
+            "max-parts-in-flight",
+            "sse",
+            "kms-key-id",
+            "storage-class",
+            "max-attempts");
+
+    /** The (lower-case) names of the parameters a repository URI gives; empty for an unparsable URI. */
+    static Set<String> parameterNames(String uri) {
+        Set<String> names = new HashSet<>();
+        String query;
+        try {
+            query = new URI(uri.trim()).getRawQuery();
+        } catch (URISyntaxException e) {
+            return names;
+        }
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                names.add(decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
     private static void applyParameter(Builder builder, String name, String value) {
         switch (name) {
             case "endpoint" -> {
@@ -207,9 +241,8 @@ public record S3StorageOptions(
             case "storage-class" -> builder.storageClass(nonEmpty(name, value).toUpperCase(Locale.ROOT));
             case "max-attempts" -> builder.maxAttempts(parseInt(name, value));
             default ->
-                throw new BadInputException("Unknown S3 repository URI parameter '" + name
-                        + "'; known: endpoint, region, path-style, profile, part-size, max-parts-in-flight, sse, "
-                        + "kms-key-id, storage-class, max-attempts.");
+                throw new BadInputException("Unknown S3 repository URI parameter '" + name + "'; known: "
+                        + String.join(", ", PARAMETERS) + ".");
         }
     }
 
@@ -361,6 +394,17 @@ public record S3StorageOptions(
 
         private Builder(String bucket) {
             this.bucket = bucket;
+        }
+
+        /**
+         * Sets one of {@link #PARAMETERS} from its text, parsed and checked as in a repository URI (e.g.
+         * {@code part-size} {@code 64MiB}, {@code storage-class} {@code standard_ia}).
+         *
+         * @throws BadInputException for an unknown name or a value that is not valid
+         */
+        public Builder parameter(String name, String value) {
+            applyParameter(this, name.toLowerCase(Locale.ROOT), value);
+            return this;
         }
 
         public Builder prefix(String prefix) {
