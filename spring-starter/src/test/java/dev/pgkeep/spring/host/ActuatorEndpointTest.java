@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.spring.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,9 @@ class ActuatorEndpointTest {
     @Autowired
     TestHostApplication.RecordingAuditSink audit;
 
+    @Autowired
+    MeterRegistry meters;
+
     AdminClient client;
 
     @BeforeEach
@@ -136,6 +140,17 @@ class ActuatorEndpointTest {
         assertThat(listed.path("completedAt").asText()).endsWith("Z");
         assertThat(db.path("lastRun").path("succeeded").asBoolean()).isTrue();
         assertThat(db.path("lastRun").path("backupId").asText()).isEqualTo(backupId);
+
+        // observed through the host's ObservationRegistry: Boot's meter handler made a timer and a long-task timer
+        assertThat(meters.get("pgkeep.backup")
+                        .tag("database", database)
+                        .tag("outcome", "success")
+                        .tag("trigger", "api")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("pgkeep.backup.active").longTaskTimer().activeTasks())
+                .isZero();
 
         AdminClient.Answer unknown = client.postJson("/actuator/pgkeep", ADMIN, "{\"database\":\"nope\"}");
         assertThat(unknown.status()).isEqualTo(400);
