@@ -8,6 +8,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Backups, restores, verifications and prunes as Micrometer observations ({@link PgkeepObservations}, an audit sink
@@ -24,8 +26,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(type = "io.micrometer.observation.ObservationRegistry")
 public final class PgkeepObservationAutoConfiguration {
 
+    /** First among the audit sinks: the observation starts before other sinks (a webhook) spend time on the event. */
     @Bean
     @ConditionalOnMissingBean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     PgkeepObservations pgkeepObservations(ObservationRegistry registry) {
         return new PgkeepObservations(registry);
     }

@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgkeep.core.spi.BackupEvent;
 import dev.pgkeep.spring.TestDatabases;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -111,6 +116,7 @@ class ActuatorEndpointTest {
 
     @Test
     void anUnauthenticatedPostIsRefusedAndAnAdminsPostRunsABackupJobThatTheReadShows() {
+        long observedBefore = observedBackups();
         int events = audit.events.size();
         assertThat(client.postJson("/actuator/pgkeep", null, "{}").status()).isEqualTo(401);
         assertThat(client.postJson("/actuator/pgkeep", USER, "{}").status()).isEqualTo(403);
@@ -142,18 +148,56 @@ class ActuatorEndpointTest {
         assertThat(db.path("lastRun").path("backupId").asText()).isEqualTo(backupId);
 
         // observed through the host's ObservationRegistry: Boot's meter handler made a timer and a long-task timer
-        assertThat(meters.get("pgkeep.backup")
-                        .tag("database", database)
-                        .tag("outcome", "success")
-                        .tag("trigger", "api")
-                        .timer()
-                        .count())
-                .isEqualTo(1);
+        assertThat(observedBackups()).isEqualTo(observedBefore + 1);
         assertThat(meters.get("pgkeep.backup.active").longTaskTimer().activeTasks())
                 .isZero();
 
         AdminClient.Answer unknown = client.postJson("/actuator/pgkeep", ADMIN, "{\"database\":\"nope\"}");
         assertThat(unknown.status()).isEqualTo(400);
+    }
+
+    @Test
+    void aPostWhileABackupRunsAnswersThatJobAndTheRunningBackupIsAnActiveLongTask() {
+        audit.release = new CountDownLatch(1);
+        String holder = AdminClient.token("holder", "ADMIN");
+        String first;
+        try {
+            first = client.postJson("/actuator/pgkeep", holder, "{}")
+                    .json()
+                    .path("id")
+                    .asText();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> audit.events.stream()
+                            .anyMatch(e -> "holder".equals(e.actor()) && e.phase() == BackupEvent.Phase.STARTED));
+            LongTaskTimer active =
+                    meters.get("pgkeep.backup.active").tag("database", database).longTaskTimer();
+            assertThat(active.activeTasks()).isEqualTo(1);
+
+            JsonNode second = client.postJson("/actuator/pgkeep", ADMIN, "{}").json();
+            assertThat(second.path("id").asText()).isEqualTo(first);
+            assertThat(second.path("status").asText()).isEqualTo("running");
+        } finally {
+            audit.release.countDown();
+        }
+        assertThat(client.awaitJob("/admin/db/jobs/" + first, ADMIN)
+                        .path("status")
+                        .asText())
+                .isEqualTo("succeeded");
+        assertThat(meters.get("pgkeep.backup.active")
+                        .tag("database", database)
+                        .longTaskTimer()
+                        .activeTasks())
+                .isZero();
+    }
+
+    private long observedBackups() {
+        Timer timer = meters.find("pgkeep.backup")
+                .tag("database", database)
+                .tag("outcome", "success")
+                .tag("trigger", "api")
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test
