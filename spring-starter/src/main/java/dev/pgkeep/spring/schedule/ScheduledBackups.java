@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Backs up every configured database on a cron schedule, on its own scheduler thread (the host needs no
+ * Backs up every configured database on a cron schedule, on a Spring task scheduler (the host needs no
  * {@code @EnableScheduling}), and applies retention after each successful backup. Each tick is claimed through a
  * {@link ScheduleClaim}, so that with several instances of the application exactly one of them runs it.
  */
@@ -52,7 +52,7 @@ public final class ScheduledBackups extends CronLifecycle {
             RepositoryCopies copies,
             boolean allDatabases,
             Clock clock) {
-        super(cron, zone, "pgkeep.schedule.cron", "pgkeep-schedule-");
+        super(cron, zone, "pgkeep.schedule.cron", "pgkeep scheduled backup (pgkeep.schedule.cron)");
         this.service = service;
         this.databases = List.copyOf(databases);
         this.claim = claim;

@@ -57,7 +57,7 @@ public final class ScheduledDrills extends CronLifecycle {
             ZoneId zone,
             Duration claimAtLeastFor,
             Clock clock) {
-        super(cron, zone, "pgkeep.drill.cron", "pgkeep-drill-");
+        super(cron, zone, "pgkeep.drill.cron", "pgkeep restore drill (pgkeep.drill.cron)");
         this.service = service;
         this.databases = List.copyOf(databases);
         this.scratchServer = scratchServer;

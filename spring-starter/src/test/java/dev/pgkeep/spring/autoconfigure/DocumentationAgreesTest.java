@@ -47,13 +47,19 @@ class DocumentationAgreesTest {
             metadata = new ObjectMapper().readTree(in);
         }
         Map<String, String> documented = new LinkedHashMap<>();
-        Matcher m = ROW.matcher(Files.readString(DOCS.resolve("spring-boot.md")));
+        String guide = Files.readString(DOCS.resolve("spring-boot.md"));
+        Matcher m = ROW.matcher(guide);
         while (m.find()) {
             documented.put(m.group(1), m.group(2).trim());
         }
         Set<String> generated = new TreeSet<>();
         for (JsonNode property : metadata.path("properties")) {
             String name = property.path("name").asText();
+            if (name.startsWith("management.endpoint.pgkeep.")) {
+                // Boot's own settings of the pgkeep Actuator endpoint: named in its section, not in the table
+                assertThat(guide).as("docs/spring-boot.md names %s", name).contains("`" + name + "`");
+                continue;
+            }
             generated.add(name);
             assertThat(property.path("description").asText())
                     .as("Javadoc of %s", name)

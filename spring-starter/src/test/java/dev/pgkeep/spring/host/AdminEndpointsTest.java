@@ -75,6 +75,13 @@ class AdminEndpointsTest {
     }
 
     @Test
+    void thePgkeepActuatorEndpointIsNotExposedUnlessTheHostIncludesIt() {
+        // this host leaves management.endpoints.web.exposure.include at Boot's default (health)
+        assertThat(client.get("/actuator/pgkeep", ADMIN).status()).isEqualTo(404);
+        assertThat(client.postJson("/actuator/pgkeep", ADMIN, "{}").status()).isIn(404, 405);
+    }
+
+    @Test
     void backupRunsAsAJobThatIsPolledToSuccessAndListed() {
         AdminClient.Answer started = client.postJson("/admin/db/backup", ADMIN, "{\"label\":\"from-api\"}");
         assertThat(started.status()).isEqualTo(202);

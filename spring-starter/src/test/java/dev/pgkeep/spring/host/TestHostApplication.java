@@ -34,16 +34,20 @@ public class TestHostApplication {
 
     @Bean
     SecurityFilterChain hostSecurity(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return statelessJwt(http).build();
+    }
+
+    /** Stateless, no CSRF, JWT bearer tokens with their {@code roles} claim as {@code ROLE_} authorities. */
+    public static HttpSecurity statelessJwt(HttpSecurity http) throws Exception {
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("roles");
         roles.setAuthorityPrefix("ROLE_");
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(roles);
-        http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(c -> c.disable())
+        return http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(converter)));
-        return http.build();
     }
 
     @Bean

@@ -20,8 +20,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /** The scheduler fires on its cron, applies retention after each backup, and runs each tick on one instance only. */
 class ScheduledBackupsTest {
@@ -207,6 +212,87 @@ class ScheduledBackupsTest {
                 .map(e -> e.manifest().startedAt().getEpochSecond() + "")
                 .toList();
         assertThat(startSeconds).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates();
+    }
+
+    /** A host that schedules its own work with {@code @Scheduled}. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class SchedulingHost {}
+
+    @Test
+    void aHostWithEnableSchedulingRunsTheBackupOnItsOwnSchedulerOncePerTick() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        List<BackupEvent> events = new CopyOnWriteArrayList<>();
+        instance(TestDatabases.createSample("starter_host_sched"), events)
+                .withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class))
+                .withUserConfiguration(SchedulingHost.class)
+                .withBean("threads", AuditSink.class, () -> backupThreads(threads))
+                .withPropertyValues(
+                        "spring.task.scheduling.thread-name-prefix=host-tick-",
+                        "pgkeep.schedule.cron=* * * * * *",
+                        "pgkeep.schedule.claim-at-least-for=900ms",
+                        "pgkeep.retention.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasBean("taskScheduler").doesNotHaveBean("pgkeepTaskScheduler");
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> succeeded(events, BackupEvent.Operation.BACKUP) >= 2);
+                    // listed once among every scheduled-task holder: the host's @EnableScheduling did not add it again
+                    assertThat(pgkeepTasks(context)).isEqualTo(1);
+                    context.getBean(ScheduledBackups.class).stop();
+                });
+        assertThat(threads).isNotEmpty().allSatisfy(t -> assertThat(t).startsWith("host-tick-"));
+        assertThat(startSeconds(events)).hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void withoutEnableSchedulingPgkeepBuildsItsSchedulerFromSpringTaskScheduling() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        List<BackupEvent> events = new CopyOnWriteArrayList<>();
+        instance(TestDatabases.createSample("starter_own_sched"), events)
+                .withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class))
+                .withBean("threads", AuditSink.class, () -> backupThreads(threads))
+                .withPropertyValues(
+                        "spring.task.scheduling.thread-name-prefix=own-tick-",
+                        "pgkeep.schedule.cron=* * * * * *",
+                        "pgkeep.schedule.claim-at-least-for=900ms",
+                        "pgkeep.retention.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasBean("pgkeepTaskScheduler");
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> succeeded(events, BackupEvent.Operation.BACKUP) >= 1);
+                    assertThat(pgkeepTasks(context)).isEqualTo(1);
+                    context.getBean(ScheduledBackups.class).stop();
+                    assertThat(pgkeepTasks(context)).isZero();
+                });
+        assertThat(threads).isNotEmpty().allSatisfy(t -> assertThat(t).startsWith("own-tick-"));
+    }
+
+    private static long pgkeepTasks(ApplicationContext context) {
+        return context.getBeansOfType(ScheduledTaskHolder.class).values().stream()
+                .flatMap(h -> h.getScheduledTasks().stream())
+                .filter(t -> t.getTask().getRunnable().toString().startsWith("pgkeep scheduled backup"))
+                .count();
+    }
+
+    /** Records the thread each backup starts on. */
+    private static AuditSink backupThreads(List<String> threads) {
+        return new AuditSink() {
+            @Override
+            public void onEvent(BackupEvent event) {
+                if (event.operation() == BackupEvent.Operation.BACKUP && event.phase() == BackupEvent.Phase.STARTED) {
+                    threads.add(Thread.currentThread().getName());
+                }
+            }
+        };
+    }
+
+    private static List<Long> startSeconds(List<BackupEvent> events) {
+        return events.stream()
+                .filter(e -> e.operation() == BackupEvent.Operation.BACKUP && e.phase() == BackupEvent.Phase.SUCCEEDED)
+                .map(e -> e.manifest().startedAt().getEpochSecond())
+                .toList();
     }
 
     private static long succeeded(List<BackupEvent> events, BackupEvent.Operation operation) {
