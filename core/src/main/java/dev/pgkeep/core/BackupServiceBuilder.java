@@ -12,10 +12,12 @@ import dev.pgkeep.core.spi.ManifestSigner;
 import dev.pgkeep.core.spi.ManifestVerifier;
 import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.spi.StorageAdapter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,7 @@ public final class BackupServiceBuilder {
     private Duration incompleteWriteGrace = Duration.ofHours(24);
     private long maxDecodedArchiveBytes = Long.MAX_VALUE;
     private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+    private final List<String> excludedSchemas = new ArrayList<>();
     private @Nullable ManifestSigner manifestSigner;
     private @Nullable ManifestVerifier manifestVerifier;
 
@@ -165,6 +168,32 @@ public final class BackupServiceBuilder {
     }
 
     /**
+     * Leaves these schemas out of every backup ({@code pg_dump --exclude-schema}) and out of every restore: entries of
+     * these schemas in an archive made before they were excluded are filtered from pg_restore's list, so a
+     * {@code --clean} restore neither drops nor rolls them back. For state that must outlive a restore of the database
+     * it lives in (a job engine's tables). Names are exact schema names, not patterns. Default: none.
+     *
+     * @throws BadInputException when a name is blank or not a PostgreSQL identifier (at most 63 bytes, no control
+     *     characters)
+     */
+    public BackupServiceBuilder excludeSchemas(Collection<String> names) {
+        Objects.requireNonNull(names, "names");
+        for (String name : names) {
+            if (name == null
+                    || name.isBlank()
+                    || name.getBytes(StandardCharsets.UTF_8).length > 63
+                    || name.codePoints().anyMatch(Character::isISOControl)) {
+                throw new BadInputException("A schema to leave out of backups must be a PostgreSQL schema name (1 to"
+                        + " 63 bytes, no control characters), got '" + name + "'.");
+            }
+            if (!excludedSchemas.contains(name)) {
+                excludedSchemas.add(name);
+            }
+        }
+        return this;
+    }
+
+    /**
      * Signs every backup this service writes ({@code manifest.sig} beside the manifest, written before it); e.g.
      * {@code OpenPgpManifestSigner} from pgkeep-crypto-gpg. Default: backups are not signed.
      */
@@ -206,6 +235,7 @@ public final class BackupServiceBuilder {
                 applicationInfo,
                 lockWaitTimeout,
                 manifestSigner,
-                manifestVerifier);
+                manifestVerifier,
+                excludedSchemas);
     }
 }

@@ -80,7 +80,8 @@ public final class DefaultBackupService implements BackupService {
             ApplicationInfo applicationInfo,
             Duration lockWaitTimeout,
             @Nullable ManifestSigner signer,
-            @Nullable ManifestVerifier verifier) {
+            @Nullable ManifestVerifier verifier,
+            List<String> excludedSchemas) {
         this.context = new CommandContext(
                 database,
                 storage,
@@ -95,7 +96,8 @@ public final class DefaultBackupService implements BackupService {
                 new TargetDatabases(tools),
                 new OperationEvents(sinks, clock),
                 applicationInfo,
-                lockWaitTimeout);
+                lockWaitTimeout,
+                List.copyOf(excludedSchemas));
         this.backup = new BackupCommand(context);
         this.restore = new RestoreCommand(context, backup);
         this.verify = new VerifyCommand(context);

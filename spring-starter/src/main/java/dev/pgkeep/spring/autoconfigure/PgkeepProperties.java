@@ -754,6 +754,76 @@ public class PgkeepProperties {
          */
         private @Nullable Duration shutdownTimeout;
 
+        /**
+         * Where admin jobs run: {@code auto} (db-scheduler in the host's database when there is a JDBC DataSource,
+         * else in memory), {@code db-scheduler} or {@code memory} (single-instance: a job can be polled only on the
+         * instance that accepted it).
+         */
+        private String engine = "auto";
+
+        /** Schema of the job engine's table; left out of every backup and every restore. */
+        private String schema = "pgkeep";
+
+        /** This instance's name in the job table; default host name and a random suffix. */
+        private @Nullable String instanceName;
+
+        /** How often an instance looks for jobs accepted by another instance. */
+        private Duration pollingInterval = Duration.ofSeconds(5);
+
+        /** How often an instance updates the heartbeat of the jobs it runs. */
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+
+        /** Heartbeats an instance may miss before its running jobs are failed as instance-lost. */
+        private int missedHeartbeats = 6;
+
+        public String getEngine() {
+            return engine;
+        }
+
+        public void setEngine(String engine) {
+            this.engine = engine;
+        }
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public @Nullable String getInstanceName() {
+            return instanceName;
+        }
+
+        public void setInstanceName(@Nullable String instanceName) {
+            this.instanceName = instanceName;
+        }
+
+        public Duration getPollingInterval() {
+            return pollingInterval;
+        }
+
+        public void setPollingInterval(Duration pollingInterval) {
+            this.pollingInterval = pollingInterval;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public int getMissedHeartbeats() {
+            return missedHeartbeats;
+        }
+
+        public void setMissedHeartbeats(int missedHeartbeats) {
+            this.missedHeartbeats = missedHeartbeats;
+        }
+
         public int getThreads() {
             return threads;
         }

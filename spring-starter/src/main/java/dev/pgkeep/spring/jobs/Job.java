@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param database the database the job works on, when known
  * @param result what the operation returned, when it succeeded
  * @param error why it failed, when it failed; {@link FailureStatus} gives the HTTP status it maps to
+ * @param runningOn the instance that runs or ran the job, when the engine is shared by several instances
+ * @param heartbeatAt when that instance last said it is still running the job (shared engine only)
  */
 public record Job(
         String id,
@@ -20,7 +22,9 @@ public record Job(
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         @Nullable Object result,
-        @Nullable JobError error) {
+        @Nullable JobError error,
+        @Nullable String runningOn,
+        @Nullable Instant heartbeatAt) {
 
     /** Why a job failed: the mapped status and the failure's public detail ({@link FailureStatus#publicDetail}). */
     public record JobError(int status, String type, String title, String detail) {}

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,11 @@ import org.slf4j.LoggerFactory;
  * ({@link JobsShuttingDownException}) and fails the queued ones before they start, and {@link #awaitRunningJobs()}
  * waits for the running ones, without limit or for {@code shutdownTimeout}; only then does {@link #close()} interrupt
  * what still runs.
+ *
+ * <p>Single-instance: a job's state lives in this JVM only, so it can be polled only on the instance that accepted it,
+ * and is lost with it. With a JDBC {@code DataSource} the starter uses {@link ClusterJobs} instead.
  */
-public final class PgkeepJobs implements AutoCloseable {
+public final class PgkeepJobs implements JobEngine, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgkeepJobs.class);
 
     private final ThreadPoolExecutor executor;
@@ -63,6 +67,27 @@ public final class PgkeepJobs implements AutoCloseable {
         this.keepFinishedFor = keepFinishedFor;
         this.clock = clock;
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    private volatile @Nullable Function<JobSpec, Callable<?>> worker;
+
+    @Override
+    public void bind(Function<JobSpec, Callable<?>> worker) {
+        this.worker = worker;
+    }
+
+    @Override
+    public Job submit(JobSpec spec) {
+        Function<JobSpec, Callable<?>> w = worker;
+        if (w == null) {
+            throw new IllegalStateException("No worker bound: call bind(...) before submitting jobs");
+        }
+        return submit(spec.type(), spec.database(), spec.exclusiveKey(), w.apply(spec), null);
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
     }
 
     /**
@@ -106,6 +131,7 @@ public final class PgkeepJobs implements AutoCloseable {
      *
      * @throws JobConflictException naming the job that holds the key
      */
+    @Override
     public synchronized void requireFree(String type, @Nullable String database, String exclusiveKey) {
         for (Entry e : jobs.values()) {
             if (exclusiveKey.equals(e.exclusiveKey) && !e.status.finished()) {
@@ -117,6 +143,7 @@ public final class PgkeepJobs implements AutoCloseable {
         }
     }
 
+    @Override
     public Optional<Job> find(String id) {
         forgetExpired();
         Entry e = jobs.get(id);
@@ -249,7 +276,7 @@ public final class PgkeepJobs implements AutoCloseable {
         // status is written last by the worker, so a snapshot that sees a finished status sees its result too
         Job snapshot() {
             JobStatus s = status;
-            return new Job(id, type, database, s, submittedAt, startedAt, finishedAt, result, error);
+            return new Job(id, type, database, s, submittedAt, startedAt, finishedAt, result, error, null, null);
         }
     }
 }

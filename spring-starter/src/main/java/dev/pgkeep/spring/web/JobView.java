@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param status {@code queued}, {@code running}, {@code succeeded} or {@code failed}
  * @param result a {@link BackupView} (backup), {@link RestoreView} (restore) or {@link VerifyView} (verify)
  * @param error the problem the job failed with: {@code status}, {@code type}, {@code title}, {@code detail}
+ * @param runningOn the instance that runs or ran the job (shared job engine only)
+ * @param heartbeatAt when that instance last reported the running job alive (shared job engine only)
  */
 public record JobView(
         String id,
@@ -20,7 +22,9 @@ public record JobView(
         @Nullable String startedAt,
         @Nullable String finishedAt,
         @Nullable Object result,
-        Job.@Nullable JobError error) {
+        Job.@Nullable JobError error,
+        @Nullable String runningOn,
+        @Nullable String heartbeatAt) {
 
     public static JobView of(Job job) {
         return new JobView(
@@ -32,7 +36,9 @@ public record JobView(
                 text(job.startedAt()),
                 text(job.finishedAt()),
                 job.result(),
-                job.error());
+                job.error(),
+                job.runningOn(),
+                text(job.heartbeatAt()));
     }
 
     private static @Nullable String text(@Nullable Instant at) {

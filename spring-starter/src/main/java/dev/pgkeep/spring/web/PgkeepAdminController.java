@@ -14,6 +14,8 @@ import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.VerifyRequest;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.Job;
+import dev.pgkeep.spring.jobs.JobEngine;
+import dev.pgkeep.spring.jobs.JobSpec;
 import dev.pgkeep.spring.jobs.PgkeepJobs;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -57,7 +60,8 @@ public class PgkeepAdminController {
 
     private final BackupService service;
     private final PgkeepDatabases databases;
-    private final PgkeepJobs jobs;
+    private final JobEngine jobs;
+    private final PgkeepJobs local;
     private final AdminSettings settings;
     private final UploadStaging uploads;
     private final AdminRequestGuard guard;
@@ -70,9 +74,27 @@ public class PgkeepAdminController {
             AdminSettings settings,
             AdminRequestGuard guard,
             UploadPermits permits) {
+        this(service, databases, jobs, jobs, settings, guard, permits);
+    }
+
+    /**
+     * @param engine runs backups, restores of stored backups and verifications, on every instance when it is shared
+     * @param local runs restores of uploaded archives, which exist only on the instance that received them
+     */
+    public PgkeepAdminController(
+            BackupService service,
+            PgkeepDatabases databases,
+            JobEngine engine,
+            PgkeepJobs local,
+            AdminSettings settings,
+            AdminRequestGuard guard,
+            UploadPermits permits) {
         this.service = service;
         this.databases = databases;
-        this.jobs = jobs;
+        this.jobs = engine;
+        this.local = local;
+        engine.bind(this::work);
+        local.bind(this::work);
         this.settings = settings;
         this.uploads = new UploadStaging(settings.maxUploadBytes());
         this.guard = guard;
@@ -104,15 +126,8 @@ public class PgkeepAdminController {
             @RequestBody(required = false) @Nullable BackupBody body, HttpServletRequest http) {
         guard.requireChecked(http);
         DatabaseConnection db = database(body == null ? null : body.database());
-        BackupRequest request = BackupRequest.of(db, Trigger.API)
-                .withLabel(body == null ? null : body.label())
-                .withActor(actor(http), http.getRemoteAddr());
         Job job = jobs.submit(
-                "backup",
-                db.database(),
-                "backup:" + db.database(),
-                () -> BackupView.of(service.backup(request).manifest()),
-                null);
+                JobSpec.backup(db.database(), body == null ? null : body.label(), actor(http), http.getRemoteAddr()));
         return accepted(job, http, "backup", db.database());
     }
 
@@ -126,26 +141,75 @@ public class PgkeepAdminController {
         BackupId id = BackupId.parse(body.backupId());
         BackupManifest manifest = service.get(id).orElseThrow(() -> notFound(id));
         String targetName = body.targetDatabase() != null ? body.targetDatabase() : manifest.database();
-        RestoreRequest.Builder request = restoreRequest(
-                        new RestoreSource.ById(id),
-                        restoreTarget(targetName),
-                        body.force(),
-                        body.confirm(),
-                        body.create())
-                .actor(actor(http), http.getRemoteAddr());
-        if (body.tables() != null) {
-            body.tables().forEach(request::table);
-        }
-        if (body.schemas() != null) {
-            body.schemas().forEach(request::schema);
-        }
-        Job job = jobs.submit(
+        JobSpec spec = new JobSpec(
                 "restore",
                 targetName,
                 "restore:" + targetName,
-                () -> RestoreView.of(service.restore(request.build())),
-                null);
+                id.value(),
+                null,
+                body.confirm(),
+                Boolean.TRUE.equals(body.force()),
+                Boolean.TRUE.equals(body.create()),
+                body.tables(),
+                body.schemas(),
+                false,
+                actor(http),
+                http.getRemoteAddr());
+        // what the job will do is checked here, so that a bad request is answered at once and queues nothing
+        restoreRequest(spec);
+        // an upload restore of the same target runs on the instance that received it
+        local.requireFree("restore", targetName, "restore:" + targetName);
+        Job job = jobs.submit(spec);
         return accepted(job, http, "restore", targetName);
+    }
+
+    /**
+     * The work a job's spec describes, on whichever instance runs it (with a shared engine, maybe not the one that
+     * accepted it): requests are built again from the spec, against this instance's configuration.
+     */
+    private Callable<?> work(JobSpec spec) {
+        switch (spec.type()) {
+            case "backup":
+                return () -> {
+                    BackupRequest request = BackupRequest.of(database(spec.database()), Trigger.API)
+                            .withLabel(spec.label())
+                            .withActor(spec.actor(), spec.clientAddress());
+                    return BackupView.of(service.backup(request).manifest());
+                };
+            case "restore":
+                return () -> RestoreView.of(service.restore(restoreRequest(spec)));
+            case "verify":
+                return () -> {
+                    BackupId backupId = BackupId.parse(Objects.requireNonNull(spec.backupId()));
+                    BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
+                    VerifyRequest request = new VerifyRequest(
+                            new RestoreSource.ById(backupId),
+                            spec.restoreTest(),
+                            spec.restoreTest()
+                                    ? databases.byName(manifest.database()).orElse(databases.primary())
+                                    : null,
+                            Trigger.API,
+                            spec.actor(),
+                            spec.clientAddress());
+                    return VerifyView.of(service.verify(request));
+                };
+            default:
+                throw new IllegalArgumentException("Unknown pgkeep job type '" + spec.type() + "'");
+        }
+    }
+
+    private RestoreRequest restoreRequest(JobSpec spec) {
+        String targetName = Objects.requireNonNull(spec.database());
+        RestoreRequest.Builder request = restoreRequest(
+                        new RestoreSource.ById(BackupId.parse(Objects.requireNonNull(spec.backupId()))),
+                        restoreTarget(targetName),
+                        spec.force(),
+                        spec.confirm(),
+                        spec.create())
+                .actor(spec.actor(), spec.clientAddress());
+        spec.tables().forEach(request::table);
+        spec.schemas().forEach(request::schema);
+        return request.build();
     }
 
     /**
@@ -186,6 +250,7 @@ public class PgkeepAdminController {
                 targetDatabase != null ? targetDatabase : databases.primary().database();
         DatabaseConnection target = restoreTarget(targetName);
         jobs.requireFree("restore", targetName, "restore:" + targetName);
+        local.requireFree("restore", targetName, "restore:" + targetName);
         UploadPermits.Permit permit = permits.of(http);
         Path upload;
         try {
@@ -201,7 +266,7 @@ public class PgkeepAdminController {
                             RestoreSource.file(upload), target, options.force(), options.confirm(), options.create())
                     .actor(actor(http), http.getRemoteAddr())
                     .build();
-            Job job = jobs.submit(
+            Job job = local.submit(
                     "restore",
                     targetName,
                     "restore:" + targetName,
@@ -246,15 +311,8 @@ public class PgkeepAdminController {
         BackupId backupId = BackupId.parse(id);
         BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
         boolean restoreTest = body != null && Boolean.TRUE.equals(body.restoreTest());
-        VerifyRequest request = new VerifyRequest(
-                new RestoreSource.ById(backupId),
-                restoreTest,
-                restoreTest ? databases.byName(manifest.database()).orElse(databases.primary()) : null,
-                Trigger.API,
-                actor(http),
-                http.getRemoteAddr());
-        Callable<VerifyView> work = () -> VerifyView.of(service.verify(request));
-        Job job = jobs.submit("verify", manifest.database(), null, work, null);
+        Job job = jobs.submit(
+                JobSpec.verify(manifest.database(), backupId.value(), restoreTest, actor(http), http.getRemoteAddr()));
         return accepted(job, http, "verify " + id, manifest.database());
     }
 
@@ -270,6 +328,7 @@ public class PgkeepAdminController {
     public JobView job(@PathVariable String jobId, HttpServletRequest http) {
         guard.requireChecked(http);
         return jobs.find(jobId)
+                .or(() -> jobs == local ? Optional.empty() : local.find(jobId))
                 .map(JobView::of)
                 .orElseThrow(() -> new JobNotFoundException("No job '" + printable(jobId) + "': it never existed, or"
                         + " it finished longer ago than pgkeep.jobs.keep-finished-for."));

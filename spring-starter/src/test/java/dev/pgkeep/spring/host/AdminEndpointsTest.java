@@ -21,7 +21,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The admin endpoints end to end: real HTTP, real JWTs, real PostgreSQL and pg_dump. */
+/**
+ * The admin endpoints end to end: real HTTP, real JWTs, real PostgreSQL and pg_dump. On the single-instance job engine
+ * (its database fingerprints would otherwise see the shared engine's job table change); {@code cluster.TwoInstancesTest}
+ * covers the shared one.
+ */
 @SpringBootTest(classes = TestHostApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AdminEndpointsTest {
     static final PostgresServer pg = TestDatabases.server();
@@ -37,6 +41,7 @@ class AdminEndpointsTest {
         registry.add("pgkeep.repository", repo::toString);
         registry.add("pgkeep.restore.temp-dir", uploads::toString);
         registry.add("pgkeep.schedule.enabled", () -> "false");
+        registry.add("pgkeep.jobs.engine", () -> "memory");
         registry.add("pgkeep.admin.max-upload-size", () -> "2MB");
         registry.add("pgkeep.restore.max-decoded-size", () -> "16MB");
         registry.add("pgkeep.restore.allowed-targets", () -> "starter_upload*");

@@ -29,6 +29,8 @@ class ProductionGuardTest {
         registry.add("pgkeep.repository", repo::toString);
         registry.add("pgkeep.schedule.enabled", () -> "false");
         registry.add("pgkeep.restore.safety-backup", () -> "false");
+        // the fingerprints compare the whole database, which the shared job engine's table is part of
+        registry.add("pgkeep.jobs.engine", () -> "memory");
     }
 
     @LocalServerPort

@@ -309,6 +309,42 @@ public final class TableOfContents {
         return new Selection(ids, leftOut);
     }
 
+    /**
+     * Whether {@code e} belongs to one of {@code schemas}: the schema itself, an object in it, or the schema's comment,
+     * grants or security label.
+     */
+    public static boolean inSchemas(Entry e, Collection<String> schemas) {
+        if (e.namespace() != null && schemas.contains(e.namespace())) {
+            return true;
+        }
+        if (e.desc().equals("SCHEMA")) {
+            return schemas.contains(e.tag());
+        }
+        return e.tag().startsWith("SCHEMA ") && schemas.contains(e.tag().substring("SCHEMA ".length()));
+    }
+
+    /**
+     * {@code ids} (or, when {@code null}, every entry) without the entries of {@code schemas}, in list order; {@code
+     * null} when there is nothing to leave out, so that the whole archive is restored as before.
+     */
+    public @Nullable List<Integer> without(Collection<String> schemas, @Nullable List<Integer> ids) {
+        if (schemas.isEmpty()) {
+            return ids;
+        }
+        boolean any = entries.values().stream().anyMatch(e -> inSchemas(e, schemas));
+        if (!any) {
+            return ids;
+        }
+        Set<Integer> kept = ids == null ? entries.keySet() : new LinkedHashSet<>(ids);
+        List<Integer> result = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (kept.contains(e.id()) && !inSchemas(e, schemas)) {
+                result.add(e.id());
+            }
+        }
+        return result;
+    }
+
     private Set<String> tableNames() {
         return entries.values().stream()
                 .filter(e -> e.desc().equals("TABLE"))

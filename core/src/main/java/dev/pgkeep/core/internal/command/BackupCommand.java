@@ -16,6 +16,7 @@ import dev.pgkeep.core.internal.archive.ProgressMeter;
 import dev.pgkeep.core.internal.events.OperationEvents;
 import dev.pgkeep.core.internal.postgres.PgTools;
 import dev.pgkeep.core.internal.postgres.ProcessOutput;
+import dev.pgkeep.core.internal.postgres.SqlText;
 import dev.pgkeep.core.internal.repository.RepositoryLayout;
 import dev.pgkeep.core.spi.ApplicationInfo;
 import dev.pgkeep.core.spi.BackupEvent.Operation;
@@ -155,6 +156,10 @@ public final class BackupCommand {
         if (!c.lockWaitTimeout().isZero()) {
             // pg_dump waits for its table locks at most this long instead of hanging behind an ACCESS EXCLUSIVE lock
             command.add("--lock-wait-timeout=" + c.lockWaitTimeout().toMillis());
+        }
+        for (String schema : c.excludedSchemas()) {
+            // exact name: pg_dump reads the value as a pattern, so it is quoted like an identifier
+            command.add("--exclude-schema=" + SqlText.identifier(schema));
         }
         RunningProcess process;
         try {

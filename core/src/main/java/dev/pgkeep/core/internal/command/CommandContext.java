@@ -14,6 +14,7 @@ import dev.pgkeep.core.spi.Encryptor;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** What every command works with; built once per {@code BackupService}. */
@@ -31,4 +32,5 @@ public record CommandContext(
         TargetDatabases targets,
         OperationEvents events,
         ApplicationInfo application,
-        Duration lockWaitTimeout) {}
+        Duration lockWaitTimeout,
+        List<String> excludedSchemas) {}

@@ -170,8 +170,12 @@ public final class RestoreCommand {
             }
             try {
                 List<String> options = options(request, created, jobs);
-                if (selection != null) {
-                    options.add("--use-list=" + archive.useList(selection.ids()));
+                // the excluded schemas (a job engine's tables) are neither dropped nor rolled back, also when an
+                // archive made before they were excluded holds them
+                List<Integer> listed = archive.tableOfContents()
+                        .without(c.excludedSchemas(), selection == null ? null : selection.ids());
+                if (listed != null) {
+                    options.add("--use-list=" + archive.useList(listed));
                 }
                 archive.restoreInto(restoreTarget, options);
             } catch (RuntimeException e) {

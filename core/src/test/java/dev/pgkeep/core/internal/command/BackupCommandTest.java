@@ -107,6 +107,28 @@ class BackupCommandTest {
     }
 
     @Test
+    void excludedSchemasAreLeftOutOfTheDumpAsExactNames(@TempDir Path dir) throws Exception {
+        CommandFixture fx = new CommandFixture(dir, "15.4");
+        fx.runner.on(
+                "pg_dump",
+                List.of("--format=custom"),
+                Answer.ok(new TestArchive().table("t", 1).bytes()));
+        fx.builder()
+                .excludeSchemas(List.of("pgkeep", "odd*\"name"))
+                .build()
+                .backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST));
+        fx.service().backup(BackupRequest.of(CommandFixture.DB, Trigger.TEST));
+        List<List<String>> dumps = fx.runner.commandsOf("pg_dump").stream()
+                .filter(c -> c.contains("--format=custom"))
+                .toList();
+        assertThat(dumps.get(0)).contains("--exclude-schema=\"pgkeep\"", "--exclude-schema=\"odd*\"\"name\"");
+        assertThat(dumps.get(1)).noneMatch(a -> a.startsWith("--exclude-schema"));
+        assertThatThrownBy(() -> fx.builder().excludeSchemas(List.of(" ")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("schema name");
+    }
+
+    @Test
     void aFailingPgDumpStoresNothingAndSaysWhatItSaid(@TempDir Path dir) throws Exception {
         CommandFixture fx = new CommandFixture(dir, "15.4");
         fx.runner.on(

@@ -1,0 +1,406 @@
+package dev.pgkeep.spring.jobs;
+
+import com.github.kagkarlsson.scheduler.ScheduledExecution;
+import com.github.kagkarlsson.scheduler.ScheduledExecutionsFilter;
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Admin jobs on <a href="https://github.com/kagkarlsson/db-scheduler">db-scheduler</a>, in the host's own database,
+ * shared by every instance of the application: a job accepted by one instance is picked by whichever instance has a
+ * free thread (the accepting one at once, the others within a polling interval), its state can be polled on every
+ * instance, and the instance that runs it sends heartbeats. A job whose instance stops sending them (killed, lost its
+ * network) is declared dead by another instance after {@code heartbeatInterval * missedHeartbeats} and ends as
+ * {@code failed} with the type {@code instance-lost}; it is not run again (a half-done restore must be looked at by a
+ * person, not repeated blindly).
+ *
+ * <p>Each job is one row of db-scheduler's own table ({@code SCHEMA.scheduled_tasks}); the row's data is the job's
+ * {@link JobState} (JSON). A finished job is not deleted but rescheduled, with its outcome as its data, for {@code
+ * keepFinishedFor}: when that comes, an instance picks it and removes it. So no table of pgkeep's own is needed.
+ */
+public final class ClusterJobs implements JobEngine, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterJobs.class);
+    static final String TASK = "pgkeep-job";
+
+    /**
+     * How the engine runs.
+     *
+     * @param schema the schema of db-scheduler's table
+     * @param instanceName this instance's name in the table ({@code picked_by})
+     * @param threads jobs that run at the same time on this instance
+     * @param pollingInterval how often this instance looks for jobs other instances accepted
+     * @param heartbeatInterval how often this instance updates the heartbeat of the jobs it runs
+     * @param missedHeartbeats heartbeats an instance may miss before its jobs are declared lost
+     * @param keepFinishedFor how long a finished job can still be polled
+     * @param shutdownTimeout how long shutdown waits for running jobs
+     */
+    public record Settings(
+            String schema,
+            String instanceName,
+            int threads,
+            Duration pollingInterval,
+            Duration heartbeatInterval,
+            int missedHeartbeats,
+            Duration keepFinishedFor,
+            Duration shutdownTimeout) {}
+
+    private final DataSource dataSource;
+    private final Settings settings;
+    private final String table;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final CustomTask<JobState> task;
+    private volatile @Nullable Function<JobSpec, Callable<?>> worker;
+    private volatile boolean shuttingDown;
+
+    public ClusterJobs(DataSource dataSource, Settings settings, JsonMapper json, Clock clock) {
+        if (settings.threads() < 1) {
+            throw new IllegalArgumentException("pgkeep.jobs.threads must be at least 1");
+        }
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.table = quote(settings.schema()) + ".scheduled_tasks";
+        this.clock = clock;
+        CustomTask<JobState> task = Tasks.custom(TASK, JobState.class)
+                .onDeadExecution(this::instanceLost)
+                .onFailure(this::failedToComplete)
+                .execute(this::execute);
+        this.scheduler = Scheduler.create(dataSource, task)
+                .tableName(table)
+                .schedulerName(new SchedulerName.Fixed(settings.instanceName()))
+                .threads(settings.threads())
+                .pollingInterval(settings.pollingInterval())
+                .heartbeatInterval(settings.heartbeatInterval())
+                .missedHeartbeatsLimit(settings.missedHeartbeats())
+                .shutdownMaxWait(settings.shutdownTimeout())
+                .serializer(new JsonSerializer(json))
+                .enableImmediateExecution()
+                .build();
+        this.task = task;
+    }
+
+    /**
+     * Creates the schema and db-scheduler's table in it unless they exist; safe when several instances start at once.
+     * The statements are db-scheduler's documented PostgreSQL schema.
+     */
+    public static void createTables(DataSource dataSource, String schema) {
+        String s = quote(schema);
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                // one instance at a time: CREATE ... IF NOT EXISTS is not safe against a concurrent CREATE
+                st.execute("SELECT pg_advisory_xact_lock(hashtext('pgkeep.jobs.ddl'))");
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + s);
+                st.execute("CREATE TABLE IF NOT EXISTS " + s + ".scheduled_tasks ("
+                        + " task_name TEXT NOT NULL,"
+                        + " task_instance TEXT NOT NULL,"
+                        + " task_data BYTEA,"
+                        + " execution_time TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " picked BOOLEAN NOT NULL,"
+                        + " picked_by TEXT,"
+                        + " last_success TIMESTAMP WITH TIME ZONE,"
+                        + " last_failure TIMESTAMP WITH TIME ZONE,"
+                        + " consecutive_failures INT,"
+                        + " last_heartbeat TIMESTAMP WITH TIME ZONE,"
+                        + " version BIGINT NOT NULL,"
+                        + " priority SMALLINT,"
+                        + " PRIMARY KEY (task_name, task_instance))");
+                st.execute(
+                        "CREATE INDEX IF NOT EXISTS execution_time_idx ON " + s + ".scheduled_tasks (execution_time)");
+                st.execute(
+                        "CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON " + s + ".scheduled_tasks (last_heartbeat)");
+                st.execute("CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON " + s
+                        + ".scheduled_tasks (priority DESC, execution_time ASC)");
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "Cannot create pgkeep's job tables in schema " + schema + ": "
+                            + e.getMessage()
+                            + ". The database user needs CREATE on the database (or create the schema and"
+                            + " table yourself, see docs/spring-boot.md), or set pgkeep.jobs.engine=memory.",
+                    e);
+        }
+    }
+
+    @Override
+    public void bind(Function<JobSpec, Callable<?>> worker) {
+        this.worker = worker;
+    }
+
+    /** Starts picking jobs; call once every worker is bound. */
+    public void start() {
+        scheduler.start();
+        log.info(
+                "pgkeep jobs run on db-scheduler in {} as instance {} (heartbeat {}, lost after {} missed)",
+                table,
+                settings.instanceName(),
+                settings.heartbeatInterval(),
+                settings.missedHeartbeats());
+    }
+
+    /** Refuses new jobs from now on. */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    /** Stops picking jobs and waits for the running ones at most {@code shutdownTimeout}. */
+    @Override
+    public void close() {
+        shuttingDown = true;
+        scheduler.stop();
+    }
+
+    @Override
+    public Job submit(JobSpec spec) {
+        if (shuttingDown) {
+            throw new JobsShuttingDownException("pgkeep is shutting down with this instance, so it accepts no new "
+                    + spec.type() + " job; submit it to another instance or again once this one is back.");
+        }
+        if (spec.exclusiveKey() != null) {
+            requireFree(spec.type(), spec.database(), spec.exclusiveKey());
+        }
+        String id = UUID.randomUUID().toString();
+        JobState state = JobState.queued(spec, clock.instant());
+        scheduler.schedule(task.instance(id, state), clock.instant());
+        return state.toJob(id, JobStatus.QUEUED, null, null);
+    }
+
+    @Override
+    public Optional<Job> find(String id) {
+        Optional<ScheduledExecution<Object>> found = scheduler.getScheduledExecution(TaskInstanceId.of(TASK, id));
+        if (found.isEmpty() || !(found.get().getData() instanceof JobState state)) {
+            return Optional.empty();
+        }
+        ScheduledExecution<Object> execution = found.get();
+        if (state.status().finished()) {
+            return Optional.of(state.toJob(id, state.status(), state.runningOn(), null));
+        }
+        JobStatus status = execution.isPicked() ? JobStatus.RUNNING : JobStatus.QUEUED;
+        return Optional.of(
+                state.toJob(id, status, execution.getPickedBy(), execution.isPicked() ? heartbeat(id) : null));
+    }
+
+    @Override
+    public void requireFree(String type, @Nullable String database, String exclusiveKey) {
+        for (ScheduledExecution<JobState> e :
+                scheduler.getScheduledExecutionsForTask(TASK, JobState.class, ScheduledExecutionsFilter.all())) {
+            JobState s = e.getData();
+            if (s != null
+                    && exclusiveKey.equals(s.spec().exclusiveKey())
+                    && !s.status().finished()) {
+                String id = e.getTaskInstance().getId();
+                throw new JobConflictException(
+                        "A " + type + " of database '" + database + "' is already "
+                                + (e.isPicked() ? "running on " + e.getPickedBy() : "queued") + " as job " + id
+                                + "; poll that job instead of starting a second one.",
+                        id);
+            }
+        }
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    private @Nullable Instant heartbeat(String id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT last_heartbeat FROM " + table + " WHERE task_name = ? AND task_instance = ?")) {
+            st.setString(1, TASK);
+            st.setString(2, id);
+            try (ResultSet rs = st.executeQuery()) {
+                Timestamp at = rs.next() ? rs.getTimestamp(1) : null;
+                return at == null ? null : at.toInstant();
+            }
+        } catch (SQLException e) {
+            log.debug("Cannot read the heartbeat of job {}", id, e);
+            return null;
+        }
+    }
+
+    private CompletionHandler<JobState> execute(TaskInstance<JobState> instance, ExecutionContext context) {
+        JobState state = instance.getData();
+        if (state.status().finished()) {
+            // kept for polling until now
+            return new CompletionHandler.OnCompleteRemove<>();
+        }
+        Instant started = clock.instant();
+        JobState done;
+        Function<JobSpec, Callable<?>> w = worker;
+        try {
+            if (w == null) {
+                throw new IllegalStateException(
+                        "pgkeep's admin jobs have no worker on instance " + settings.instanceName());
+            }
+            Object result = w.apply(state.spec()).call();
+            done = state.succeeded(started, clock.instant(), result, settings.instanceName());
+        } catch (Exception | Error failure) {
+            FailureStatus mapped = FailureStatus.of(failure);
+            if (mapped.status() >= 500) {
+                log.warn("pgkeep {} job {} failed", state.spec().type(), instance.getId(), failure);
+            }
+            Job.JobError error = new Job.JobError(
+                    mapped.status(), mapped.type(), mapped.title(), FailureStatus.publicDetail(failure));
+            done = state.failed(started, clock.instant(), error, settings.instanceName());
+        }
+        JobState outcome = done;
+        return (complete, operations) ->
+                operations.reschedule(complete, clock.instant().plus(settings.keepFinishedFor()), outcome);
+    }
+
+    /** Another instance found this job picked by an instance that stopped sending heartbeats. */
+    private void instanceLost(ExecutionComplete complete, ExecutionOperations<JobState> operations) {
+        Object data = complete.getExecution().taskInstance.getData();
+        if (!(data instanceof JobState state) || state.status().finished()) {
+            operations.remove();
+            return;
+        }
+        String lost = complete.getExecution().pickedBy;
+        Instant heartbeat = complete.getExecution().lastHeartbeat;
+        log.warn(
+                "pgkeep {} job {} was running on instance {}, which sent no heartbeat since {}: the job is failed as"
+                        + " instance-lost",
+                state.spec().type(),
+                complete.getExecution().taskInstance.getId(),
+                lost,
+                heartbeat);
+        Job.JobError error = new Job.JobError(
+                503,
+                "instance-lost",
+                "Instance lost",
+                "The instance " + lost + " that ran this " + state.spec().type() + " stopped sending heartbeats"
+                        + " (last at " + heartbeat + ") and is taken for dead; the job did not finish there and is"
+                        + " not run again. Check GET /backups (a backup) or the target database (a restore), then"
+                        + " submit it again.");
+        operations.reschedule(
+                complete,
+                clock.instant().plus(settings.keepFinishedFor()),
+                state.failed(null, clock.instant(), error, lost));
+    }
+
+    /** The job ran, but its outcome could not be stored (e.g. a result the serializer cannot write). */
+    private void failedToComplete(ExecutionComplete complete, ExecutionOperations<JobState> operations) {
+        Object data = complete.getExecution().taskInstance.getData();
+        if (!(data instanceof JobState state) || state.status().finished()) {
+            operations.remove();
+            return;
+        }
+        Throwable cause = complete.getCause().orElse(null);
+        Job.JobError error = new Job.JobError(
+                500,
+                "internal-error",
+                "Internal error",
+                "The job's outcome could not be stored: " + (cause == null ? "unknown" : cause.toString()));
+        operations.reschedule(
+                complete,
+                clock.instant().plus(settings.keepFinishedFor()),
+                state.failed(null, clock.instant(), error, settings.instanceName()));
+    }
+
+    /** The underlying db-scheduler (tests, measurements). */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** db-scheduler's task data as JSON, with the application's JSON mapper (results are written as HTTP shows them). */
+    private static final class JsonSerializer implements Serializer {
+        private final JsonMapper json;
+
+        JsonSerializer(JsonMapper json) {
+            this.json = json;
+        }
+
+        @Override
+        public byte[] serialize(Object data) {
+            return json.writeValueAsBytes(data);
+        }
+
+        @Override
+        public <T> T deserialize(Class<T> type, byte[] bytes) {
+            return json.readValue(bytes, type);
+        }
+    }
+
+    /**
+     * A job's state as stored in db-scheduler's row.
+     *
+     * @param result what the job returned (as JSON once read back)
+     * @param runningOn the instance that ran it, once finished
+     */
+    public record JobState(
+            JobSpec spec,
+            JobStatus status,
+            Instant submittedAt,
+            @Nullable Instant startedAt,
+            @Nullable Instant finishedAt,
+            @Nullable Object result,
+            Job.@Nullable JobError error,
+            @Nullable String runningOn) {
+
+        static JobState queued(JobSpec spec, Instant at) {
+            return new JobState(spec, JobStatus.QUEUED, at, null, null, null, null, null);
+        }
+
+        JobState succeeded(Instant started, Instant finished, @Nullable Object value, String instance) {
+            return new JobState(spec, JobStatus.SUCCEEDED, submittedAt, started, finished, value, null, instance);
+        }
+
+        JobState failed(@Nullable Instant started, Instant finished, Job.JobError why, @Nullable String instance) {
+            return new JobState(spec, JobStatus.FAILED, submittedAt, started, finished, null, why, instance);
+        }
+
+        Job toJob(String id, JobStatus shown, @Nullable String instance, @Nullable Instant heartbeatAt) {
+            return new Job(
+                    id,
+                    spec.type(),
+                    spec.database(),
+                    shown,
+                    submittedAt,
+                    startedAt,
+                    finishedAt,
+                    result,
+                    error,
+                    instance,
+                    heartbeatAt);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pgkeep.spring.jobs;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where admin jobs run and where their state is kept: {@link PgkeepJobs} in this JVM only, or {@link ClusterJobs} on
+ * a job engine every instance of the application shares.
+ */
+public interface JobEngine {
+
+    /**
+     * Tells the engine how to turn a {@link JobSpec} into work; an engine shared by several instances runs a job on
+     * whichever instance picks it, so every instance binds the same worker before it starts.
+     */
+    void bind(Function<JobSpec, Callable<?>> worker);
+
+    /**
+     * Queues the job {@code spec} describes.
+     *
+     * @throws JobConflictException when a job with the same {@link JobSpec#exclusiveKey()} is queued or running
+     * @throws JobsFullException when the engine takes no more jobs
+     * @throws JobsShuttingDownException once shutdown has begun
+     */
+    Job submit(JobSpec spec);
+
+    /** The job, while it is queued or running and for the configured time after it finished. */
+    Optional<Job> find(String id);
+
+    /**
+     * Fails like {@link #submit} would when a job with {@code exclusiveKey} is queued or running.
+     *
+     * @throws JobConflictException naming the job that holds the key
+     */
+    void requireFree(String type, @Nullable String database, String exclusiveKey);
+
+    /** Whether jobs accepted here can be polled on every instance. */
+    boolean shared();
+}
