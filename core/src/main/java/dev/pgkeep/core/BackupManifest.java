@@ -192,6 +192,11 @@ public record BackupManifest(
                 newVerification);
     }
 
+    /** Whether the backup may be restored: never verified, or verified good (the rule --latest and retention use). */
+    public boolean good() {
+        return verification == null || verification.ok();
+    }
+
     public boolean encrypted() {
         return encryption != null;
     }

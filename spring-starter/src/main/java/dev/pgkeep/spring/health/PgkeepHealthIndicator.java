@@ -120,11 +120,7 @@ public final class PgkeepHealthIndicator implements HealthIndicator {
             List<BackupManifest> backups = service.list(db.database());
             // the newest backup that may be restored: a backup whose verification failed does not count as fresh
             newest.put(
-                    db.database(),
-                    backups.stream()
-                            .filter(m ->
-                                    m.verification() == null || m.verification().ok())
-                            .findFirst());
+                    db.database(), backups.stream().filter(BackupManifest::good).findFirst());
             // the last restore test that passed ("last verified"), of whichever backup
             drilled.put(
                     db.database(),

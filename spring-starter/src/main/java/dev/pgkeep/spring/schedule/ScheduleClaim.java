@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets exactly one instance of the host application run a schedule tick for a database. A claim is held until the
@@ -14,6 +16,30 @@ public interface ScheduleClaim {
 
     /** Claims the current tick for {@code database}; empty when another instance holds it. */
     Optional<Held> tryClaim(String database);
+
+    /**
+     * Runs {@code work} under the claim of {@code name}, held at least until {@code holdUntil}: {@code elsewhere} when
+     * another instance holds it, {@code unavailable} (logged) when the claim cannot be asked for.
+     */
+    default <T> T runClaimed(String name, Instant holdUntil, T elsewhere, T unavailable, Supplier<T> work) {
+        Optional<Held> held;
+        try {
+            held = tryClaim(name);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ScheduleClaim.class)
+                    .error("pgkeep: {} skipped, its schedule claim failed: {}", name, e.getMessage());
+            return unavailable;
+        }
+        if (held.isEmpty()) {
+            LoggerFactory.getLogger(ScheduleClaim.class).debug("pgkeep: {} is run by another instance", name);
+            return elsewhere;
+        }
+        try {
+            return work.get();
+        } finally {
+            held.get().releaseNoEarlierThan(holdUntil);
+        }
+    }
 
     /** A held claim. */
     interface Held {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,68 +85,57 @@ public final class ScheduledBackups extends CronLifecycle {
 
     /** {@code pgkeep.all-databases}: the whole server as one set, claimed once per tick like a database. */
     private Outcome runServerTick(DatabaseConnection server, Instant tick) {
-        Optional<ScheduleClaim.Held> held;
-        try {
-            held = claim.tryClaim("all databases of " + server.describe());
-        } catch (RuntimeException e) {
-            log.error("pgkeep scheduled whole-server backup skipped: {}", e.getMessage());
-            return Outcome.FAILED;
-        }
-        if (held.isEmpty()) {
-            return Outcome.CLAIMED_ELSEWHERE;
-        }
-        try {
-            BackupSet set = service.backupAll(server, false, Trigger.SCHEDULE, "pgkeep-scheduler");
-            log.info("pgkeep scheduled whole-server backup {} stored (complete: {})", set.id(), set.complete());
-            for (BackupSet.Part part : set.databases()) {
-                if (part.ok()) {
-                    service.get(part.backupId()).ifPresent(m -> copies.copy(service, m, Trigger.SCHEDULE));
-                }
-            }
-            if (retention != null) {
-                service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
-            }
-            return set.complete() ? Outcome.BACKED_UP : Outcome.FAILED;
-        } catch (RuntimeException e) {
-            log.error("pgkeep scheduled whole-server backup failed: {}", e.getMessage());
-            return Outcome.FAILED;
-        } finally {
-            held.get().releaseNoEarlierThan(tick.plus(claimAtLeastFor));
-        }
+        return claim.runClaimed(
+                "all databases of " + server.describe(),
+                tick.plus(claimAtLeastFor),
+                Outcome.CLAIMED_ELSEWHERE,
+                Outcome.FAILED,
+                () -> {
+                    try {
+                        BackupSet set = service.backupAll(server, false, Trigger.SCHEDULE, "pgkeep-scheduler");
+                        log.info(
+                                "pgkeep scheduled whole-server backup {} stored (complete: {})",
+                                set.id(),
+                                set.complete());
+                        for (BackupSet.Part part : set.databases()) {
+                            if (part.ok()) {
+                                service.get(part.backupId()).ifPresent(m -> copies.copy(service, m, Trigger.SCHEDULE));
+                            }
+                        }
+                        if (retention != null) {
+                            service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
+                        }
+                        return set.complete() ? Outcome.BACKED_UP : Outcome.FAILED;
+                    } catch (RuntimeException e) {
+                        log.error("pgkeep scheduled whole-server backup failed: {}", e.getMessage());
+                        return Outcome.FAILED;
+                    }
+                });
     }
 
+    /** One database's tick; its claim's name is the database's (the advisory key of earlier versions). */
     private Outcome runTick(DatabaseConnection db, Instant tick) {
-        Optional<ScheduleClaim.Held> held;
-        try {
-            held = claim.tryClaim(db.database());
-        } catch (RuntimeException e) {
-            log.error("pgkeep scheduled backup of {} skipped: {}", db.database(), e.getMessage());
-            return Outcome.FAILED;
-        }
-        if (held.isEmpty()) {
-            log.debug("pgkeep scheduled backup of {} is run by another instance", db.database());
-            return Outcome.CLAIMED_ELSEWHERE;
-        }
-        try {
-            BackupResult result = service.backup(BackupRequest.of(db, Trigger.SCHEDULE));
-            log.info("pgkeep scheduled backup {} of {} stored", result.id(), db.database());
-            copies.copy(service, result.manifest(), Trigger.SCHEDULE);
-            if (retention != null) {
-                PruneResult pruned = service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
-                log.info(
-                        "pgkeep retention removed {} backup(s)",
-                        pruned.deleted().size());
-            }
-            return Outcome.BACKED_UP;
-        } catch (BackupInProgressException e) {
-            log.warn("pgkeep scheduled backup of {} skipped: {}", db.database(), e.getMessage());
-            return Outcome.CLAIMED_ELSEWHERE;
-        } catch (RuntimeException e) {
-            log.error("pgkeep scheduled backup of {} failed: {}", db.database(), e.getMessage());
-            return Outcome.FAILED;
-        } finally {
-            held.get().releaseNoEarlierThan(tick.plus(claimAtLeastFor));
-        }
+        return claim.runClaimed(
+                db.database(), tick.plus(claimAtLeastFor), Outcome.CLAIMED_ELSEWHERE, Outcome.FAILED, () -> {
+                    try {
+                        BackupResult result = service.backup(BackupRequest.of(db, Trigger.SCHEDULE));
+                        log.info("pgkeep scheduled backup {} of {} stored", result.id(), db.database());
+                        copies.copy(service, result.manifest(), Trigger.SCHEDULE);
+                        if (retention != null) {
+                            PruneResult pruned = service.prune(retention, false, Trigger.SCHEDULE, "pgkeep-scheduler");
+                            log.info(
+                                    "pgkeep retention removed {} backup(s)",
+                                    pruned.deleted().size());
+                        }
+                        return Outcome.BACKED_UP;
+                    } catch (BackupInProgressException e) {
+                        log.warn("pgkeep scheduled backup of {} skipped: {}", db.database(), e.getMessage());
+                        return Outcome.CLAIMED_ELSEWHERE;
+                    } catch (RuntimeException e) {
+                        log.error("pgkeep scheduled backup of {} failed: {}", db.database(), e.getMessage());
+                        return Outcome.FAILED;
+                    }
+                });
     }
 
     @Override

@@ -79,45 +79,40 @@ public final class ScheduledDrills extends CronLifecycle {
     }
 
     private Outcome drill(DatabaseConnection db, Instant tick) {
-        Optional<ScheduleClaim.Held> held;
-        try {
-            held = claim.tryClaim("drill of " + db.database());
-        } catch (RuntimeException e) {
-            log.error("pgkeep restore drill of {} skipped: {}", db.database(), e.getMessage());
-            return Outcome.FAILED;
-        }
-        if (held.isEmpty()) {
-            return Outcome.CLAIMED_ELSEWHERE;
-        }
-        try {
-            Optional<BackupManifest> newest = service.list(db.database()).stream()
-                    .filter(m -> m.verification() == null || m.verification().ok())
-                    .findFirst();
-            if (newest.isEmpty()) {
-                log.warn("pgkeep restore drill of {}: no good backup to drill", db.database());
-                return Outcome.NO_BACKUP;
-            }
-            VerifyRequest request = new VerifyRequest(
-                            RestoreSource.byId(newest.get().id().value()),
-                            true,
-                            scratchServer != null ? scratchServer : db,
-                            Trigger.SCHEDULE,
-                            "pgkeep-drill",
-                            null)
-                    .withChecks(checks.get());
-            VerifyResult result = service.verify(request);
-            log.info(
-                    "pgkeep restore drill of {} passed: backup {} ({})",
-                    db.database(),
-                    result.backupId(),
-                    result.method());
-            return Outcome.PASSED;
-        } catch (PgkeepException e) {
-            log.error("pgkeep restore drill of {} FAILED: {}", db.database(), e.getMessage());
-            return Outcome.FAILED;
-        } finally {
-            held.get().releaseNoEarlierThan(tick.plus(claimAtLeastFor));
-        }
+        return claim.runClaimed(
+                "drill of " + db.database(),
+                tick.plus(claimAtLeastFor),
+                Outcome.CLAIMED_ELSEWHERE,
+                Outcome.FAILED,
+                () -> {
+                    try {
+                        Optional<BackupManifest> newest = service.list(db.database()).stream()
+                                .filter(BackupManifest::good)
+                                .findFirst();
+                        if (newest.isEmpty()) {
+                            log.warn("pgkeep restore drill of {}: no good backup to drill", db.database());
+                            return Outcome.NO_BACKUP;
+                        }
+                        VerifyRequest request = new VerifyRequest(
+                                        RestoreSource.byId(newest.get().id().value()),
+                                        true,
+                                        scratchServer != null ? scratchServer : db,
+                                        Trigger.SCHEDULE,
+                                        "pgkeep-drill",
+                                        null)
+                                .withChecks(checks.get());
+                        VerifyResult result = service.verify(request);
+                        log.info(
+                                "pgkeep restore drill of {} passed: backup {} ({})",
+                                db.database(),
+                                result.backupId(),
+                                result.method());
+                        return Outcome.PASSED;
+                    } catch (PgkeepException e) {
+                        log.error("pgkeep restore drill of {} FAILED: {}", db.database(), e.getMessage());
+                        return Outcome.FAILED;
+                    }
+                });
     }
 
     @Override

@@ -133,7 +133,7 @@ public final class Catalog {
 
     /** Whether a backup may be restored: never verified, or verified good. */
     public static boolean good(BackupManifest m) {
-        return m.verification() == null || m.verification().ok();
+        return m.good();
     }
 
     /**

@@ -85,7 +85,7 @@ public final class RetentionPlan {
 
     /** A backup is good unless a verification found it broken. */
     public static boolean isGood(BackupManifest m) {
-        return m.verification() == null || m.verification().ok();
+        return m.good();
     }
 
     /** One calendar rule's walk: keeps the first backup seen of each new bucket until it has kept {@code limit}. */
