@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  * then runs {@code java bench/BenchReport.java RESULTS.tsv}, which prints the report named by {@code info report}:
  * {@code benchmark} (bench/run.sh) or {@code scaling} (bench/run.sh --scaling). Rows are listed in the order of their
  * first measurement (the first repetition runs in the table's order). A number that cannot be computed is left empty.
+ * A row named {@code GROUP: COMMAND} (e.g. {@code catalog: pgkeep backup}) is measured on another database than the
+ * table's dataset and compared with its own group's floor, {@code pg_dump -Fc} and {@code pg_restore -d} rows.
  */
 public final class BenchReport {
     private static final String TIMES = "\u00d7"; // ×
@@ -32,6 +34,7 @@ public final class BenchReport {
     private static final String FLOOR = "pg_dump -Fc -Z0 > /dev/null (floor)";
     private static final String PG_DUMP = "pg_dump -Fc -f FILE";
     private static final String PG_RESTORE = "pg_restore -d (from pg_dump -Fc file)";
+    private static final String PGKEEP_RESTORE = "pgkeep restore";
 
     record Run(int rep, String name, boolean ok, double secs, double rssKib, double cpu, double bytes) {}
 
@@ -70,8 +73,14 @@ public final class BenchReport {
         out.add("### pgkeep benchmark, " + info.get("date"));
         out.add("");
         out.add("- Command: `" + info.get("command") + "`");
-        out.add("- Dataset: " + fmt(Double.parseDouble(info.get("dataset")) / 1e9, 2) + " GB on disk ("
-                + info.get("rows") + ", jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key)");
+        String description = info.containsKey("description")
+                ? info.get("description") // since the datasets were more than one
+                : info.get("rows") + ", jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key";
+        out.add("- Dataset" + (info.containsKey("dataset_name") ? " " + info.get("dataset_name") : "") + ": "
+                + fmt(Double.parseDouble(info.get("dataset")) / 1e9, 2) + " GB on disk (" + description + ")");
+        if (info.containsKey("catalog")) {
+            out.add("- Catalog rows (`catalog: ...`): a database of " + info.get("catalog"));
+        }
         out.addAll(environment());
         out.add("- Load average (1/5/15 min) at start: " + info.get("load_start") + ", at end: "
                 + info.get("load_end"));
@@ -79,11 +88,12 @@ public final class BenchReport {
                 + " in the table's order (range in brackets); ratios: median over repetitions of the ratio within a"
                 + " repetition (robust to load that drifts between repetitions); size: the output on disk; peak RSS:"
                 + " the largest process of the command (the JVM for pgkeep); client CPU: user+sys of the command's"
-                + " processes (pg_dump, zstd, the JVM...), not the server's");
+                + " processes (pg_dump, zstd, the JVM...), not the server's; rows named `catalog: ...` are compared"
+                + " with the catalog's own floor, `pg_dump -Fc` and `pg_restore -d`");
         out.add("");
         out.add("| command | time (s) | " + TIMES + " floor | " + TIMES + " `pg_dump -Fc` | " + TIMES
-                + " `pg_restore -d` | size (MB) | peak RSS (MB) | client CPU (s) |");
-        out.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+                + " `pg_restore -d` | " + TIMES + " `pgkeep restore` | size (MB) | peak RSS (MB) | client CPU (s) |");
+        out.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         new LinkedHashSet<>(runs.stream().map(Run::name).toList()).forEach(name -> out.add(row(name)));
         out.add("");
         if (info.containsKey("not_measured")) {
@@ -95,7 +105,7 @@ public final class BenchReport {
     private String row(String name) {
         DoubleSummaryStatistics secs = ok(name).mapToDouble(Run::secs).summaryStatistics();
         if (secs.getCount() == 0) {
-            return "| " + name + " | failed | | | | | | |";
+            return "| " + name + " | failed | | | | | | | |";
         }
         String time = fmt(median(ok(name).mapToDouble(Run::secs)), 2);
         if (secs.getMin() != secs.getMax()) {
@@ -106,15 +116,34 @@ public final class BenchReport {
             time += " **" + failed + " failed**";
         }
         boolean backup = !name.contains("restore") && !name.contains("list");
+        boolean restore = name.contains("restore");
+        String group = group(name);
         return cells(
                 "`" + name.replace("|", "\\|") + "`",
                 time,
-                backup ? ratio(name, FLOOR) : "",
-                backup ? ratio(name, PG_DUMP) : "",
-                name.contains("restore") ? ratio(name, PG_RESTORE) : "",
+                backup ? ratio(name, group + FLOOR) : "",
+                backup ? ratio(name, group + PG_DUMP) : "",
+                restore ? ratio(name, group + PG_RESTORE) : "",
+                restore && name.contains("pgkeep") ? ratio(name, pgkeepRestore(group)) : "",
                 fmt(median(ok(name).mapToDouble(Run::bytes).filter(b -> !Double.isNaN(b))) / 1e6, 0),
                 name.contains("pgkeep") ? fmt(median(ok(name).mapToDouble(Run::rssKib)) / 1024, 0) : "",
                 fmt(median(ok(name).mapToDouble(Run::cpu)), 2));
+    }
+
+    /** "catalog: " for the row "catalog: pgkeep backup", "" for a row of the table's own dataset. */
+    private static String group(String name) {
+        int colon = name.indexOf(": ");
+        return colon < 0 || name.substring(0, colon).contains(" ") ? "" : name.substring(0, colon + 2);
+    }
+
+    /** The plain pgkeep restore row of a group (its name starts with "pgkeep restore" and it has no option). */
+    private String pgkeepRestore(String group) {
+        return runs.stream()
+                .map(Run::name)
+                .filter(n -> n.startsWith(group + PGKEEP_RESTORE) && !n.contains("--") && !n.contains(" of ")
+                        && !n.contains(" from "))
+                .findFirst()
+                .orElse("");
     }
 
     /** The median over repetitions of NAME's time divided by REFERENCE's time in the same repetition. */

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The pgkeep benchmark: pgkeep backup/restore against pg_dump/pg_restore on one deterministic dataset, same run,
+# The pgkeep benchmark: pgkeep backup/restore against pg_dump/pg_restore on deterministic datasets, same run,
 # alternating (each repetition starts one command later), medians. This script measures; bench/BenchReport.java
-# computes the statistics and prints one Markdown table (also written to bench/out/, next to the raw results).
-# See docs/performance.md.
+# computes the statistics and prints one Markdown table per dataset (also written to bench/out/, next to the raw
+# results). See docs/performance.md.
 #
-#   bench/run.sh                      # ~1 GB dataset, 3 repetitions, on a throwaway local cluster
-#   bench/run.sh --size-mb 250 --reps 5
+#   bench/run.sh                      # ~1 GB default dataset, 3 repetitions, on a throwaway local cluster
+#   bench/run.sh --dataset default,mixed --size-mb 500   # both realistic datasets, one table each
+#   bench/run.sh --size-mb 250 --reps 5 --quick
 #   bench/run.sh --scaling            # 0.25, 0.5 and 1 GB: time and peak RSS of backup and restore
 #   bench/run.sh --host H --port P --user U   # use an existing server (PGPASSWORD for the password)
 #
+# Options: --dataset default|mixed|default,mixed (default: bench/dataset.sql; mixed: bench/dataset-mixed.sql, 200
+# tables, one 40 % of the data, compresses worse), --size-mb MB (each dataset's size), --reps N (repetitions, >= 3
+# for medians), --catalog-tables N (the catalog rows' table count, default 2000; 0: no catalog rows), --quick (no
+# gzip rows), --keep (keep the work folder), --scaling, --scaling-sizes "MB MB...".
 # Environment: PGKEEP (the pgkeep command, default bin/pgkeep), PG_BIN (PostgreSQL's bin folder),
-# BENCH_OUT (where results go, default bench/out), BENCH_S3=0 (no S3 row), BENCH_S3_CP (class path holding
+# BENCH_OUT (where results go, default bench/out), BENCH_S3=0 (no S3 rows), BENCH_S3_CP (class path holding
 # test-support and s3proxy; default: resolved with ./mvnw), BENCH_WARMUP=0 (no warm-up run).
 set -euo pipefail
 
@@ -24,8 +29,10 @@ port=""
 user=""
 keep=0
 quick=0
+datasets=default
+catalog_tables=2000
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mb) size_mb=$2; shift 2 ;;
@@ -37,6 +44,8 @@ while [ $# -gt 0 ]; do
     --user) user=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --quick) quick=1; shift ;; # skips the slow gzip rows (for tuning loops)
+    --dataset) datasets=$2; shift 2 ;;
+    --catalog-tables) catalog_tables=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -44,6 +53,10 @@ done
 
 # ------------------------------------------------------------------ prerequisites
 die() { echo "bench: $*" >&2; exit 1; }
+for d in ${datasets//,/ }; do
+  case "$d" in default|mixed) ;; *) die "unknown dataset '$d'; use default, mixed or default,mixed" ;; esac
+done
+[[ "$catalog_tables" =~ ^[0-9]+$ ]] || die "--catalog-tables needs a number (0: no catalog rows), got '$catalog_tables'"
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_dump" ] || die "no PostgreSQL binaries found; install postgresql (Debian: apt-get install -y postgresql) or set PG_BIN."
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing; it measures peak memory. Install it: apt-get install -y time"
@@ -62,7 +75,10 @@ mkdir -p "$out_dir"
 work=$(mktemp -d "${TMPDIR:-/tmp}/pgkeep-bench.XXXXXX")
 chmod 755 "$work"
 results=$work/results.tsv
-echo "# bench/run.sh's raw results; the format, and the report: java bench/BenchReport.java THIS_FILE" >"$results"
+new_results() { # starts the raw results of one report
+  echo "# bench/run.sh's raw results; the format, and the report: java bench/BenchReport.java THIS_FILE" >"$results"
+}
+new_results
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 # ------------------------------------------------------------------ the server
@@ -148,16 +164,35 @@ run_steps() {
 
 drop_db() { psql_q -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" >/dev/null; }
 
-create_dataset() { # DBNAME SIZE_MB
-  local db=$1 mb=$2
-  local events=$((mb * 1500)) customers=$((mb * 215))
-  [ "$customers" -ge 100 ] || customers=100
+create_dataset() { # DBNAME SIZE_MB [KIND: default|mixed]
+  local db=$1 mb=$2 kind=${3:-default}
   drop_db "$db"
   psql_q -d postgres -c "CREATE DATABASE \"$db\"" >/dev/null
-  log "generating $db: $events events, $customers customers"
   local t0=$SECONDS
-  psql_q -d "$db" -v events=$events -v customers=$customers -f "$here/bench/dataset.sql" >/dev/null
+  if [ "$kind" = mixed ]; then
+    log "generating $db: the mixed dataset, 200 tables, ~$mb MB"
+    psql_q -d "$db" -v mb="$mb" -f "$here/bench/dataset-mixed.sql" >/dev/null
+  else
+    local events=$((mb * 1500)) customers=$((mb * 215))
+    [ "$customers" -ge 100 ] || customers=100
+    log "generating $db: $events events, $customers customers"
+    psql_q -d "$db" -v events=$events -v customers=$customers -f "$here/bench/dataset.sql" >/dev/null
+  fi
   log "generated $db in $((SECONDS - t0)) s: $(psql_q -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+}
+
+describe_dataset() { # DBNAME KIND: the header's description of a generated dataset
+  if [ "$2" = mixed ]; then
+    psql_q -d "$1" -c "SELECT count(*) || ' tables in 4 schemas (ledger, telemetry, crm, content), the largest (content.documents) '
+        || round(100.0 * max(s) FILTER (WHERE relname = 'documents') / sum(s)) || ' % of the tables'' bytes, the next '
+        || round(100.0 * (array_agg(s ORDER BY s DESC))[2] / sum(s)) || ' %; text, bytea, uuid, numeric, float8, inet, jsonb, text[], '
+        || (SELECT count(*) FROM pg_indexes WHERE schemaname IN ('ledger', 'telemetry', 'crm', 'content')) || ' indexes, a view, a foreign key'
+      FROM (SELECT c.relname, pg_total_relation_size(c.oid) AS s FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname IN ('ledger', 'telemetry', 'crm', 'content')) t"
+  else
+    psql_q -d "$1" -c "SELECT (SELECT count(*) FROM app.events) || ' events, ' || (SELECT count(*) FROM shop.customers)
+        || ' customers, jsonb, numeric, uuid, timestamptz, 3 schemas, 6 indexes, a foreign key'"
+  fi
 }
 
 machine() { # the header's machine, postgresql, jdk and server facts
@@ -171,29 +206,40 @@ machine() { # the header's machine, postgresql, jdk and server facts
 }
 
 # ------------------------------------------------------------------ the main run
-main_run() {
+# dataset_run KIND FIRST: one table (bench/out/KIND.md) of every row on one dataset; FIRST=1 adds the rows that do not
+# depend on the dataset's kind (-Xmx64m, list, catalog), so a run over both datasets measures them once
+dataset_run() {
+  local kind=$1 first=$2
   local db=pgkeep_bench
+  [ "$kind" = default ] || db=pgkeep_bench_$kind
+  new_results
   local load_start
   load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-  create_dataset $db "$size_mb"
-  local db_bytes
+  create_dataset $db "$size_mb" "$kind"
+  local db_bytes dataset_description
+  dataset_description=$(describe_dataset $db "$kind")
   db_bytes=$(psql_q -d $db -c "SELECT pg_database_size(current_database())")
   local url="$base_url/$db"
   local f="$work/files"
-  mkdir -p "$f"
+  rm -rf "$f" && mkdir -p "$f"
   local dump_conn="-h $host -p $port -U $user"
   local zstd_default
   zstd_default=$("$PGKEEP" backup --help | grep -o 'zstd default [0-9]*' | grep -o '[0-9]*$' || echo '?')
+  local restore_to="--db '$base_url/restored' --create --no-safety-backup --json"
+  local s3_ref="s3://bench/$kind-ref?endpoint=$s3_endpoint&path-style=true&region=us-east-1"
 
-  warm_up
-  optional_setup
   # the restore rows' archives, made once (so a restore may run before this repetition's backups)
+  log "the restore rows' archives"
   pg_dump $dump_conn -Fc -f "$f/ref.dump" $db
+  pg_dump $dump_conn -Fd -j 2 -f "$f/ref.dir" $db
   "$PGKEEP" backup --db "$url" --repo "$f/ref-repo" --json >/dev/null
+  [ -z "$gpg_key" ] || "$PGKEEP" backup --db "$url" --repo "$f/ref-pgp" --encrypt-to "$gpg_key" --json >/dev/null
+  [ -z "$s3_endpoint" ] || "$PGKEEP" backup --db "$url" --repo "$s3_ref" --json >/dev/null
+  [ "$jobs_supported" = 0 ] || "$PGKEEP" backup --db "$url" --repo "$f/ref-dir" --jobs 2 --json >/dev/null
   drop_db restored
   local r level
   for r in $(seq 1 "$reps"); do
-    log "repetition $r of $reps"
+    log "$kind: repetition $r of $reps"
     rm -rf "$f"/out* "$work"/repo-*
     steps_reset
     step "pg_dump -Fc -Z0 > /dev/null (floor)" "pg_dump $dump_conn -Fc -Z0 $db > /dev/null"
@@ -204,55 +250,137 @@ main_run() {
       [ "$level" = "$zstd_default" ] && continue
       step "pgkeep backup --level $level" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-zstd$level' --level $level --json" "$work/repo-zstd$level/$db"
     done
-    step "pg_dump -Fd -j 2 -Z0 (parallel floor)" "rm -rf '$f/outdir' && pg_dump $dump_conn -Fd -j 2 -Z0 -f '$f/outdir' $db"
+    step "pg_dump -Fd -j 2 -Z0 (parallel floor)" "pg_dump $dump_conn -Fd -j 2 -Z0 -f '$f/outdir' $db" "$f/outdir"
+    if [ "$jobs_supported" = 1 ]; then
+      step "pgkeep backup --jobs 2 (directory)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-dir' --jobs 2 --json" "$work/repo-dir/$db"
+    fi
     if [ -n "$gpg_key" ]; then
       step "pgkeep backup --encrypt-to KEY (OpenPGP)" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-pgp' --encrypt-to '$gpg_key' --json" "$work/repo-pgp/$db"
     fi
     if [ -n "$s3_endpoint" ]; then
-      step "pgkeep backup to S3 (s3proxy on loopback)" "\"$PGKEEP\" backup --db '$url' --repo 's3://bench/rep$r?endpoint=$s3_endpoint&path-style=true&region=us-east-1' --json" "$work/s3data/bench/rep$r"
+      step "pgkeep backup to S3 (s3proxy on loopback)" "\"$PGKEEP\" backup --db '$url' --repo 's3://bench/$kind-rep$r?endpoint=$s3_endpoint&path-style=true&region=us-east-1' --json" "$work/s3data/bench/$kind-rep$r"
     fi
     if [ "$quick" = 0 ]; then
       step "pg_dump -Fc -Z0 | gzip -6" "pg_dump $dump_conn -Fc -Z0 $db | gzip -6 > '$f/out.gz'" "$f/out.gz"
       step "pgkeep backup --compression gzip" "\"$PGKEEP\" backup --db '$url' --repo '$work/repo-gzip' --compression gzip --json" "$work/repo-gzip/$db"
     fi
     step "pg_restore -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -d restored '$f/ref.dump'"
-    step "pgkeep restore (zstd, checksum first)" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json"
+    step "pgkeep restore (zstd, checksum first)" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db $restore_to"
+    if [ -n "$gpg_key" ]; then
+      step "pgkeep restore of an OpenPGP backup (--decrypt-key)" "\"$PGKEEP\" restore --repo '$f/ref-pgp' --latest --source $db --decrypt-key '$gpg_secret' $restore_to"
+    fi
+    if [ -n "$s3_endpoint" ]; then
+      step "pgkeep restore from S3 (s3proxy on loopback)" "\"$PGKEEP\" restore --repo '$s3_ref' --latest --source $db $restore_to"
+    fi
     step "pg_restore -j 2 -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -j 2 -d restored '$f/ref.dump'"
-    step "pgkeep restore --jobs 2" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --jobs 2 --json"
+    step "pgkeep restore --jobs 2" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db --jobs 2 $restore_to"
+    step "pg_restore -j 2 -d (from pg_dump -Fd -j 2 directory)" "createdb restored && pg_restore $dump_conn -j 2 -d restored '$f/ref.dir'"
+    if [ "$jobs_supported" = 1 ]; then
+      step "pgkeep restore --jobs 2 (directory backup)" "\"$PGKEEP\" restore --repo '$f/ref-dir' --latest --source $db --jobs 2 $restore_to"
+    fi
     run_steps "$r"
   done
 
-  log "small heap: -Xmx64m"
-  rm -rf "$work/repo-small"
-  measure "pgkeep backup, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" backup --db '$url' --repo '$work/repo-small' --json" 1
-  measure "pgkeep restore, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" restore --repo '$work/repo-small' --latest --source $db --db '$base_url/restored' --create --no-safety-backup --json" 1
-  drop_db restored
+  if [ "$first" = 1 ]; then
+    log "small heap: -Xmx64m"
+    rm -rf "$work/repo-small"
+    measure "pgkeep backup, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" backup --db '$url' --repo '$work/repo-small' --json" 1
+    measure "pgkeep restore, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" restore --repo '$work/repo-small' --latest --source $db $restore_to" 1
+    drop_db restored
+  fi
+  drop_db $db
+  rm -rf "$f" "$work"/repo-*
 
-  log "pgkeep list on 100 backups"
-  list_run
+  if [ "$first" = 1 ]; then
+    log "pgkeep list on 100 backups"
+    list_run
+    catalog_run
+  fi
 
   info report benchmark
-  info command "bench/run.sh --size-mb $size_mb --reps $reps$([ "$quick" = 1 ] && echo " --quick")"
+  info command "bench/run.sh --dataset $datasets --size-mb $size_mb --reps $reps$([ "$quick" = 1 ] && echo " --quick")$([ "$catalog_tables" = 2000 ] || echo " --catalog-tables $catalog_tables")"
   info reps "$reps"
   info dataset "$db_bytes"
-  info rows "$(psql_q -d $db -c "SELECT (SELECT count(*) FROM app.events) || ' events, ' || (SELECT count(*) FROM shop.customers) || ' customers'")"
+  info dataset_name "$kind ($([ "$kind" = mixed ] && echo bench/dataset-mixed.sql || echo bench/dataset.sql))"
+  info description "$dataset_description"
   machine
   info load_start "$load_start"
   info load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
-  [ -n "$gpg_key" ] && [ -n "$s3_endpoint" ] || info not_measured "$(modules_note)"
-  report "$out_dir/latest.md"
+  local note
+  note=$(modules_note)
+  [ -z "$note" ] || info not_measured "$note"
+  report "$out_dir/$kind.md"
+}
+
+main_run() {
+  warm_up
+  optional_setup
+  local kind first=1
+  : >"$work/all.md"
+  for kind in ${datasets//,/ }; do
+    dataset_run "$kind" "$first"
+    cat "$out_dir/$kind.md" >>"$work/all.md"
+    echo >>"$work/all.md"
+    first=0
+  done
+  cp "$work/all.md" "$out_dir/latest.md"
+  log "all tables in $out_dir/latest.md"
+}
+
+# catalog_run: backup and restore of a database of many small tables (bench/dataset-catalog.sql), for the costs per
+# object; rows named "catalog: ...", compared with the catalog's own floor and pg_restore
+catalog_run() {
+  [ "$catalog_tables" -gt 0 ] || return 0
+  local db=pgkeep_catalog url="$base_url/pgkeep_catalog" f="$work/catalog" r
+  local dump_conn="-h $host -p $port -U $user" restore_to="--db '$base_url/restored' --create --no-safety-backup --json"
   drop_db $db
+  psql_q -d postgres -c "CREATE DATABASE $db" >/dev/null
+  log "generating $db: $catalog_tables tables"
+  psql_q -d $db -v tables="$catalog_tables" -f "$here/bench/dataset-catalog.sql" >/dev/null
+  rm -rf "$f" && mkdir -p "$f"
+  pg_dump $dump_conn -Fc -f "$f/ref.dump" $db
+  "$PGKEEP" backup --db "$url" --repo "$f/ref-repo" --json >/dev/null
+  [ "$jobs_supported" = 0 ] || "$PGKEEP" backup --db "$url" --repo "$f/ref-dir" --jobs 2 --json >/dev/null
+  for r in $(seq 1 "$reps"); do
+    log "catalog: repetition $r of $reps"
+    steps_reset
+    step "catalog: pg_dump -Fc -Z0 > /dev/null (floor)" "pg_dump $dump_conn -Fc -Z0 $db > /dev/null"
+    step "catalog: pgkeep backup" "\"$PGKEEP\" backup --db '$url' --repo '$f/repo' --json" "$f/repo"
+    step "catalog: pg_dump -Fc -f FILE" "pg_dump $dump_conn -Fc -f '$f/out.dump' $db" "$f/out.dump"
+    if [ "$jobs_supported" = 1 ]; then
+      step "catalog: pgkeep backup --jobs 2 (directory)" "\"$PGKEEP\" backup --db '$url' --repo '$f/repo-dir' --jobs 2 --json" "$f/repo-dir"
+    fi
+    step "catalog: pg_restore -d (from pg_dump -Fc file)" "createdb restored && pg_restore $dump_conn -d restored '$f/ref.dump'"
+    step "catalog: pgkeep restore" "\"$PGKEEP\" restore --repo '$f/ref-repo' --latest --source $db $restore_to"
+    if [ "$jobs_supported" = 1 ]; then
+      step "catalog: pgkeep restore --jobs 2 (directory backup)" "\"$PGKEEP\" restore --repo '$f/ref-dir' --latest --source $db --jobs 2 $restore_to"
+    fi
+    run_steps "$r"
+  done
+  info catalog "$catalog_tables tables (25 rows, a primary key and an index each), $((catalog_tables / 50)) views, $((catalog_tables / 100)) sequences and foreign keys; $(psql_q -d $db -c "SELECT pg_size_pretty(pg_database_size(current_database()))") on disk"
+  drop_db $db
+  rm -rf "$f"
 }
 
 gpg_key=""
+gpg_secret=""
 s3_endpoint=""
-optional_setup() { # OpenPGP and S3 rows, when this build has those modules
+jobs_supported=0
+optional_setup() { # OpenPGP, S3 and --jobs rows, when this build has those modules and options
+  if "$PGKEEP" backup --help 2>/dev/null | grep -q -- '--jobs'; then
+    jobs_supported=1
+  else
+    log "pgkeep backup has no --jobs (directory-format backups) in this build; its rows are skipped"
+  fi
   if "$PGKEEP" backup --help 2>/dev/null | grep -q -- '--encrypt-to' && command -v gpg >/dev/null; then
     mkdir -p "$work/gnupg" && chmod 700 "$work/gnupg"
     if gpg --batch --homedir "$work/gnupg" --passphrase '' --pinentry-mode loopback \
         --quick-gen-key 'pgkeep bench <bench@pgkeep.dev>' future-default default never >/dev/null 2>&1 \
         && gpg --batch --homedir "$work/gnupg" --armor --export bench@pgkeep.dev >"$work/bench.pub.asc" 2>/dev/null; then
       gpg_key=$work/bench.pub.asc
+      gpg --batch --homedir "$work/gnupg" --passphrase '' --pinentry-mode loopback --armor \
+        --export-secret-keys bench@pgkeep.dev >"$work/bench.sec.asc" 2>/dev/null
+      gpg_secret=$work/bench.sec.asc
     else
       log "gpg could not make a key; the OpenPGP row is skipped"
     fi
@@ -330,8 +458,9 @@ report() { # FILE: the report from the raw results (bench/BenchReport.java), pri
 
 modules_note() {
   local notes=()
-  [ -n "$gpg_key" ] || notes+=("pgkeep backup with OpenPGP (no --encrypt-to in this build, or no gpg)")
-  [ -n "$s3_endpoint" ] || notes+=("pgkeep backup to S3 (no storage-s3 module, BENCH_S3=0, or s3proxy did not start)")
+  [ -n "$gpg_key" ] || notes+=("pgkeep backup with and restore of OpenPGP (no --encrypt-to in this build, or no gpg)")
+  [ -n "$s3_endpoint" ] || notes+=("pgkeep backup to and restore from S3 (no storage-s3 module, BENCH_S3=0, or s3proxy did not start)")
+  [ "$jobs_supported" = 1 ] || notes+=("pgkeep backup --jobs 2 and restore --jobs 2 of a directory backup (pgkeep backup --help has no --jobs in this build)")
   (IFS=';'; echo "${notes[*]}" | sed 's/;/; /g')
 }
 
@@ -367,3 +496,4 @@ if [ "$scaling" = 1 ]; then
 else
   main_run
 fi
+
