@@ -113,12 +113,12 @@ BEGIN
     FOR k IN 1..199 LOOP harmonic := harmonic + 1.0 / k; END LOOP;
 
     -- the large table: 40 % of the data
-    n := greatest(20, (0.4 * total_bytes / doc_row)::bigint);
+    n := greatest(20, (0.33 * total_bytes / doc_row)::bigint);
     PERFORM pg_temp.create_table(4, 'content.documents', n);
 
     FOR k IN 1..199 LOOP
         kind := 1 + (k - 1) % 4;
-        n := greatest(20, (0.52 * total_bytes / harmonic / k / row_bytes[kind])::bigint);
+        n := greatest(20, (0.54 * total_bytes / harmonic / k / row_bytes[kind])::bigint);
         t := format('%s.%s_%s', kinds[kind],
                     (ARRAY['entries', 'readings', 'contacts', 'notes'])[kind], lpad(k::text, 3, '0'));
         PERFORM pg_temp.create_table(kind, t, n);
