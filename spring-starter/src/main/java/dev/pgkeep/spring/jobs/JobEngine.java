@@ -26,6 +26,18 @@ public interface JobEngine {
      */
     Job submit(JobSpec spec);
 
+    /**
+     * Runs {@code work} on this instance (it needs something only this instance has: an uploaded file), with its
+     * state kept like any other job's: polled on every instance when the engine is {@link #shared()}.
+     *
+     * @param spec what the job is, for its state and its exclusive key; its worker is not used
+     * @param onDone runs on this instance after the job finished, whatever the outcome (e.g. deletes the upload)
+     * @throws JobConflictException when a job with the same {@link JobSpec#exclusiveKey()} is queued or running
+     * @throws JobsFullException when the engine takes no more jobs
+     * @throws JobsShuttingDownException once shutdown has begun
+     */
+    Job submitHere(JobSpec spec, Callable<?> work, @Nullable Runnable onDone);
+
     /** The job, while it is queued or running and for the configured time after it finished. */
     Optional<Job> find(String id);
 

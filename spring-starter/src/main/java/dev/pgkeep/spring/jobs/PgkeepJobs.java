@@ -86,6 +86,11 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
     }
 
     @Override
+    public Job submitHere(JobSpec spec, Callable<?> work, @Nullable Runnable onDone) {
+        return submit(spec.type(), spec.database(), spec.exclusiveKey(), work, onDone);
+    }
+
+    @Override
     public boolean shared() {
         return false;
     }

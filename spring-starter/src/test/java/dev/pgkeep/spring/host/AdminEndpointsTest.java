@@ -318,13 +318,8 @@ class AdminEndpointsTest {
         return job.path("result").path("id").asText();
     }
 
-    private static byte[] storedArchive(String backupId) throws IOException {
-        try (Stream<Path> files = Files.list(repo.resolve(database).resolve(backupId))) {
-            Path dump = files.filter(p -> p.getFileName().toString().startsWith("dump."))
-                    .findFirst()
-                    .orElseThrow();
-            return Files.readAllBytes(dump);
-        }
+    private static byte[] storedArchive(String backupId) {
+        return TestDatabases.storedArchive(repo, database, backupId);
     }
 
     private static long leftoverUploads() throws IOException {
