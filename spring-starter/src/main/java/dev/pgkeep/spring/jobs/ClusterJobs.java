@@ -13,6 +13,8 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.pgkeep.core.Progress;
+import dev.pgkeep.core.ProgressListener;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +27,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,8 +95,8 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
     private final JsonSerializer serializer;
     private final ExecutorService here;
     private final ScheduledExecutorService heartbeats;
-    private final Map<String, Boolean> runningHere = new ConcurrentHashMap<>();
-    private volatile @Nullable Function<JobSpec, Callable<?>> worker;
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private volatile @Nullable Function<JobSpec, JobWork> worker;
     private volatile boolean shuttingDown;
 
     public ClusterJobs(DataSource dataSource, Settings settings, JsonMapper json, Clock clock) {
@@ -180,7 +181,7 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
     }
 
     @Override
-    public void bind(Function<JobSpec, Callable<?>> worker) {
+    public void bind(Function<JobSpec, JobWork> worker) {
         this.worker = worker;
     }
 
@@ -188,7 +189,7 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
     public void start() {
         scheduler.start();
         long every = settings.heartbeatInterval().toMillis();
-        heartbeats.scheduleWithFixedDelay(this::heartbeatHere, every, every, TimeUnit.MILLISECONDS);
+        heartbeats.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         log.info(
                 "pgkeep jobs run on db-scheduler in {} as instance {} (heartbeat {}, lost after {} missed)",
                 table,
@@ -215,7 +216,7 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
                 log.warn(
                         "pgkeep's jobs {} did not finish within pgkeep.jobs.shutdown-timeout ({}); they are"
                                 + " interrupted, and other instances will report them as instance-lost",
-                        runningHere.keySet(),
+                        live.keySet(),
                         settings.shutdownTimeout());
                 here.shutdownNow();
             }
@@ -243,7 +244,7 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
      * when this instance dies the others fail it as {@code instance-lost} within the same bound as other jobs.
      */
     @Override
-    public Job submitHere(JobSpec spec, Callable<?> work, @Nullable Runnable onDone) {
+    public Job submitHere(JobSpec spec, JobWork work, @Nullable Runnable onDone) {
         requireAccepting(spec);
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
@@ -252,11 +253,12 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
             insertPickedHere(id, state, now);
             return null;
         });
-        runningHere.put(id, Boolean.TRUE);
+        Live job = new Live(id, 1, true, state);
+        live.put(id, job); // heartbeats from now on
         try {
-            here.execute(() -> runHere(id, state, work, onDone));
+            here.execute(() -> runHere(job, work, onDone));
         } catch (RuntimeException e) {
-            runningHere.remove(id);
+            live.remove(id);
             finishHere(id, state.failed(now, clock.instant(), failure(e), settings.instanceName()));
             throw new JobsShuttingDownException("pgkeep is shutting down with this instance, so it runs no new "
                     + spec.type() + " job; submit it again once this instance is back.");
@@ -316,13 +318,10 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
         }
     }
 
-    private void runHere(String id, JobState state, Callable<?> work, @Nullable Runnable onDone) {
+    private void runHere(Live job, JobWork work, @Nullable Runnable onDone) {
         JobState done;
         try {
-            done = state.succeeded(state.startedAt(), clock.instant(), work.call(), settings.instanceName());
-        } catch (Exception | Error failure) {
-            logFailure(state, id, failure);
-            done = state.failed(state.startedAt(), clock.instant(), failure(failure), settings.instanceName());
+            done = run(job, work);
         } finally {
             try {
                 if (onDone != null) {
@@ -331,13 +330,58 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn(
                         "Cleaning up after pgkeep {} job {} failed",
-                        state.spec().type(),
-                        id,
+                        job.state.spec().type(),
+                        job.id,
                         e);
             }
         }
-        runningHere.remove(id);
-        finishHere(id, done);
+        finishHere(job.id, done);
+    }
+
+    /** Runs {@code work} as {@code job}, which hears its progress, and returns the job's outcome. */
+    private JobState run(Live job, JobWork work) {
+        live.put(job.id, job);
+        try {
+            Object result = work.call(job);
+            return job.current().succeeded(clock.instant(), result, settings.instanceName());
+        } catch (Exception | Error failure) {
+            logFailure(job.state, job.id, failure);
+            return job.current()
+                    .failed(job.state.startedAt(), clock.instant(), failure(failure), settings.instanceName());
+        } finally {
+            live.remove(job.id);
+        }
+    }
+
+    /**
+     * A job running on this instance: the version of its row (which db-scheduler's completion expects unchanged),
+     * whether this instance sends its heartbeats ({@link #submitHere}), and its latest progress.
+     */
+    private final class Live implements ProgressListener {
+        final String id;
+        final long version;
+        final boolean here;
+        final JobState state;
+        volatile @Nullable JobProgress progress;
+        volatile boolean unwritten;
+
+        Live(String id, long version, boolean here, JobState state) {
+            this.id = id;
+            this.version = version;
+            this.here = here;
+            this.state = state;
+        }
+
+        @Override
+        public void onProgress(Progress p) {
+            progress = JobProgress.of(p, clock.instant());
+            unwritten = true;
+        }
+
+        JobState current() {
+            JobProgress p = progress;
+            return p == null ? state : state.withProgress(p);
+        }
     }
 
     /** What db-scheduler's reschedule does: unpicked, with the outcome as data, kept for polling. */
@@ -371,23 +415,49 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
         }
     }
 
-    /** The heartbeats db-scheduler sends for the jobs it picked, for the jobs bound to this instance. */
-    private void heartbeatHere() {
-        if (runningHere.isEmpty()) {
+    /**
+     * Every heartbeat interval: the heartbeats db-scheduler sends for the jobs it picked, for the jobs bound to this
+     * instance; and the latest progress of every job running here, written to its row for every instance to show.
+     */
+    private void tick() {
+        if (live.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement st = c.prepareStatement("UPDATE " + table
-                        + " SET last_heartbeat = ? WHERE task_name = ? AND task_instance = ? AND version = 1"
-                        + " AND picked")) {
-            for (String id : runningHere.keySet()) {
-                st.setTimestamp(1, Timestamp.from(clock.instant()));
-                st.setString(2, TASK);
-                st.setString(3, id);
-                st.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            for (Live job : live.values()) {
+                if (job.here) {
+                    try (PreparedStatement st = c.prepareStatement("UPDATE " + table
+                            + " SET last_heartbeat = ? WHERE task_name = ? AND task_instance = ? AND version = ?"
+                            + " AND picked")) {
+                        st.setTimestamp(1, Timestamp.from(clock.instant()));
+                        st.setString(2, TASK);
+                        st.setString(3, job.id);
+                        st.setLong(4, job.version);
+                        st.executeUpdate();
+                    }
+                }
+                if (job.unwritten) {
+                    job.unwritten = false;
+                    writeRunning(c, job.id, job.version, job.current());
+                }
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("Cannot send the heartbeat of pgkeep's jobs {}", runningHere.keySet(), e);
+            log.warn("Cannot send the heartbeat or progress of pgkeep's jobs {}", live.keySet(), e);
+        }
+    }
+
+    /**
+     * Writes {@code running} as the data of a row this instance picked, leaving its version as it is (db-scheduler's
+     * completion expects it unchanged).
+     */
+    private void writeRunning(Connection c, String id, long version, JobState running) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE " + table
+                + " SET task_data = ? WHERE task_name = ? AND task_instance = ? AND version = ? AND picked")) {
+            st.setBytes(1, serializer.serialize(running));
+            st.setString(2, TASK);
+            st.setString(3, id);
+            st.setLong(4, version);
+            st.executeUpdate();
         }
     }
 
@@ -452,40 +522,35 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
             return new CompletionHandler.OnCompleteRemove<>();
         }
         Instant started = clock.instant();
-        markStarted(instance.getId(), state.started(started, settings.instanceName()), context);
+        Live job = new Live(
+                instance.getId(),
+                context.getExecution().version,
+                false,
+                state.started(started, settings.instanceName()));
+        markStarted(job);
         JobState done;
-        Function<JobSpec, Callable<?>> w = worker;
-        try {
-            if (w == null) {
-                throw new IllegalStateException(
-                        "pgkeep's admin jobs have no worker on instance " + settings.instanceName());
-            }
-            Object result = w.apply(state.spec()).call();
-            done = state.succeeded(started, clock.instant(), result, settings.instanceName());
-        } catch (Exception | Error failure) {
-            logFailure(state, instance.getId(), failure);
-            done = state.failed(started, clock.instant(), failure(failure), settings.instanceName());
+        Function<JobSpec, JobWork> w = worker;
+        if (w == null) {
+            done = job.state.failed(
+                    started,
+                    clock.instant(),
+                    failure(new IllegalStateException(
+                            "pgkeep's admin jobs have no worker on instance " + settings.instanceName())),
+                    settings.instanceName());
+        } else {
+            done = run(job, w.apply(state.spec()));
         }
         JobState outcome = done;
         return (complete, operations) ->
                 operations.reschedule(complete, clock.instant().plus(settings.keepFinishedFor()), outcome);
     }
 
-    /**
-     * Writes {@code running} (with its start) as the data of the row this instance picked, so that every instance
-     * shows when the job started while it runs; the version is left as it is, for db-scheduler's own completion.
-     */
-    private void markStarted(String id, JobState running, ExecutionContext context) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement st = c.prepareStatement("UPDATE " + table
-                        + " SET task_data = ? WHERE task_name = ? AND task_instance = ? AND version = ? AND picked")) {
-            st.setBytes(1, serializer.serialize(running));
-            st.setString(2, TASK);
-            st.setString(3, id);
-            st.setLong(4, context.getExecution().version);
-            st.executeUpdate();
+    /** Writes the job's start to its row, so that every instance shows when the job started while it runs. */
+    private void markStarted(Live job) {
+        try (Connection c = dataSource.getConnection()) {
+            writeRunning(c, job.id, job.version, job.state);
         } catch (SQLException | RuntimeException e) {
-            log.debug("Cannot record the start of pgkeep job {}", id, e);
+            log.debug("Cannot record the start of pgkeep job {}", job.id, e);
         }
     }
 
@@ -597,22 +662,28 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
             @Nullable Instant finishedAt,
             @Nullable Object result,
             Job.@Nullable JobError error,
-            @Nullable String runningOn) {
+            @Nullable String runningOn,
+            @Nullable JobProgress progress) {
 
         static JobState queued(JobSpec spec, Instant at) {
-            return new JobState(spec, JobStatus.QUEUED, at, null, null, null, null, null);
+            return new JobState(spec, JobStatus.QUEUED, at, null, null, null, null, null, null);
         }
 
         JobState started(Instant at, String instance) {
-            return new JobState(spec, JobStatus.RUNNING, submittedAt, at, null, null, null, instance);
+            return new JobState(spec, JobStatus.RUNNING, submittedAt, at, null, null, null, instance, progress);
         }
 
-        JobState succeeded(Instant started, Instant finished, @Nullable Object value, String instance) {
-            return new JobState(spec, JobStatus.SUCCEEDED, submittedAt, started, finished, value, null, instance);
+        JobState withProgress(JobProgress now) {
+            return new JobState(spec, status, submittedAt, startedAt, finishedAt, result, error, runningOn, now);
+        }
+
+        JobState succeeded(Instant finished, @Nullable Object value, String instance) {
+            return new JobState(
+                    spec, JobStatus.SUCCEEDED, submittedAt, startedAt, finished, value, null, instance, progress);
         }
 
         JobState failed(@Nullable Instant started, Instant finished, Job.JobError why, @Nullable String instance) {
-            return new JobState(spec, JobStatus.FAILED, submittedAt, started, finished, null, why, instance);
+            return new JobState(spec, JobStatus.FAILED, submittedAt, started, finished, null, why, instance, progress);
         }
 
         Job toJob(String id, JobStatus shown, @Nullable String instance, @Nullable Instant heartbeatAt) {
@@ -627,7 +698,8 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
                     result,
                     error,
                     instance,
-                    heartbeatAt);
+                    heartbeatAt,
+                    progress);
         }
     }
 }

@@ -16,11 +16,11 @@ import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.Job;
 import dev.pgkeep.spring.jobs.JobEngine;
 import dev.pgkeep.spring.jobs.JobSpec;
+import dev.pgkeep.spring.jobs.JobWork;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.PatternMatchUtils;
 
@@ -56,7 +56,7 @@ public final class AdminJobs {
     /** Queues the restore of a stored backup {@code spec} describes, once its request checks out. */
     public Job restore(JobSpec spec) {
         // what the job will do is checked here, so that a bad request is answered at once and queues nothing
-        restoreRequest(spec);
+        restoreRequest(spec).build();
         return engine.submit(spec);
     }
 
@@ -70,7 +70,8 @@ public final class AdminJobs {
      * Runs the restore of an archive on this instance's disk here (other instances cannot read it), its state kept
      * like every other job's.
      */
-    public Job restoreHere(RestoreRequest request, @Nullable Runnable onDone) {
+    public Job restoreHere(RestoreRequest.Builder builder, @Nullable Runnable onDone) {
+        RestoreRequest request = builder.build();
         String target = request.target().database();
         JobSpec spec = new JobSpec(
                 "restore",
@@ -86,7 +87,11 @@ public final class AdminJobs {
                 false,
                 request.actor(),
                 request.clientAddress());
-        return engine.submitHere(spec, () -> RestoreView.of(service.restore(request)), onDone);
+        return engine.submitHere(
+                spec,
+                progress -> RestoreView.of(
+                        service.restore(builder.progress(progress).build())),
+                onDone);
     }
 
     /** Fails as a submission would when a restore of {@code target} is queued or running. */
@@ -102,19 +107,22 @@ public final class AdminJobs {
         return "restore:" + target;
     }
 
-    private Callable<?> work(JobSpec spec) {
+    /** What the job {@code spec} describes does; it reports its progress to the engine. */
+    private JobWork work(JobSpec spec) {
         switch (spec.type()) {
             case "backup":
-                return () -> {
+                return progress -> {
                     BackupRequest request = BackupRequest.of(database(spec.database()), Trigger.API)
                             .withLabel(spec.label())
-                            .withActor(spec.actor(), spec.clientAddress());
+                            .withActor(spec.actor(), spec.clientAddress())
+                            .withProgress(progress);
                     return BackupView.of(service.backup(request).manifest());
                 };
             case "restore":
-                return () -> RestoreView.of(service.restore(restoreRequest(spec)));
+                return progress -> RestoreView.of(
+                        service.restore(restoreRequest(spec).progress(progress).build()));
             case "verify":
-                return () -> {
+                return progress -> {
                     BackupId backupId = BackupId.parse(Objects.requireNonNull(spec.backupId()));
                     BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
                     VerifyRequest request = new VerifyRequest(
@@ -126,14 +134,14 @@ public final class AdminJobs {
                             Trigger.API,
                             spec.actor(),
                             spec.clientAddress());
-                    return VerifyView.of(service.verify(request));
+                    return VerifyView.of(service.verify(request.withProgress(progress)));
                 };
             default:
                 throw new IllegalArgumentException("Unknown pgkeep job type '" + spec.type() + "'");
         }
     }
 
-    private RestoreRequest restoreRequest(JobSpec spec) {
+    private RestoreRequest.Builder restoreRequest(JobSpec spec) {
         String targetName = Objects.requireNonNull(spec.database());
         RestoreRequest.Builder request = restoreRequest(
                         new RestoreSource.ById(BackupId.parse(Objects.requireNonNull(spec.backupId()))),
@@ -144,7 +152,7 @@ public final class AdminJobs {
                 .actor(spec.actor(), spec.clientAddress());
         spec.tables().forEach(request::table);
         spec.schemas().forEach(request::schema);
-        return request.build();
+        return request;
     }
 
     /**

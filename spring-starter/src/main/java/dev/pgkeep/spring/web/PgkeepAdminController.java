@@ -178,10 +178,9 @@ public class PgkeepAdminController {
         boolean handedOver = false;
         try {
             uploads.receive(in, upload);
-            RestoreRequest request = jobs.restoreRequest(
+            RestoreRequest.Builder request = jobs.restoreRequest(
                             RestoreSource.file(upload), target, options.force(), options.confirm(), options.create())
-                    .actor(actor(http), http.getRemoteAddr())
-                    .build();
+                    .actor(actor(http), http.getRemoteAddr());
             Job job = jobs.restoreHere(request, () -> {
                 permit.release();
                 deleteQuietly(upload);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +48,7 @@ class TwoInstancesTest {
     static final Path repo = tempDir("pgkeep-cluster-repo");
     static final String ADMIN = AdminClient.token("alice", "ADMIN");
     static final String HOLDER = AdminClient.token("holder", "ADMIN");
+    static final String LATE_HOLDER = AdminClient.token("late-holder", "ADMIN");
     static final Duration HEARTBEAT = Duration.ofMillis(500);
     static final int MISSED = 4;
 
@@ -116,6 +118,35 @@ class TwoInstancesTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aRunningJobsProgressIsShownOnEveryInstance() {
+        CountDownLatch hold = holdOnBoth((sink, latch) -> sink.releaseEnd = latch);
+        String id;
+        JsonNode running;
+        try {
+            // the dump is done and reported, the job still runs: the audit sink holds the backup's end
+            AdminClient.Answer started = clientA.postJson("/admin/db/backup", LATE_HOLDER, "{}");
+            assertThat(started.status()).as(String.valueOf(started.json())).isEqualTo(202);
+            id = started.json().path("id").asText();
+            running = Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> clientB.get("/admin/db/jobs/" + id, ADMIN).json(),
+                            j -> j.path("status").asText().equals("running")
+                                    && j.path("progress").path("phaseDone").asBoolean());
+        } finally {
+            hold.countDown();
+        }
+        JsonNode progress = running.path("progress");
+        assertThat(progress.path("phase").asText()).as(running.toString()).isEqualTo("dumping");
+        assertThat(progress.path("bytesDone").asLong()).isPositive();
+        assertThat(progress.path("at").asText()).isNotBlank();
+        JsonNode done = clientB.awaitJob("/admin/db/jobs/" + id, ADMIN);
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.path("progress").path("bytesDone").asLong())
+                .isEqualTo(done.path("result").path("dumpBytes").asLong());
+    }
+
     /** The measurement docs/spring-boot.md quotes: a job that no running instance accepted is picked by polling. */
     @Test
     void aJobQueuedWithoutAnInstanceIsPickedWithinThePollingInterval() {
@@ -165,9 +196,7 @@ class TwoInstancesTest {
                 .asText();
         TestHostApplication.RecordingAuditSink sinkA = a.getBean(TestHostApplication.RecordingAuditSink.class);
         TestHostApplication.RecordingAuditSink sinkB = b.getBean(TestHostApplication.RecordingAuditSink.class);
-        CountDownLatch hold = new CountDownLatch(1);
-        sinkA.release = hold;
-        sinkB.release = hold;
+        CountDownLatch hold = holdOnBoth((sink, latch) -> sink.release = latch);
         try {
             // the holder's restore takes a safety backup first, which the audit sink holds
             AdminClient.Answer first =
@@ -284,11 +313,8 @@ class TwoInstancesTest {
     void anUploadRestoreRunsOnTheInstanceThatReceivedItAndEveryInstanceReportsIt() throws Exception {
         String backupId = backupOnA();
         byte[] archive = storedArchive(backupId);
-        TestHostApplication.RecordingAuditSink sinkA = a.getBean(TestHostApplication.RecordingAuditSink.class);
         TestHostApplication.RecordingAuditSink sinkB = b.getBean(TestHostApplication.RecordingAuditSink.class);
-        CountDownLatch hold = new CountDownLatch(1);
-        sinkA.release = hold;
-        sinkB.release = hold;
+        CountDownLatch hold = holdOnBoth((sink, latch) -> sink.release = latch);
         String id;
         try {
             // the holder's restore takes a safety backup first, which the audit sink holds
@@ -366,6 +392,14 @@ class TwoInstancesTest {
                 clientA.postJson("/admin/db/backup", ADMIN, "{}").location(), ADMIN);
         assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
         return done.path("result").path("id").asText();
+    }
+
+    /** One latch that both instances' audit sinks wait for where {@code set} puts it. */
+    private static CountDownLatch holdOnBoth(BiConsumer<TestHostApplication.RecordingAuditSink, CountDownLatch> set) {
+        CountDownLatch hold = new CountDownLatch(1);
+        set.accept(a.getBean(TestHostApplication.RecordingAuditSink.class), hold);
+        set.accept(b.getBean(TestHostApplication.RecordingAuditSink.class), hold);
+        return hold;
     }
 
     private static JsonNode awaitRunning(AdminClient client, String id) {
