@@ -538,7 +538,7 @@ public final class ClusterJobs implements JobEngine, AutoCloseable {
                             "pgkeep's admin jobs have no worker on instance " + settings.instanceName())),
                     settings.instanceName());
         } else {
-            done = run(job, w.apply(state.spec()));
+            done = run(job, progress -> w.apply(state.spec()).call(progress));
         }
         JobState outcome = done;
         return (complete, operations) ->
