@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -30,8 +33,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Keeps backups in an S3 bucket (AWS or any S3-compatible store) under a prefix. Writes stream: an object smaller than
  * one part goes up with a single PUT on commit, a larger one as a multipart upload whose parts upload while the backup
- * still runs, in memory bounded by {@code partSize * (maxPartsInFlight + 1)}; nothing is visible before commit, and a
- * write closed without commit aborts its multipart upload. See {@link S3StorageOptions} for the options.
+ * still runs. All the writes (and reads) of one adapter share its {@code memory} of transfer buffers (32 MiB by
+ * default), so concurrent writes of a parallel backup stay within the same bound as one; nothing is visible before
+ * commit, and a write closed without commit aborts its multipart upload. See {@link S3StorageOptions} for the
+ * options.
  *
  * <pre>{@code
  * try (S3StorageAdapter storage = S3StorageAdapter.fromUri("s3://my-bucket/pgkeep?region=eu-west-1")) {
@@ -44,10 +49,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3StorageAdapter.class);
+    private static final int READ_AHEAD = 4;
 
     private final S3Client s3;
     private final S3StorageOptions options;
     private final boolean ownsClient;
+    private final BufferPool buffers;
 
     /** Uses {@code client} as given (its region, endpoint, credentials, retries); the caller closes it. */
     public S3StorageAdapter(S3Client client, S3StorageOptions options) {
@@ -58,6 +65,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
         this.s3 = client;
         this.options = options;
         this.ownsClient = ownsClient;
+        this.buffers = new BufferPool(Math.toIntExact(options.partSize()), options.buffers());
     }
 
     /** Builds a client from {@code options} ({@link S3StorageOptions#buildClient()}); {@link #close()} closes it. */
@@ -94,18 +102,60 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
 
     @Override
     public PendingObject create(String key) throws IOException {
-        return new S3ObjectWrite(s3, options, objectKey(key), metadataFor(key));
+        return new S3ObjectWrite(s3, options, buffers, objectKey(key), metadataFor(key));
     }
 
+    /**
+     * Reads an object as one stream. An object larger than one part ({@code part-size}) downloads as ranged GETs, up
+     * to {@value #READ_AHEAD} ranges in parallel ahead of the reader, in buffers of the adapter's {@code memory}; the
+     * reader gets the bytes in order ({@link S3ParallelRead}). A single GET streams at what one connection and one
+     * thread of the store give; several overlap the store's latency and use more of its (and the network's) capacity.
+     */
     @Override
     public InputStream read(String key) throws IOException {
         String objectKey = objectKey(key);
+        int bufferSize = buffers.bufferSize();
+        ResponseInputStream<GetObjectResponse> head;
         try {
-            return s3.getObject(b -> b.bucket(options.bucket()).key(objectKey));
+            head = s3.getObject(b -> b.bucket(options.bucket()).key(objectKey).range("bytes=0-" + (bufferSize - 1)));
         } catch (NoSuchKeyException e) {
             throw noSuchFile(key);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 416) {
+                return InputStream.nullInputStream(); // an empty object has no byte 0
+            }
+            throw S3Failures.describe("Reading", location(key), e);
         } catch (SdkException e) {
             throw S3Failures.describe("Reading", location(key), e);
+        }
+        long size = totalSize(head.response().contentRange());
+        if (size <= bufferSize) {
+            return head; // the whole object (or a store that ignores ranges and sent all of it)
+        }
+        return new S3ParallelRead(
+                s3,
+                options.bucket(),
+                objectKey,
+                location(key),
+                head,
+                size,
+                buffers,
+                Math.min(READ_AHEAD, buffers.capacity()),
+                options.maxAttempts());
+    }
+
+    /** The size after the slash of {@code bytes 0-8388607/283115520}; -1 without a (parsable) content range. */
+    private static long totalSize(@Nullable String contentRange) {
+        if (contentRange == null) {
+            return -1;
+        }
+        int slash = contentRange.lastIndexOf('/');
+        try {
+            return slash < 0
+                    ? -1
+                    : Long.parseLong(contentRange.substring(slash + 1).trim());
+        } catch (NumberFormatException e) {
+            return -1; // "*": unknown size; stream what came
         }
     }
 
@@ -251,6 +301,11 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /** The transfer buffers all writes and reads of this adapter share. */
+    BufferPool bufferPool() {
+        return buffers;
     }
 
     @Override
