@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * One object read as one stream, fast: the first range ({@code bufferSize} bytes) streams straight from its GET while
  * the next ranges download in parallel, each with its own ranged GET, into buffers of the adapter's {@link
  * BufferPool}; the reader gets them in order. At most {@code depth} ranges are ahead of the reader, and only as many as
- * the pool has free buffers (one at least, waited for), so a read never holds more than its share of the adapter's
- * memory. Every range after the first asks for the first answer's ETag ({@code If-Match}), so an object replaced
+ * the pool has free buffers right now: a read never waits for a buffer (when none is free, the next range streams
+ * straight from its GET like the first), so a thread that reads from an adapter and writes into the same one cannot
+ * deadlock on its buffers, and the read holds at most {@code depth} of them. Every range after the first asks for the first answer's ETag ({@code If-Match}), so an object replaced
  * during the read fails instead of mixing two versions. A range that ends early or fails while its body is read is
  * fetched again, up to {@code maxAttempts} times; then, like every failed request, it surfaces as an IOException
  * from {@link #read}.
@@ -44,11 +45,13 @@ final class S3ParallelRead extends InputStream {
     private final ArrayDeque<Range> ahead = new ArrayDeque<>();
     private final ExecutorService fetcher;
 
-    /** The first range's body while it is read; {@code null} after. */
-    private @Nullable InputStream first;
+    /** The body of a range streamed straight from its GET (the first one, or one no buffer was free for). */
+    private @Nullable InputStream direct;
 
-    private int firstRead;
-    private int firstAttempts = 1;
+    private long directStart;
+    private int directLength;
+    private int directRead;
+    private int directAttempts = 1;
     /** The range being read from its buffer. */
     private @Nullable Range current;
 
@@ -85,8 +88,9 @@ final class S3ParallelRead extends InputStream {
         this.bufferSize = pool.bufferSize();
         this.depth = depth;
         this.maxAttempts = maxAttempts;
-        this.first = firstResponse;
-        this.nextStart = Math.min(size, bufferSize);
+        this.direct = firstResponse;
+        this.directLength = (int) Math.min(size, bufferSize);
+        this.nextStart = directLength;
         this.fetcher = BufferPool.transferThreads(depth, "pgkeep-s3-read");
         pool.open();
         topUp();
@@ -108,13 +112,14 @@ final class S3ParallelRead extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (first != null) {
-            int n = readFirst(b, off, len);
-            if (n > 0) {
-                return n;
-            }
-        }
         while (true) {
+            if (direct != null) {
+                int n = readDirect(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                topUp();
+            }
             Range range = current;
             if (range != null && position < range.length()) {
                 int at = position % bufferSize;
@@ -128,25 +133,51 @@ final class S3ParallelRead extends InputStream {
                 pool.release(range.buffer());
                 topUp();
             }
-            if (ahead.isEmpty() && nextStart >= size) {
-                stop(); // the buffers go back at the end even if the caller never closes
-                return -1;
+            if (ahead.isEmpty()) {
+                if (nextStart >= size) {
+                    stop(); // the buffers go back at the end even if the caller never closes
+                    return -1;
+                }
+                topUp();
+                if (ahead.isEmpty()) {
+                    openDirect(); // no buffer free: this range streams, the ones after it may find buffers
+                    topUp();
+                    continue;
+                }
             }
             current = next();
             position = 0;
         }
     }
 
-    /** Reads from the first range's body; when it breaks off or ends early, asks again for the rest of the range. */
-    private int readFirst(byte[] b, int off, int len) throws IOException {
-        int expected = (int) Math.min(size, bufferSize);
+    private void openDirect() throws IOException {
+        directStart = nextStart;
+        directLength = (int) Math.min(bufferSize, size - directStart);
+        directRead = 0;
+        directAttempts = 1;
+        nextStart = directStart + directLength;
+        direct = get(directStart, directLength);
+    }
+
+    private ResponseInputStream<GetObjectResponse> get(long start, int length) throws IOException {
+        String range = "bytes=" + start + "-" + (start + length - 1);
+        try {
+            return s3.getObject(
+                    r -> r.bucket(bucket).key(objectKey).range(range).ifMatch(eTag));
+        } catch (SdkException e) {
+            throw S3Failures.describe("Reading " + range + " of", location, e);
+        }
+    }
+
+    /** Reads from a streamed range's body; when it breaks off or ends early, asks again for the rest of it. */
+    private int readDirect(byte[] b, int off, int len) throws IOException {
         while (true) {
-            InputStream body = Objects.requireNonNull(first);
+            InputStream body = Objects.requireNonNull(direct);
             IOException failed = null;
             try {
-                int n = body.read(b, off, Math.min(len, expected - firstRead));
+                int n = body.read(b, off, Math.min(len, directLength - directRead));
                 if (n > 0) {
-                    firstRead += n;
+                    directRead += n;
                     return n;
                 }
             } catch (IOException e) {
@@ -154,29 +185,24 @@ final class S3ParallelRead extends InputStream {
             } catch (SdkException e) {
                 failed = new IOException(e.getMessage(), e);
             }
-            if (firstRead == expected && failed == null) {
-                first = null;
+            if (directRead == directLength && failed == null) {
+                direct = null;
                 body.close();
                 return -1;
             }
             abort(body);
-            first = null;
-            if (firstAttempts >= maxAttempts || Thread.currentThread().isInterrupted()) {
+            direct = null;
+            String rest = "bytes=" + (directStart + directRead) + "-" + (directStart + directLength - 1);
+            if (directAttempts >= maxAttempts || Thread.currentThread().isInterrupted()) {
                 throw new IOException(
-                        "Reading " + location + " failed: the store sent " + firstRead + " of its first " + expected
-                                + " bytes (tried " + firstAttempts + " times)"
-                                + (failed == null ? "" : ": " + failed),
+                        "Reading " + location + " failed: the store sent " + directRead + " of the " + directLength
+                                + " bytes from " + directStart + " (" + rest + " missing, tried " + directAttempts
+                                + " times)" + (failed == null ? "" : ": " + failed),
                         failed);
             }
-            firstAttempts++;
-            String range = "bytes=" + firstRead + "-" + (expected - 1);
-            log.debug("Reading {} of {} broke off; trying again", range, location);
-            try {
-                first = s3.getObject(
-                        r -> r.bucket(bucket).key(objectKey).range(range).ifMatch(eTag));
-            } catch (SdkException e) {
-                throw S3Failures.describe("Reading " + range + " of", location, e);
-            }
+            directAttempts++;
+            log.debug("Reading {} of {} broke off; trying again", rest, location);
+            direct = get(directStart + directRead, directLength - directRead);
         }
     }
 
@@ -191,11 +217,8 @@ final class S3ParallelRead extends InputStream {
         }
     }
 
-    /** The next range in order, waited for: scheduled now (waiting for a buffer) if nothing is ahead. */
+    /** The next range in order (there is one ahead), waited for. */
     private Range next() throws IOException {
-        if (ahead.isEmpty()) {
-            schedule(pool.acquire(1));
-        }
         Range range = Objects.requireNonNull(ahead.poll());
         try {
             range.download().get();
@@ -277,8 +300,8 @@ final class S3ParallelRead extends InputStream {
             return;
         }
         closed = true;
-        InputStream body = first;
-        first = null;
+        InputStream body = direct;
+        direct = null;
         try {
             if (body != null) {
                 abort(body);

@@ -107,17 +107,24 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
 
     /**
      * Reads an object as one stream. An object larger than one part ({@code part-size}) downloads as ranged GETs, up
-     * to {@value #READ_AHEAD} ranges in parallel ahead of the reader, in buffers of the adapter's {@code memory}; the
-     * reader gets the bytes in order ({@link S3ParallelRead}). A single GET streams at what one connection and one
+     * to four ranges in parallel ahead of the reader (but never more buffers than half the adapter's {@code memory}),
+     * in buffers of the adapter's {@code memory}; the reader gets the bytes in order ({@link S3ParallelRead}). A single GET streams at what one connection and one
      * thread of the store give; several overlap the store's latency and use more of its (and the network's) capacity.
      */
     @Override
     public InputStream read(String key) throws IOException {
         String objectKey = objectKey(key);
         int bufferSize = buffers.bufferSize();
+        // at most the buffers a write's part can do without, so a thread that reads and writes here cannot deadlock
+        int depth = Math.min(READ_AHEAD, buffers.capacity() - options.buffersOfPart(Integer.MAX_VALUE));
         ResponseInputStream<GetObjectResponse> head;
         try {
-            head = s3.getObject(b -> b.bucket(options.bucket()).key(objectKey).range("bytes=0-" + (bufferSize - 1)));
+            head = s3.getObject(b -> {
+                b.bucket(options.bucket()).key(objectKey);
+                if (depth > 0) {
+                    b.range("bytes=0-" + (bufferSize - 1));
+                }
+            });
         } catch (NoSuchKeyException e) {
             throw noSuchFile(key);
         } catch (S3Exception e) {
@@ -129,19 +136,11 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
             throw S3Failures.describe("Reading", location(key), e);
         }
         long size = totalSize(head.response().contentRange());
-        if (size <= bufferSize) {
+        if (size <= bufferSize) { // -1: no range asked for (no read-ahead) or the store sent the whole object
             return head; // the whole object (or a store that ignores ranges and sent all of it)
         }
         return new S3ParallelRead(
-                s3,
-                options.bucket(),
-                objectKey,
-                location(key),
-                head,
-                size,
-                buffers,
-                Math.min(READ_AHEAD, buffers.capacity()),
-                options.maxAttempts());
+                s3, options.bucket(), objectKey, location(key), head, size, buffers, depth, options.maxAttempts());
     }
 
     /** The size after the slash of {@code bytes 0-8388607/283115520}; -1 without a (parsable) content range. */
