@@ -49,7 +49,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3StorageAdapter.class);
-    private static final int READ_AHEAD = 4;
 
     private final S3Client s3;
     private final S3StorageOptions options;
@@ -106,9 +105,10 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
     }
 
     /**
-     * Reads an object as one stream. An object larger than one part ({@code part-size}) downloads as ranged GETs, up
-     * to four ranges in parallel ahead of the reader (but never more buffers than half the adapter's {@code memory}),
-     * in buffers of the adapter's {@code memory}; the reader gets the bytes in order ({@link S3ParallelRead}). A single GET streams at what one connection and one
+     * Reads an object as one stream: one GET, or with {@code read-ahead} set, an object larger than one part ({@code
+     * part-size}) downloads as ranged GETs, up to {@code read-ahead} ranges in parallel ahead of the reader (but never
+     * more buffers than a write's part leaves of the adapter's {@code memory}), in buffers of that memory; the reader
+     * gets the bytes in order ({@link S3ParallelRead}). A single GET streams at what one connection and one
      * thread of the store give; several overlap the store's latency and use more of its (and the network's) capacity.
      */
     @Override
@@ -116,7 +116,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
         String objectKey = objectKey(key);
         int bufferSize = buffers.bufferSize();
         // at most the buffers a write's part can do without, so a thread that reads and writes here cannot deadlock
-        int depth = Math.min(READ_AHEAD, buffers.capacity() - options.buffersOfPart(Integer.MAX_VALUE));
+        int depth = Math.min(options.readAhead(), buffers.capacity() - options.buffersOfPart(Integer.MAX_VALUE));
         ResponseInputStream<GetObjectResponse> head;
         try {
             head = s3.getObject(b -> {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@link S3StorageAdapter#read(String)} of objects larger than one part: ranged GETs in parallel into the adapter's
- * buffers, delivered in order, against the real s3proxy (5 MiB parts).
+ * {@link S3StorageAdapter#read(String)} of objects larger than one part with {@code read-ahead}: ranged GETs in parallel
+ * into the adapter's buffers, delivered in order, against the real s3proxy (5 MiB parts).
  */
 class S3ParallelReadTest {
     private static final long PART = 5L * MIB;
@@ -44,7 +44,8 @@ class S3ParallelReadTest {
 
     private S3StorageAdapter adapter(String prefix, long memory) {
         return new S3StorageAdapter(
-                client, s3.options(prefix).memory(memory).maxAttempts(2).build());
+                client,
+                s3.options(prefix).memory(memory).readAhead(4).maxAttempts(2).build());
     }
 
     private static void put(S3StorageAdapter storage, String key, long seed, long size) throws IOException {
@@ -171,6 +172,18 @@ class S3ParallelReadTest {
             assertThat(S3Fixture.sha256(in)).isEqualTo(S3Fixture.sha256OfBytes(10, size));
         }
         assertThat(storage.bufferPool().inUse()).isZero();
+    }
+
+    @Test
+    void byDefaultAReadIsOnePlainGet() throws IOException {
+        S3StorageAdapter storage = new S3StorageAdapter(
+                client, s3.options(S3Fixture.uniquePrefix()).build());
+        put(storage, "plain", 13, 3 * PART + 2);
+        faults.get().rangedGets.set(0);
+        try (InputStream in = storage.read("plain")) {
+            assertThat(S3Fixture.sha256(in)).isEqualTo(S3Fixture.sha256OfBytes(13, 3 * PART + 2));
+        }
+        assertThat(faults.get().rangedGets.get()).isZero();
     }
 
     @Test

@@ -14,7 +14,7 @@ class S3StorageOptionsTest {
         S3StorageOptions options = S3StorageOptions.fromUri("s3://my-bucket/backups/prod?endpoint=http://127.0.0.1:9000"
                 + "&region=eu-central-1&path-style=true&part-size=64MiB&max-parts-in-flight=8&sse=aws:kms"
                 + "&kms-key-id=arn%3Aaws%3Akms%3Aeu-central-1%3A111122223333%3Akey%2Fabc&storage-class=standard_ia"
-                + "&max-attempts=7&profile=backup&memory=256MiB");
+                + "&max-attempts=7&profile=backup&memory=256MiB&read-ahead=3");
         assertThat(options.bucket()).isEqualTo("my-bucket");
         assertThat(options.prefix()).isEqualTo("backups/prod/");
         assertThat(options.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9000"));
@@ -27,6 +27,7 @@ class S3StorageOptionsTest {
         assertThat(options.storageClass()).isEqualTo("STANDARD_IA");
         assertThat(options.maxAttempts()).isEqualTo(7);
         assertThat(options.memory()).isEqualTo(256L * 1024 * 1024);
+        assertThat(options.readAhead()).isEqualTo(3);
         assertThat(options.profile()).isEqualTo("backup");
         assertThat(options.describe()).isEqualTo("s3://my-bucket/backups/prod/ at http://127.0.0.1:9000");
     }
@@ -38,6 +39,7 @@ class S3StorageOptionsTest {
         assertThat(options.partSize()).isEqualTo(8L * 1024 * 1024);
         assertThat(options.memory()).isEqualTo(32L * 1024 * 1024);
         assertThat(options.buffers()).isEqualTo(4);
+        assertThat(options.readAhead()).isZero();
         assertThat(options.maxPartsInFlight()).isEqualTo(4);
         assertThat(options.pathStyle()).isFalse();
         assertThat(options.endpoint()).isNull();
@@ -87,6 +89,9 @@ class S3StorageOptionsTest {
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?memory=4MiB"))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("at least one part");
+        assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?read-ahead=99"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("between 0 and 16");
         assertThatThrownBy(() -> S3StorageOptions.fromUri("s3://bucket?memory=lots"))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("16MiB");
