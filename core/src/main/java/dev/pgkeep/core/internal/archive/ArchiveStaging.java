@@ -30,9 +30,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Gets an archive ready for pg_restore and proves it intact before any database is touched: a stored backup's
- * SHA-256 is checked against its manifest (downloading it to a temporary file first when the storage is remote); a
- * foreign local file is decoded completely (OpenPGP integrity, codec checksums, archive structure) and must pass
- * {@code pg_restore --list}.
+ * SHA-256 is checked against its manifest (downloading it to a temporary file first when the storage is remote), and
+ * it is then decoded (decrypted, decompressed) on the fly into pg_restore, encrypted or not; a foreign local file is
+ * decoded completely (OpenPGP integrity, codec checksums, archive structure) and must pass {@code pg_restore --list}.
  */
 public final class ArchiveStaging {
     private static final int BUFFER = 256 * 1024;
@@ -104,10 +104,11 @@ public final class ArchiveStaging {
                     decrypt(manifest, meter.reading(Environmental.input(Files.newInputStream(storedFile)))));
             StagedArchive streaming = new StagedArchive(
                     "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, decoded, null, meter);
-            // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
-            // before pg_restore starts, so that someone able to rewrite object and manifest alike still cannot get a
-            // partly applied restore
-            if (!plainFile && manifest.encryption() == null) {
+            // the stored object's SHA-256 has just been proven against the manifest, so an encrypted backup streams
+            // into pg_restore like any other: OpenPGP's own check (which comes only at the end of the message) adds
+            // nothing a partly applied restore could be spared by. A decoded file only for pg_restore --jobs, which
+            // seeks in a custom-format archive; foreign files without a manifest are decoded completely (stageFile)
+            if (!plainFile) {
                 return streaming;
             }
             Path plain = newTempFile("plain", temporary);
