@@ -2,6 +2,7 @@ package dev.pgkeep.core.internal.archive;
 
 import dev.pgkeep.core.BackupManifest.StoredObject;
 import dev.pgkeep.core.BackupManifest.TableRows;
+import dev.pgkeep.core.IntegrityException;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.internal.postgres.PgRestoreCheck;
 import dev.pgkeep.core.internal.postgres.PgTools;
@@ -184,18 +185,7 @@ public final class DirectoryDump {
         }
         List<StoredObject> stored = new ArrayList<>();
         for (Future<StoredObject> upload : uploads) {
-            try {
-                stored.add(upload.get());
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IOException(cause.getMessage(), cause);
-            }
+            stored.add(await(upload));
         }
         List<TableRows> tables = new ArrayList<>();
         for (ArchiveHeader.TocEntry entry : header.toc().values()) {
@@ -212,12 +202,26 @@ public final class DirectoryDump {
                     entry.tag() == null ? "" : entry.tag(),
                     rows.get(entry.dumpId())));
         }
-        tables.sort((a, b) -> a.schema().equals(b.schema())
-                ? a.name().compareTo(b.name())
-                : a.schema().compareTo(b.schema()));
+        ArchiveInspector.sortByName(tables);
         long dumpBytes = stored.stream().mapToLong(StoredObject::dumpBytes).sum();
         long storedBytes = stored.stream().mapToLong(StoredObject::storedBytes).sum();
         return new Outcome(stored, OBJECT_PREFIX + "toc.dat" + suffix, dumpBytes, storedBytes, tables, spoolPeak.get());
+    }
+
+    /** The result of a task on one of the pools, its failure thrown as it was. */
+    static <T> T await(Future<T> task) throws IOException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause.getMessage(), cause);
+        }
     }
 
     /** Reads a directory archive's {@code toc.dat} (the same header and table of contents as a custom archive). */
@@ -226,8 +230,8 @@ public final class DirectoryDump {
         try {
             return ArchiveHeader.parse(new ArchiveHeader.Reader(bytes, bytes.length));
         } catch (ArchiveHeader.NeedMoreBytes | ArchiveHeader.UnexpectedArchive e) {
-            throw new PgkeepException(what + " wrote a table of contents pgkeep cannot read ("
-                    + (e.getMessage() == null ? "it ends early" : e.getMessage()) + "); nothing was stored.");
+            throw new IntegrityException(what + ": its table of contents (toc.dat) cannot be read ("
+                    + (e.getMessage() == null ? "it ends early" : e.getMessage()) + ").");
         }
     }
 
