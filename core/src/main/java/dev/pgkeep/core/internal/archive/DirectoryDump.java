@@ -80,6 +80,10 @@ public final class DirectoryDump {
     private final List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong spoolPeak = new AtomicLong();
     private final Deque<String> said = new ArrayDeque<>();
+    private final Set<Integer> finishedIds = ConcurrentHashMap.newKeySet();
+    private final Object signal = new Object();
+    private volatile boolean exited;
+    private static final long POLL_MILLIS = 10;
 
     private DirectoryDump(
             Path dir, Codec codec, Encryptor encryptor, Objects objects, int consumers, ProgressMeter meter) {
@@ -149,11 +153,17 @@ public final class DirectoryDump {
         Thread log = new Thread(() -> readLog(pgDump.stderr()), "pgkeep-pg_dump-log");
         log.setDaemon(true);
         log.start();
+        Thread watcher = new Thread(this::watchSpool, "pgkeep-spool-watch");
+        watcher.setDaemon(true);
+        watcher.start();
         try (InputStream out = pgDump.stdout()) {
             out.transferTo(OutputStream.nullOutputStream());
         }
         int exit = pgDump.waitFor();
         log.join(30_000);
+        exited = true; // every file is as complete as it will get
+        signal();
+        watcher.join(30_000);
         if (exit != 0) {
             throw new PgkeepException(what + " failed (exit code " + exit + "): " + messages());
         }
@@ -243,6 +253,8 @@ public final class DirectoryDump {
                 Matcher finished = FINISHED.matcher(line);
                 if (finished.find()) {
                     measureSpool();
+                    finishedIds.add(Integer.valueOf(finished.group(1)));
+                    signal();
                     submit(finished.group(1) + ".dat");
                 } else if (!line.startsWith("pg_dump: ")
                         || line.startsWith("pg_dump: error:")
@@ -284,6 +296,92 @@ public final class DirectoryDump {
         }
     }
 
+    /**
+     * Starts storing each table's file as soon as pg_dump creates it, so that compressing and storing a table
+     * overlaps with dumping it; the reader follows the file as it grows ({@link GrowingFile}).
+     */
+    private void watchSpool() {
+        while (!exited) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString())
+                        .filter(f -> DATA_FILE.matcher(f).matches())
+                        .forEach(this::submit);
+            } catch (IOException | RuntimeException e) {
+                // pg_dump has not created the folder yet, or a file went meanwhile
+            }
+            awaitSignal();
+        }
+    }
+
+    private void signal() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    /** Waits until pg_dump finishes an item or exits, or {@value #POLL_MILLIS} ms pass (a file may have grown). */
+    private void awaitSignal() {
+        synchronized (signal) {
+            try {
+                signal.wait(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether pg_dump is done with {@code dumpId}'s file: its leader said so, or it exited. */
+    private boolean complete(@Nullable Integer dumpId) {
+        return exited || (dumpId != null && finishedIds.contains(dumpId));
+    }
+
+    /**
+     * A file pg_dump may still be writing: at its current end, a read waits until it grows, or returns the end once
+     * the file is known complete (checked before the read that found no more bytes, so no last write is missed).
+     */
+    private final class GrowingFile extends InputStream {
+        private final java.nio.channels.FileChannel channel;
+        private final @Nullable Integer dumpId;
+
+        GrowingFile(Path path, @Nullable Integer dumpId) throws IOException {
+            this.channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ);
+            this.dumpId = dumpId;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (true) {
+                boolean done = complete(dumpId);
+                int n = channel.read(java.nio.ByteBuffer.wrap(b, off, len));
+                if (n > 0) {
+                    return n;
+                }
+                if (done) {
+                    return -1;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("stopped while waiting for pg_dump to write " + dumpId);
+                }
+                awaitSignal();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
     private synchronized void submit(String file) {
         if (submitted.add(file)) {
             uploads.add(pool.submit(() -> storeFile(file)));
@@ -300,7 +398,7 @@ public final class DirectoryDump {
         long dumpBytes = 0;
         CountingDigestOutputStream counted;
         try (StorageAdapter.PendingObject object = objects.create(name);
-                InputStream in = Files.newInputStream(path)) {
+                InputStream in = new GrowingFile(path, dumpId)) {
             counted = new CountingDigestOutputStream(object.output());
             OutputStream encrypted = encryptor.encrypt(counted);
             try (OutputStream out = codec.compress(new FilterOutputStream(encrypted) {
