@@ -243,6 +243,30 @@ class ParallelBackupTest {
         assertThat(fx.commands).noneMatch(c -> c.contains("--format=directory"));
     }
 
+    @Test
+    void aProcessRunnerWhosePgDumpWritesElsewhereFailsClearlyAndStoresNothing(PostgresServer pg, @TempDir Path dir) {
+        ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+        ProcessRunner local = fx.recordingRunner();
+        Path elsewhere = dir.resolve("in-a-container");
+        // like a runner into a container: pg_dump runs, but its files land in another file system
+        ProcessRunner container = (command, env, wd) -> local.start(
+                command.stream()
+                        .map(a -> a.startsWith("--file=") ? "--file=" + elsewhere : a)
+                        .toList(),
+                env,
+                wd);
+        BackupService service = fx.builder().processRunner(container).build();
+
+        assertThatThrownBy(() -> service.backup(parallel(pg)))
+                .isInstanceOf(PgkeepException.class)
+                .hasMessageContaining("cannot make a parallel backup")
+                .hasMessageContaining("one job");
+        assertThat(service.list(source)).isEmpty();
+        assertThat(fx.repo.resolve(source))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
     private static Path backupFolder(Path repo, BackupManifest m) {
         return repo.resolve(source).resolve(m.id().value());
     }

@@ -132,7 +132,14 @@ public final class DirectoryDump {
             return dump.store(pgDump, tools, what);
         } catch (IOException | InterruptedException | RuntimeException e) {
             pgDump.kill();
+            dump.exited = true; // ends the spool watcher
             dump.pool.shutdownNow();
+            try {
+                // no store still running may commit after its object was deleted here
+                dump.pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             for (String name : List.copyOf(dump.committed)) {
                 deleter.delete(name);
             }

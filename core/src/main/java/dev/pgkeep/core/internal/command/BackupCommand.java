@@ -160,7 +160,8 @@ public final class BackupCommand {
         long estimate = meter.enabled() ? databaseSize(db) : -1;
         int jobs = request.jobs() == 0 ? c.backupJobs() : request.jobs();
         if (jobs > 1) {
-            return dumpDirectory(db, serverVersion, request, lock, dumpTools, id, started, application, meter, jobs);
+            return dumpDirectory(
+                    db, serverVersion, request, lock, dumpTools, id, started, application, meter, estimate, jobs);
         }
         List<String> command = new ArrayList<>(List.of(pgDump, "--format=custom", "--compress=0", "--no-password"));
         addDumpOptions(command);
@@ -284,6 +285,7 @@ public final class BackupCommand {
             Instant started,
             BackupManifest.@Nullable Application application,
             ProgressMeter meter,
+            long estimate,
             int jobs) {
         String pgDump = dumpTools.program("pg_dump");
         Path spool = spoolFolder(db);
@@ -301,7 +303,7 @@ public final class BackupCommand {
                 throw new PgkeepException("Cannot start pg_dump (" + pgDump + "): " + e.getMessage(), e);
             }
             try {
-                meter.start(Progress.DUMPING, -1, true);
+                meter.start(Progress.DUMPING, estimate, true);
                 outcome = DirectoryDump.run(
                         process,
                         dir,
