@@ -169,7 +169,8 @@ public final class StagedArchive implements AutoCloseable {
                 InputStream in = directory ? InputStream.nullInputStream() : decoded.open()) {
             byte[] buffer = new byte[BUFFER];
             int n;
-            while ((n = in.read(buffer)) >= 0) {
+            // pg_restore --list reads only up to the end of the table of contents: decoding the rest is wasted work
+            while (list.accepting() && (n = in.read(buffer)) >= 0) {
                 list.write(buffer, 0, n);
             }
             PgRestoreCheck.Result result = list.finish();
