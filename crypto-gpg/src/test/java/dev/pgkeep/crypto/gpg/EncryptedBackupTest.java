@@ -159,10 +159,13 @@ class EncryptedBackupTest {
         assertThat(pg.databaseExists(target)).isFalse();
     }
 
-    @Test
-    void theWrongSecretKeyLeavesAnExistingTargetUnchanged() {
+    @ParameterizedTest(name = "backup jobs {0}")
+    @ValueSource(ints = {1, 2})
+    void theWrongSecretKeyLeavesAnExistingTargetUnchanged(int jobs) {
         Path repository = work.resolve("repo");
-        BackupId id = service(repository, keyB.encryptOnly()).backup(request()).id();
+        BackupId id = service(repository, keyB.encryptOnly())
+                .backup(request().withJobs(jobs))
+                .id();
         String target = PostgresServer.uniqueDatabaseName("crypto_wrong_key_kept");
         SampleDatabase.create(pg, target);
         pg.psql(target, "INSERT INTO public.empty_table VALUES (3, 'must survive')");
