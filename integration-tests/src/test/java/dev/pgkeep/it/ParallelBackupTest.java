@@ -180,6 +180,9 @@ class ParallelBackupTest {
                     .hasMessageContaining("Nothing was restored");
             assertThat(fx.commands).noneMatch(c -> c.get(0).endsWith("pg_restore"));
             assertThat(before.diff(DatabaseFingerprint.of(pg, target))).isEmpty();
+            // listing the contents needs only the table of contents, which is intact
+            assertThat(service.contents(RestoreSource.byId(m.id().value())).tables())
+                    .isNotEmpty();
             assertThatThrownBy(() -> service.verify(VerifyRequest.of(RestoreSource.byId(m.id().value()), Trigger.TEST)))
                     .isInstanceOf(IntegrityException.class);
             assertThat(service.get(m.id()).orElseThrow().verification().ok()).isFalse();

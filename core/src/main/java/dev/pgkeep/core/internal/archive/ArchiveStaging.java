@@ -66,7 +66,7 @@ public final class ArchiveStaging {
                     .withRemedy(PgkeepException.Remedy.DECRYPTION_KEY, null);
         }
         if (manifest.directory()) {
-            return stageDirectory(manifest, meter);
+            return stageDirectory(manifest, meter, o -> true);
         }
         String key = RepositoryLayout.dumpKey(manifest.database(), manifest.id(), manifest.dumpObject());
         Codec codec = codecOf(manifest);
@@ -159,7 +159,21 @@ public final class ArchiveStaging {
      * on parallel threads, and must match the manifest (size and SHA-256, and the listing its {@code sha256} names)
      * before anything is restored; pg_restore then reads the folder itself, with as many jobs as asked.
      */
-    private StagedArchive stageDirectory(BackupManifest manifest, ProgressMeter meter) {
+    /**
+     * A stored backup for reading its table of contents only: of a directory backup just {@code toc.dat} is
+     * fetched (and proven against the manifest), not the data.
+     */
+    public StagedArchive stageTableOfContents(BackupManifest manifest) {
+        if (!manifest.directory()) {
+            return stageStored(manifest, false, ProgressMeter.NONE);
+        }
+        return stageDirectory(manifest, ProgressMeter.NONE, o -> o.file().equals("toc.dat"));
+    }
+
+    private StagedArchive stageDirectory(
+            BackupManifest manifest,
+            ProgressMeter meter,
+            java.util.function.Predicate<BackupManifest.StoredObject> fetched) {
         List<BackupManifest.StoredObject> objects = manifest.objects();
         String listing = HexFormat.of()
                 .formatHex(CountingDigestOutputStream.sha256().digest(BackupManifest.objectListing(objects)));
@@ -195,6 +209,9 @@ public final class ArchiveStaging {
             meter.start(Progress.CHECKSUM, total, false);
             List<Future<?>> fetches = new ArrayList<>();
             for (BackupManifest.StoredObject o : objects) {
+                if (!fetched.test(o)) {
+                    continue;
+                }
                 fetches.add(pool.submit(() -> {
                     fetchObject(manifest, o, codec, dir, meter);
                     return null;

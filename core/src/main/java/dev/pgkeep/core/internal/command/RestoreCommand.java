@@ -249,7 +249,7 @@ public final class RestoreCommand {
             }
         }
         try (StagedArchive archive = manifest != null
-                ? c.staging().stageStored(manifest, false, ProgressMeter.NONE)
+                ? c.staging().stageTableOfContents(manifest)
                 : c.staging().stageFile(((RestoreSource.LocalFile) source).path(), ProgressMeter.NONE)) {
             List<BackupContents.Item> items = new ArrayList<>();
             for (TableOfContents.Entry e : archive.tableOfContents().entries()) {
