@@ -252,7 +252,8 @@ public final class PgkeepAutoConfiguration {
                 .incompleteWriteGracePeriod(properties.getRetention().getIncompleteWriteGracePeriod())
                 .maxDecodedArchiveBytes(
                         properties.getRestore().getMaxDecodedSize().toBytes())
-                .lockWaitTimeout(properties.getBackup().getLockWaitTimeout());
+                .lockWaitTimeout(properties.getBackup().getLockWaitTimeout())
+                .backupJobs(properties.getBackup().getJobs());
         PgkeepProperties.Signing signing = properties.getSigning();
         // fail closed: configured signing or trust that nothing implements would silently not protect anything
         if ((signing.getPrivateKey() != null && signer.getIfAvailable() == null)

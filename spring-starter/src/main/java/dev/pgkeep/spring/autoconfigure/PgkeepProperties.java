@@ -1045,6 +1045,20 @@ public class PgkeepProperties {
         public void setLockWaitTimeout(Duration lockWaitTimeout) {
             this.lockWaitTimeout = lockWaitTimeout;
         }
+
+        /**
+         * Parallel pg_dump jobs: 1 stores one custom-format archive; 2 or more run pg_dump --format=directory
+         * --jobs=N, spooling its files in pgkeep.restore.temp-dir, and store each file as an object of its own.
+         */
+        private int jobs = 1;
+
+        public int getJobs() {
+            return jobs;
+        }
+
+        public void setJobs(int jobs) {
+            this.jobs = jobs;
+        }
     }
 
     /** Signed backups (needs pgkeep-crypto-gpg). */
