@@ -27,8 +27,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -227,6 +229,53 @@ class ParallelBackupTest {
             assertThat(folders.map(f -> f.getFileName().toString()))
                     .containsExactly(next.id().value());
         }
+    }
+
+    @Test
+    void aHostWhoseLocaleTranslatesPgDumpStillHasTablesStoredAsPgDumpFinishesThem(
+            PostgresServer pg, @TempDir Path dir) {
+        Assumptions.assumeTrue(
+                Files.exists(Path.of("/usr/share/locale/de/LC_MESSAGES/pg_dump-15.mo")),
+                "pg_dump's German messages are not installed");
+        ServiceFixture fx = new ServiceFixture(pg, dir.resolve("repo"));
+        ProcessRunner local = fx.recordingRunner();
+        java.io.ByteArrayOutputStream pgDumpLog = new java.io.ByteArrayOutputStream();
+        // the host's own environment beneath pgkeep's: pg_dump would talk German (LANGUAGE works with C.UTF-8)
+        ProcessRunner german = (command, env, wd) -> {
+            Map<String, String> host = new java.util.LinkedHashMap<>(Map.of("LC_ALL", "C.UTF-8", "LANGUAGE", "de"));
+            host.putAll(env);
+            ProcessRunner.RunningProcess p = local.start(command, host, wd);
+            if (!command.get(0).endsWith("pg_dump")) {
+                return p;
+            }
+            return new DelegatingProcess(p) {
+                @Override
+                public InputStream stderr() {
+                    return new java.io.FilterInputStream(p.stderr()) {
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            int n = super.read(b, off, len);
+                            if (n > 0) {
+                                synchronized (pgDumpLog) {
+                                    pgDumpLog.write(b, off, n);
+                                }
+                            }
+                            return n;
+                        }
+                    };
+                }
+            };
+        };
+        BackupService service = fx.builder().processRunner(german).build();
+
+        BackupManifest m = service.backup(parallel(pg)).manifest();
+
+        String log;
+        synchronized (pgDumpLog) {
+            log = pgDumpLog.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(log).contains("finished item").doesNotContain("abgeschlossen");
+        assertThat(m.directory()).isTrue();
     }
 
     @Test
