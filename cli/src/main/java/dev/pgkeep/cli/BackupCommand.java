@@ -67,6 +67,15 @@ final class BackupCommand extends CliCommand {
     @Mixin
     SigningOptions signing = new SigningOptions();
 
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Parallel pg_dump jobs (default 1: one custom-format archive). 2 or more run pg_dump"
+                    + " --format=directory --jobs=N into a spool folder in the temp folder and store each table's"
+                    + " file as an object of its own; restore such a backup with --jobs too.")
+    int jobs = 1;
+
     @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the manifest.")
     @Nullable
     String label;
@@ -94,11 +103,17 @@ final class BackupCommand extends CliCommand {
 
     @Override
     public Integer call() {
+        if (all && jobs != 1) {
+            throw new BadInputException("--jobs goes with the backup of one database, not with --all.");
+        }
         if (all) {
             return backupAll();
         }
         if (withRolePasswords) {
             throw new BadInputException("--with-role-passwords goes with --all (role passwords are server globals).");
+        }
+        if (jobs < 1) {
+            throw new BadInputException("--jobs must be at least 1, got " + jobs + ".");
         }
         DatabaseConnection database = env.database(db);
         StorageAdapter storage = env.storage(common.repo);
@@ -106,6 +121,7 @@ final class BackupCommand extends CliCommand {
         progress("Backing up " + database.describe() + " to " + storage.describe() + " ...", progressOptions);
         BackupManifest m = service.backup(BackupRequest.of(database, Trigger.CLI)
                         .withLabel(label)
+                        .withJobs(jobs)
                         .withProgress(progressListener("backup", progressOptions))
                         .withActor(System.getProperty("user.name"), null))
                 .manifest();

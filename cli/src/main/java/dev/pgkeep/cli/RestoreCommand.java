@@ -85,8 +85,13 @@ final class RestoreCommand extends CliCommand {
     @Option(names = "--create", description = "Create the target database (it must not exist).")
     boolean create;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Parallel pg_restore jobs.")
-    int jobs = 1;
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "Parallel pg_restore jobs. Default: a backup taken with backup --jobs restores with as many"
+                    + " jobs as there are cores (at most 8), any other with 1 (more first decode it to a temp file).")
+    @Nullable
+    Integer jobs;
 
     @Option(names = "--single-transaction", description = "Restore in one transaction (all or nothing).")
     boolean singleTransaction;
@@ -174,7 +179,6 @@ final class RestoreCommand extends CliCommand {
         progress("Restoring into " + target.describe() + " (checksum first) ...", progressOptions);
         RestoreRequest.Builder request = RestoreRequest.builder(from, target)
                 .createDatabase(create)
-                .jobs(jobs)
                 .singleTransaction(singleTransaction)
                 .noOwner(noOwner)
                 .noPrivileges(noPrivileges)
@@ -185,6 +189,9 @@ final class RestoreCommand extends CliCommand {
                 .trigger(Trigger.CLI)
                 .actor(System.getProperty("user.name"), null)
                 .progress(progressListener("restore", progressOptions));
+        if (jobs != null) {
+            request.jobs(jobs);
+        }
         tables.forEach(request::table);
         schemas.forEach(request::schema);
         RestoreResult result = service.restore(request.build());

@@ -134,6 +134,61 @@ class CliEncryptionAndS3Test {
     }
 
     @Test
+    void aParallelEncryptedBackupToS3RestoresWithJobsAndRefusesBadJobCounts(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        assumeTrue(gpgAvailable(), "no gpg binary on this machine: the gpg-made key test is skipped");
+        Path pub = dir.resolve("backup.pub.asc");
+        Path sec = dir.resolve("backup.sec.asc");
+        generateKey(dir.resolve("gnupg"), pub, sec);
+        String repo = repo("parallel");
+        Map<String, String> env = new HashMap<>(CliEndToEndTest.env(pg));
+        env.put("BACKUP_KEY_PASSPHRASE", PASSPHRASE);
+
+        CliRun zero = CliRun.run(env, "backup", "--db", pg.url(source), "--repo", repo, "--jobs", "0");
+        assertThat(zero.exitCode()).as(zero::toString).isEqualTo(2);
+        assertThat(zero.err()).contains("--jobs must be at least 1, got 0");
+        CliRun backup = CliRun.run(
+                env,
+                "backup",
+                "--db",
+                pg.url(source),
+                "--repo",
+                repo,
+                "--encrypt-to",
+                pub.toString(),
+                "--jobs",
+                "2",
+                "--json");
+        assertThat(backup.exitCode()).as(backup::toString).isZero();
+        assertThat(backup.out()).contains("\"encrypted\":true");
+        CliRun listed = CliRun.run(env, "list", "--repo", repo, "--json");
+        assertThat(listed.out()).contains("\"format\":\"directory\"").contains(".pgp\"");
+
+        String target = PostgresServer.uniqueDatabaseName("cli_s3_parallel");
+        try {
+            CliRun restore = CliRun.run(
+                    env,
+                    "restore",
+                    "--repo",
+                    repo,
+                    "--latest",
+                    "--db",
+                    pg.url(target),
+                    "--create",
+                    "--jobs",
+                    "2",
+                    "--decrypt-key",
+                    sec.toString(),
+                    "--passphrase-env",
+                    "BACKUP_KEY_PASSPHRASE");
+            assertThat(restore.exitCode()).as(restore::toString).isZero();
+            assertThat(DatabaseFingerprint.of(pg, target).diff(original)).isEmpty();
+        } finally {
+            pg.dropDatabase(target);
+        }
+    }
+
+    @Test
     void aKeyGpgMadeWithoutAPassphraseDecryptsWithoutOneAndAProtectedKeySaysWhatIsMissing(
             PostgresServer pg, @TempDir Path dir) throws Exception {
         assumeTrue(gpgAvailable(), "no gpg binary on this machine: the gpg-made key test is skipped");

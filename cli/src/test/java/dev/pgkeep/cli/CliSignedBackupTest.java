@@ -160,6 +160,47 @@ class CliSignedBackupTest {
         }
     }
 
+    @Test
+    void aSignedParallelBackupCoversEveryObject(PostgresServer pg, @TempDir Path dir) throws Exception {
+        assumeTrue(CliEncryptionAndS3Test.gpgAvailable(), "no gpg binary on this machine: skipped");
+        Path hostSec = dir.resolve("host.sec.asc");
+        Path hostPub = dir.resolve("host.pub.asc");
+        CliEncryptionAndS3Test.generateKey(dir.resolve("gnupg-host"), hostPub, hostSec);
+        Path repo = dir.resolve("repo");
+        Map<String, String> env = new HashMap<>(CliEndToEndTest.env(pg));
+        env.put("PGKEEP_SIGN_PASSPHRASE", CliEncryptionAndS3Test.PASSPHRASE);
+        String id = backup(pg, env, source, repo, "--sign-key", hostSec.toString(), "--jobs", "2");
+        Path folder = repo.resolve(source).resolve(id);
+        CliRun verified = CliRun.run(
+                env, "verify", "--repo", repo.toString(), "--backup", id, "--trusted-key", hostPub.toString());
+        assertThat(verified.exitCode()).as(verified::toString).isZero();
+
+        // the attacker replaces the table of contents and rewrites its entry in the manifest to match
+        String original = Files.readString(folder.resolve("manifest.json"));
+        byte[] planted = "PGDMP not the original table of contents".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(folder.resolve("dump.d.toc.dat.zst"), planted);
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(planted));
+        String rewritten = original.replaceFirst(
+                "(\"file\" : \"toc\\.dat\",\\s*\"dumpBytes\" : \\d+,\\s*\"storedBytes\" : )\\d+(,\\s*\"sha256\" : \")[0-9a-f]+",
+                "$1" + planted.length + "$2" + sha);
+        assertThat(rewritten).isNotEqualTo(original);
+        Files.writeString(folder.resolve("manifest.json"), rewritten);
+        String target = PostgresServer.uniqueDatabaseName("cli_signed_parallel");
+        CliRun listing = restore(env, repo, id, pg.url(target), "--create", "--trusted-key", hostPub.toString());
+        assertThat(listing.exitCode()).as(listing::toString).isEqualTo(4);
+        assertThat(listing.err()).contains("list of objects does not match");
+        // ... and the listing's SHA-256 too: now the signature no longer fits
+        Files.writeString(
+                folder.resolve("manifest.json"),
+                rewritten.replaceFirst(
+                        "\"sha256\" : \"[0-9a-f]+\",\\s*\"tables\"", "\"sha256\" : \"" + sha + "\",\n  \"tables\""));
+        CliRun signature = restore(env, repo, id, pg.url(target), "--create", "--trusted-key", hostPub.toString());
+        assertThat(signature.exitCode()).as(signature::toString).isEqualTo(4);
+        assertThat(signature.err()).contains("does not match the backup");
+        assertThat(pg.databaseExists(target)).isFalse();
+    }
+
     private static String backup(
             PostgresServer pg, Map<String, String> env, String database, Path repo, String... extra) {
         java.util.List<String> args = new java.util.ArrayList<>(

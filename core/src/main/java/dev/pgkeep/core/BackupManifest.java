@@ -8,11 +8,16 @@ import org.jspecify.annotations.Nullable;
  * What pgkeep knows about one stored backup; stored next to the dump as {@code manifest.json}, written last, so a
  * backup exists exactly when its manifest does.
  *
- * @param formatVersion manifest format, currently {@value #FORMAT_VERSION}
- * @param dumpObject the stored dump's file name inside the backup folder, e.g. {@code dump.pgc.zst}
- * @param dumpBytes size of the pg_dump archive before compression and encryption
- * @param storedBytes size of the stored object
- * @param sha256 hex SHA-256 of the stored object
+ * @param formatVersion manifest format: {@value #SINGLE_FORMAT_VERSION} for a single-object backup,
+ *     {@value #FORMAT_VERSION} for a {@value #DIRECTORY} one (so a pgkeep too old to read it refuses it clearly)
+ * @param format {@value #CUSTOM}: one pg_dump custom-format archive; {@value #DIRECTORY}: pg_dump's directory format,
+ *     one stored object per file ({@code objects})
+ * @param dumpObject the stored dump's file name inside the backup folder, e.g. {@code dump.pgc.zst}; of a directory
+ *     backup its table of contents' object, e.g. {@code dump.d.toc.dat.zst}
+ * @param dumpBytes size of the pg_dump archive before compression and encryption (of every file together)
+ * @param storedBytes size of the stored object (of every object together)
+ * @param sha256 hex SHA-256 of the stored object; of a directory backup the SHA-256 of its canonical object listing
+ *     ({@link #objectListing}), so that a signature over it covers every object
  * @param pgDumpVersion version of the pg_dump that wrote the archive, e.g. {@code 17.12}
  * @param pgDumpPath the pg_dump program used (chosen per server major, see {@link PostgresTools})
  * @param tables row counts per table as pg_dump wrote them; {@code null} when the archive could not be inspected
@@ -42,12 +47,106 @@ public record BackupManifest(
         @Nullable Proof proof,
         Tool tool,
         @Nullable Application application,
-        @Nullable Verification verification) {
+        @Nullable Verification verification,
+        @Nullable List<StoredObject> objects) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** The newest manifest format this pgkeep reads and writes (directory backups). */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The format of single-object backups, which every pgkeep version reads. */
+    public static final int SINGLE_FORMAT_VERSION = 1;
+
+    public static final String CUSTOM = "custom";
+    public static final String DIRECTORY = "directory";
 
     public BackupManifest {
         tables = tables == null ? null : List.copyOf(tables);
+        objects = objects == null ? null : List.copyOf(objects);
+    }
+
+    /** A single-object backup's manifest (no {@code objects}). */
+    public BackupManifest(
+            int formatVersion,
+            BackupId id,
+            String database,
+            @Nullable String label,
+            Trigger trigger,
+            Instant startedAt,
+            Instant completedAt,
+            long durationMs,
+            @Nullable String server,
+            @Nullable String pgDumpVersion,
+            @Nullable String pgDumpPath,
+            String format,
+            Compression compression,
+            @Nullable Encryption encryption,
+            String dumpObject,
+            long dumpBytes,
+            long storedBytes,
+            String sha256,
+            @Nullable List<TableRows> tables,
+            @Nullable Proof proof,
+            Tool tool,
+            @Nullable Application application,
+            @Nullable Verification verification) {
+        this(
+                formatVersion,
+                id,
+                database,
+                label,
+                trigger,
+                startedAt,
+                completedAt,
+                durationMs,
+                server,
+                pgDumpVersion,
+                pgDumpPath,
+                format,
+                compression,
+                encryption,
+                dumpObject,
+                dumpBytes,
+                storedBytes,
+                sha256,
+                tables,
+                proof,
+                tool,
+                application,
+                verification,
+                null);
+    }
+
+    /** Whether the backup is pg_dump's directory format, stored as one object per file. */
+    public boolean directory() {
+        return DIRECTORY.equals(format);
+    }
+
+    /**
+     * One stored object of a directory backup.
+     *
+     * @param name the object's name inside the backup folder, e.g. {@code dump.d.3352.dat.zst.pgp}
+     * @param file the pg_dump file it holds, e.g. {@code 3352.dat}
+     * @param dumpBytes the file's size as pg_dump wrote it
+     * @param storedBytes the stored object's size
+     * @param sha256 hex SHA-256 of the stored object
+     */
+    public record StoredObject(String name, String file, long dumpBytes, long storedBytes, String sha256) {}
+
+    /**
+     * The canonical listing of a directory backup's objects whose SHA-256 is its {@link #sha256}: one line per object,
+     * sorted by name, {@code <sha256> <storedBytes> <name>}, each ending in a line feed (UTF-8).
+     */
+    public static byte[] objectListing(List<StoredObject> objects) {
+        StringBuilder text = new StringBuilder();
+        objects.stream()
+                .sorted(java.util.Comparator.comparing(StoredObject::name))
+                .forEach(o -> text.append(o.sha256())
+                        .append(' ')
+                        .append(o.storedBytes())
+                        .append(' ')
+                        .append(o.name())
+                        .append('\n'));
+        return text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -189,7 +288,8 @@ public record BackupManifest(
                 proof,
                 tool,
                 application,
-                newVerification);
+                newVerification,
+                objects);
     }
 
     /** Whether the backup may be restored: never verified, or verified good (the rule --latest and retention use). */

@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param actor who asked, for the audit log
  * @param clientAddress where the request came from, for the audit log
  * @param progress hears how far the backup is (bytes from pg_dump and to storage, ~% of pg_database_size)
+ * @param jobs parallel pg_dump jobs: 1 stores one custom-format archive; 2 or more run {@code pg_dump
+ *     --format=directory --jobs=N} and store each of its files as an object of its own; 0 takes the service's
+ *     default ({@link BackupServiceBuilder#backupJobs}, itself 1 unless set)
  */
 public record BackupRequest(
         @Nullable DatabaseConnection database,
@@ -17,12 +20,27 @@ public record BackupRequest(
         Trigger trigger,
         @Nullable String actor,
         @Nullable String clientAddress,
-        ProgressListener progress) {
+        ProgressListener progress,
+        int jobs) {
 
     public BackupRequest {
         if (progress == null) {
             progress = ProgressListener.NONE;
         }
+        if (jobs < 0) {
+            throw new BadInputException("--jobs must be at least 1, got " + jobs + ".");
+        }
+    }
+
+    /** A request with the service's default number of jobs. */
+    public BackupRequest(
+            @Nullable DatabaseConnection database,
+            @Nullable String label,
+            Trigger trigger,
+            @Nullable String actor,
+            @Nullable String clientAddress,
+            ProgressListener progress) {
+        this(database, label, trigger, actor, clientAddress, progress, 0);
     }
 
     /** A request without a progress listener. */
@@ -32,7 +50,7 @@ public record BackupRequest(
             Trigger trigger,
             @Nullable String actor,
             @Nullable String clientAddress) {
-        this(database, label, trigger, actor, clientAddress, ProgressListener.NONE);
+        this(database, label, trigger, actor, clientAddress, ProgressListener.NONE, 0);
     }
 
     /** A backup of the service's default database. */
@@ -45,14 +63,25 @@ public record BackupRequest(
     }
 
     public BackupRequest withLabel(@Nullable String newLabel) {
-        return new BackupRequest(database, newLabel, trigger, actor, clientAddress, progress);
+        return new BackupRequest(database, newLabel, trigger, actor, clientAddress, progress, jobs);
     }
 
     public BackupRequest withActor(@Nullable String newActor, @Nullable String newClientAddress) {
-        return new BackupRequest(database, label, trigger, newActor, newClientAddress, progress);
+        return new BackupRequest(database, label, trigger, newActor, newClientAddress, progress, jobs);
     }
 
     public BackupRequest withProgress(ProgressListener listener) {
-        return new BackupRequest(database, label, trigger, actor, clientAddress, listener);
+        return new BackupRequest(database, label, trigger, actor, clientAddress, listener, jobs);
+    }
+
+    /**
+     * The same request with {@code value} parallel pg_dump jobs (at least 1; see {@link #jobs}); 2 or more store a
+     * directory-format backup.
+     */
+    public BackupRequest withJobs(int value) {
+        if (value < 1) {
+            throw new BadInputException("--jobs must be at least 1, got " + value + ".");
+        }
+        return new BackupRequest(database, label, trigger, actor, clientAddress, progress, value);
     }
 }

@@ -33,6 +33,7 @@ public final class BackupServiceBuilder {
     private List<Path> toolsDirectories = List.of();
     private @Nullable BackupLock lock;
     private @Nullable Path tempDirectory;
+    private int backupJobs = 1;
     private Clock clock = Clock.systemUTC();
     private ApplicationInfo applicationInfo = ApplicationInfo.NONE;
     private Duration incompleteWriteGrace = Duration.ofHours(24);
@@ -108,7 +109,21 @@ public final class BackupServiceBuilder {
         return this;
     }
 
-    /** Where restores stage archives (parallel restore, downloads). Default: {@code java.io.tmpdir}. */
+    /**
+     * Parallel pg_dump jobs of a backup whose request does not say ({@link BackupRequest#jobs} 0). Default 1: one
+     * custom-format archive. With 2 or more, {@code pg_dump --format=directory --jobs=N} writes into a spool folder in
+     * the {@linkplain #tempDirectory temp folder}, which needs room for the largest tables being dumped at once
+     * (uncompressed), and each of its files is stored as an object of its own.
+     */
+    public BackupServiceBuilder backupJobs(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("backupJobs must be at least 1, got " + value);
+        }
+        this.backupJobs = value;
+        return this;
+    }
+
+    /** Where restores stage archives (parallel restore, downloads) and parallel backups spool pg_dump's files. Default: {@code java.io.tmpdir}. */
     public BackupServiceBuilder tempDirectory(@Nullable Path value) {
         this.tempDirectory = value;
         return this;
@@ -236,6 +251,7 @@ public final class BackupServiceBuilder {
                 lockWaitTimeout,
                 manifestSigner,
                 manifestVerifier,
-                excludedSchemas);
+                excludedSchemas,
+                backupJobs);
     }
 }

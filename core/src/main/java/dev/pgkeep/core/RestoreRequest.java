@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param target the database to restore into
  * @param createDatabase create {@code target} (it must not exist) instead of restoring into an existing one
- * @param jobs parallel pg_restore jobs ({@code -j}); more than 1 needs a local archive file (pgkeep makes one)
+ * @param jobs parallel pg_restore jobs ({@code -j}); 0 (the builder's default) chooses: a directory-format backup
+ *     (taken with backup jobs) restores with {@link #DEFAULT_DIRECTORY_JOBS}, a single-file backup or archive file
+ *     with 1. More than 1 of a single-file backup needs a local archive file (pgkeep decodes one)
  * @param singleTransaction all or nothing ({@code --single-transaction}); incompatible with {@code jobs > 1}
  * @param noOwner skip ownership commands, for restoring as another role
  * @param noPrivileges skip GRANT/REVOKE, for restoring as another role
@@ -59,7 +61,7 @@ public record RestoreRequest(
                         "A table to restore is named SCHEMA.NAME (e.g. public.orders), got '" + table + "'.");
             }
         }
-        if (jobs < 1) {
+        if (jobs < 0) {
             throw new BadInputException("--jobs must be at least 1, got " + jobs + ".");
         }
         if (jobs > 1 && singleTransaction) {
@@ -67,6 +69,10 @@ public record RestoreRequest(
                     "pg_restore cannot restore in a single transaction with parallel jobs; choose one of them.");
         }
     }
+
+    /** The jobs a directory-format backup restores with when the request does not say: the cores, at most 8. */
+    public static final int DEFAULT_DIRECTORY_JOBS =
+            Math.min(Runtime.getRuntime().availableProcessors(), 8);
 
     /** Whether only some tables or schemas are restored. */
     public boolean selective() {
@@ -82,7 +88,7 @@ public record RestoreRequest(
         private final RestoreSource source;
         private final DatabaseConnection target;
         private boolean createDatabase;
-        private int jobs = 1;
+        private int jobs;
         private boolean singleTransaction;
         private boolean noOwner;
         private boolean noPrivileges;
@@ -107,7 +113,11 @@ public record RestoreRequest(
             return this;
         }
 
+        /** Parallel pg_restore jobs, at least 1; unset, pgkeep chooses (see {@link RestoreRequest#jobs}). */
         public Builder jobs(int value) {
+            if (value < 1) {
+                throw new BadInputException("--jobs must be at least 1, got " + value + ".");
+            }
             this.jobs = value;
             return this;
         }

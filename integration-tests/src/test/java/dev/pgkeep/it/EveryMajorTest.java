@@ -112,6 +112,21 @@ class EveryMajorTest {
                         .isNotEmpty()
                         .allSatisfy(l -> assertThat(l).containsPattern("CONSTRAINT \\w+_not_null1 NOT NULL"));
             }
+
+            // a parallel backup (pg_dump's directory format) of the same tools restores to the same database
+            BackupManifest parallel = service.backup(BackupRequest.of(pg.connection(source), Trigger.TEST)
+                            .withJobs(2))
+                    .manifest();
+            assertThat(parallel.directory()).isTrue();
+            assertThat(parallel.tables()).isEqualTo(m.tables());
+            String fromDirectory = PostgresServer.uniqueDatabaseName("every_major_dir");
+            service.restore(
+                    RestoreRequest.builder(RestoreSource.byId(parallel.id().value()), pg.connection(fromDirectory))
+                            .createDatabase(true)
+                            .jobs(2)
+                            .build());
+            DatabaseFingerprint directoryCopy = DatabaseFingerprint.of(pg, fromDirectory);
+            assertThat(directoryCopy).as(() -> restored.diff(directoryCopy)).isEqualTo(restored);
         }
     }
 

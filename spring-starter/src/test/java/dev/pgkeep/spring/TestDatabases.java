@@ -9,6 +9,11 @@ import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.testsupport.DatabaseFingerprint;
 import dev.pgkeep.testsupport.PostgresServer;
 import dev.pgkeep.testsupport.SampleDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Throwaway sample databases on the shared test server, and the properties that point a host app at them. */
@@ -67,6 +72,18 @@ public final class TestDatabases {
             assertThat(restored).as(() -> original.diff(restored)).isEqualTo(original);
         } finally {
             pg.dropDatabase(copy);
+        }
+    }
+
+    /** The archive (pg_dump's file) of a backup in a local-directory repository, as a client would upload it. */
+    public static byte[] storedArchive(Path repository, String database, String backupId) {
+        try (Stream<Path> files = Files.list(repository.resolve(database).resolve(backupId))) {
+            Path dump = files.filter(p -> p.getFileName().toString().startsWith("dump."))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No dump.* in backup " + backupId));
+            return Files.readAllBytes(dump);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -81,7 +81,8 @@ public final class DefaultBackupService implements BackupService {
             Duration lockWaitTimeout,
             @Nullable ManifestSigner signer,
             @Nullable ManifestVerifier verifier,
-            List<String> excludedSchemas) {
+            List<String> excludedSchemas,
+            int backupJobs) {
         this.context = new CommandContext(
                 database,
                 storage,
@@ -97,7 +98,9 @@ public final class DefaultBackupService implements BackupService {
                 new OperationEvents(sinks, clock),
                 applicationInfo,
                 lockWaitTimeout,
-                List.copyOf(excludedSchemas));
+                List.copyOf(excludedSchemas),
+                backupJobs,
+                tempDirectory);
         this.backup = new BackupCommand(context);
         this.restore = new RestoreCommand(context, backup);
         this.verify = new VerifyCommand(context);

@@ -124,6 +124,64 @@ class EncryptedBackupTest {
         pg.dropDatabase(restoredBack);
     }
 
+    // The stored object's SHA-256 is proven against the manifest, so decryption streams into pg_restore: the restoring
+    // service's temp folder cannot even be created (it lies under a regular file), and the restore still succeeds.
+    @Test
+    void anEncryptedStoredBackupStreamsIntoPgRestoreWithoutADecodedTempFile() throws IOException {
+        Path repository = work.resolve("repo");
+        BackupId id = service(repository, keyA.encryptOnly()).backup(request()).id();
+        Path notAFolder = Files.writeString(work.resolve("not-a-folder"), "a file");
+        BackupService restores = BackupService.builder()
+                .database(pg.connection(source))
+                .storage(new LocalStorageAdapter(repository))
+                .encryptor(keyA.decryptOnly())
+                .toolsDirectory(pg.binDir())
+                .tempDirectory(notAFolder.resolve("tmp"))
+                .build();
+        String target = PostgresServer.uniqueDatabaseName("crypto_streamed");
+
+        restores.restore(RestoreRequest.builder(new RestoreSource.ById(id), pg.connection(target))
+                .createDatabase(true)
+                .safetyBackup(false)
+                .build());
+
+        assertThat(sourceFingerprint.diff(DatabaseFingerprint.of(pg, target))).isEmpty();
+        pg.dropDatabase(target);
+        // the same service with --jobs 2 needs the decoded file pg_restore seeks in, and says where it failed
+        assertThatThrownBy(
+                        () -> restores.restore(RestoreRequest.builder(new RestoreSource.ById(id), pg.connection(target))
+                                .createDatabase(true)
+                                .safetyBackup(false)
+                                .jobs(2)
+                                .build()))
+                .isInstanceOf(PgkeepException.class)
+                .hasMessageContaining("temp folder " + notAFolder.resolve("tmp"));
+        assertThat(pg.databaseExists(target)).isFalse();
+    }
+
+    @ParameterizedTest(name = "backup jobs {0}")
+    @ValueSource(ints = {1, 2})
+    void theWrongSecretKeyLeavesAnExistingTargetUnchanged(int jobs) {
+        Path repository = work.resolve("repo");
+        BackupId id = service(repository, keyB.encryptOnly())
+                .backup(request().withJobs(jobs))
+                .id();
+        String target = PostgresServer.uniqueDatabaseName("crypto_wrong_key_kept");
+        SampleDatabase.create(pg, target);
+        pg.psql(target, "INSERT INTO public.empty_table VALUES (3, 'must survive')");
+        DatabaseFingerprint before = DatabaseFingerprint.of(pg, target);
+
+        assertThatThrownBy(() -> service(repository, keyA.decryptOnly())
+                        .restore(RestoreRequest.builder(new RestoreSource.ById(id), pg.connection(target))
+                                .force(true)
+                                .safetyBackup(false)
+                                .build()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("was encrypted to key");
+        assertThat(before.diff(DatabaseFingerprint.of(pg, target))).isEmpty();
+        pg.dropDatabase(target);
+    }
+
     @Test
     void theWrongSecretKeyFailsClearlyAndCreatesNothing() {
         Path repository = work.resolve("repo");

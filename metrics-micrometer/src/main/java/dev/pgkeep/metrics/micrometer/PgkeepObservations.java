@@ -28,9 +28,13 @@ import org.jspecify.annotations.Nullable;
  * own key. High-cardinality: {@value #KEY_BACKUP_ID}. A failure is also the observation's
  * {@link Observation#error error}, a {@link PgkeepException} with the event's kind and message.
  *
- * <p>Register it as an {@link AuditSink} of the {@link BackupService}. An operation's events come on the thread that
- * runs it, which pairs them; a caller refused because the operation already runs (a FAILED event without STARTED)
- * records nothing. Observations are started, not made current: nothing else runs inside them.
+ * <p>Register it as an {@link AuditSink} of the {@link BackupService}, first among the sinks. An operation's events
+ * come on the thread that runs it (core emits STARTED, runs the operation, then emits SUCCEEDED or FAILED, all in one
+ * call), which pairs them; a caller refused because the operation already runs (a FAILED event without STARTED)
+ * records nothing. Between its STARTED and its end the observation is the thread's current one (a {@link
+ * Observation.Scope} is open): core's log lines carry its trace id in the MDC with a tracing bridge, the later audit
+ * sinks and anything instrumented the operation calls (a JDBC call, an S3 request) nest under it, and a restore's
+ * safety backup is a child of the restore.
  */
 public final class PgkeepObservations implements AuditSink {
     public static final String BACKUP = "pgkeep.backup";
@@ -45,7 +49,7 @@ public final class PgkeepObservations implements AuditSink {
     public static final String KEY_BACKUP_ID = "backup.id";
 
     private final ObservationRegistry registry;
-    private final Map<Running, Observation> running = new ConcurrentHashMap<>();
+    private final Map<Running, Active> running = new ConcurrentHashMap<>();
 
     public PgkeepObservations(ObservationRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -53,6 +57,14 @@ public final class PgkeepObservations implements AuditSink {
 
     /** Which observation an event belongs to: the operation's thread, kind and database. */
     private record Running(long thread, Operation operation, String database) {}
+
+    /** A started observation and its scope on the operation's thread. */
+    private record Active(Observation observation, Observation.Scope scope) {
+        void end() {
+            scope.close();
+            observation.stop();
+        }
+    }
 
     @Override
     public void onEvent(BackupEvent event) {
@@ -69,16 +81,18 @@ public final class PgkeepObservations implements AuditSink {
                     .lowCardinalityKeyValue(KEY_DATABASE, database)
                     .lowCardinalityKeyValue(KEY_TRIGGER, event.trigger().wireName())
                     .start();
-            Observation previous = running.put(key, observation);
+            Active previous = running.remove(key);
             if (previous != null) {
-                previous.stop(); // its end was never reported; never leave it active for ever
+                previous.end(); // its end was never reported; never leave it active (or current) for ever
             }
+            running.put(key, new Active(observation, observation.openScope()));
             return;
         }
-        Observation observation = running.remove(key);
-        if (observation == null) {
+        Active active = running.remove(key);
+        if (active == null) {
             return;
         }
+        Observation observation = active.observation();
         boolean failed = event.phase() == Phase.FAILED;
         ErrorKind kind = event.errorKind();
         observation
@@ -92,7 +106,7 @@ public final class PgkeepObservations implements AuditSink {
             observation.error(
                     new PgkeepException(kind == null ? ErrorKind.FAILED : kind, String.valueOf(event.error()), null));
         }
-        observation.stop();
+        active.end();
     }
 
     private static @Nullable String name(Operation operation) {

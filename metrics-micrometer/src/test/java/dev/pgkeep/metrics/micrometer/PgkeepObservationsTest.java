@@ -9,10 +9,13 @@ import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.ErrorKind;
 import dev.pgkeep.core.PgkeepException;
+import dev.pgkeep.core.RestoreRequest;
+import dev.pgkeep.core.RestoreSource;
 import dev.pgkeep.core.RetentionPolicy;
 import dev.pgkeep.core.Trigger;
 import dev.pgkeep.core.spi.AuditSink;
 import dev.pgkeep.core.spi.BackupEvent;
+import dev.pgkeep.core.spi.ProcessRunner;
 import dev.pgkeep.core.storage.LocalStorageAdapter;
 import dev.pgkeep.testsupport.PostgresExtension;
 import dev.pgkeep.testsupport.PostgresServer;
@@ -21,10 +24,14 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationView;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -133,6 +140,61 @@ class PgkeepObservationsTest {
                     .tag("outcome", "success")
                     .timer();
             assertThat(done.count()).isEqualTo(1);
+        } finally {
+            pg.dropDatabase(database);
+        }
+    }
+
+    @Test
+    void theObservationIsCurrentOnTheThreadWhileTheOperationRunsAndARestoresSafetyBackupIsItsChild(
+            PostgresServer pg, @TempDir Path repository) {
+        String database = PostgresServer.uniqueDatabaseName("observed_current");
+        SampleDatabase.create(pg, database);
+        try {
+            TestObservationRegistry registry = TestObservationRegistry.create();
+            // what the operation calls while it runs (psql, pg_dump, pg_restore), as "tool in current < parent"
+            List<String> calls = new CopyOnWriteArrayList<>();
+            ProcessRunner local = ProcessRunner.local();
+            ProcessRunner recording = (command, environment, directory) -> {
+                Observation current = registry.getCurrentObservation();
+                ObservationView parent =
+                        current == null ? null : current.getContextView().getParentObservation();
+                calls.add(Path.of(command.get(0)).getFileName() + " in "
+                        + (current == null ? "none" : current.getContextView().getName())
+                        + " < "
+                        + (parent == null ? "none" : parent.getContextView().getName()));
+                return local.start(command, environment, directory);
+            };
+            BackupService backups = BackupService.builder()
+                    .database(pg.connection(database))
+                    .storage(new LocalStorageAdapter(repository))
+                    .toolsDirectory(pg.binDir())
+                    .processRunner(recording)
+                    .auditSink(new PgkeepObservations(registry))
+                    .build();
+
+            assertThat(registry.getCurrentObservation()).isNull();
+            BackupManifest manifest =
+                    backups.backup(BackupRequest.of(Trigger.TEST)).manifest();
+            assertThat(calls)
+                    .contains("pg_dump in pgkeep.backup < none")
+                    .allMatch(c -> c.contains(" in pgkeep.backup"));
+            assertThat(registry.getCurrentObservation())
+                    .as("closed when the backup ended")
+                    .isNull();
+
+            registry.clear();
+            calls.clear();
+            backups.restore(RestoreRequest.builder(new RestoreSource.ById(manifest.id()), pg.connection(database))
+                    .force(true)
+                    .safetyBackup(true)
+                    .build());
+            // the safety backup runs inside the restore, as its child
+            assertThat(calls)
+                    .contains("pg_dump in pgkeep.backup < pgkeep.restore", "pg_restore in pgkeep.restore < none")
+                    .noneMatch(c -> c.contains(" in none"));
+            assertThat(registry.getCurrentObservation()).isNull();
+            assertThat(registry).hasNumberOfObservationsEqualTo(2);
         } finally {
             pg.dropDatabase(database);
         }

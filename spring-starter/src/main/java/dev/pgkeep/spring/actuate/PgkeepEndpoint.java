@@ -1,17 +1,15 @@
 package dev.pgkeep.spring.actuate;
 
 import dev.pgkeep.core.BackupManifest;
-import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.DatabaseConnection;
-import dev.pgkeep.core.Trigger;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.health.BackupRunRecorder;
 import dev.pgkeep.spring.jobs.Job;
 import dev.pgkeep.spring.jobs.JobConflictException;
-import dev.pgkeep.spring.jobs.PgkeepJobs;
 import dev.pgkeep.spring.schedule.ScheduledBackups;
 import dev.pgkeep.spring.schedule.ScheduledDrills;
+import dev.pgkeep.spring.web.AdminJobs;
 import dev.pgkeep.spring.web.BackupView;
 import dev.pgkeep.spring.web.JobView;
 import java.security.Principal;
@@ -42,7 +40,7 @@ public final class PgkeepEndpoint {
     private final BackupRunRecorder runs;
     private final Supplier<@Nullable ScheduledBackups> backups;
     private final Supplier<@Nullable ScheduledDrills> drills;
-    private final Supplier<@Nullable PgkeepJobs> jobs;
+    private final Supplier<@Nullable AdminJobs> jobs;
     private final Clock clock;
 
     public PgkeepEndpoint(
@@ -51,7 +49,7 @@ public final class PgkeepEndpoint {
             BackupRunRecorder runs,
             Supplier<@Nullable ScheduledBackups> backups,
             Supplier<@Nullable ScheduledDrills> drills,
-            Supplier<@Nullable PgkeepJobs> jobs,
+            Supplier<@Nullable AdminJobs> jobs,
             Clock clock) {
         this.service = service;
         this.databases = databases;
@@ -148,7 +146,7 @@ public final class PgkeepEndpoint {
      */
     @WriteOperation
     public JobView backup(@Nullable String database, SecurityContext security) {
-        PgkeepJobs queue = jobs.get();
+        AdminJobs queue = jobs.get();
         if (queue == null) {
             throw new IllegalStateException("pgkeep runs backups as jobs of its admin API, which is off here"
                     + " (pgkeep.admin.enabled=false or not a servlet web application); enable it to start backups"
@@ -165,15 +163,8 @@ public final class PgkeepEndpoint {
                     return new InvalidEndpointRequestException(message, message); // 400, not 500
                 });
         Principal principal = security.getPrincipal();
-        BackupRequest request =
-                BackupRequest.of(db, Trigger.API).withActor(principal == null ? "actuator" : principal.getName(), null);
         try {
-            Job job = queue.submit(
-                    "backup",
-                    db.database(),
-                    "backup:" + db.database(),
-                    () -> BackupView.of(service.backup(request).manifest()),
-                    null);
+            Job job = queue.backup(db, null, principal == null ? "actuator" : principal.getName(), null);
             return JobView.of(job);
         } catch (JobConflictException e) {
             return queue.find(e.runningJobId()).map(JobView::of).orElseThrow(() -> e);

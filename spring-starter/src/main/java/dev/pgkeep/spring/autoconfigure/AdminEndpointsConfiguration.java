@@ -1,17 +1,14 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
-import dev.pgkeep.spring.PgkeepDatabases;
-import dev.pgkeep.spring.jobs.ClusterJobs;
-import dev.pgkeep.spring.jobs.PgkeepJobs;
 import dev.pgkeep.spring.web.AdminAccess;
+import dev.pgkeep.spring.web.AdminJobs;
 import dev.pgkeep.spring.web.AdminRequestGuard;
 import dev.pgkeep.spring.web.AdminSettings;
 import dev.pgkeep.spring.web.PgkeepAdminController;
 import dev.pgkeep.spring.web.PgkeepProblemAdvice;
 import dev.pgkeep.spring.web.UploadPermits;
 import jakarta.servlet.DispatcherType;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -53,15 +50,11 @@ class AdminEndpointsConfiguration {
     @ConditionalOnMissingBean
     PgkeepAdminController pgkeepAdminController(
             BackupService service,
-            PgkeepDatabases databases,
-            PgkeepJobs jobs,
-            ObjectProvider<ClusterJobs> shared,
+            AdminJobs jobs,
             AdminSettings settings,
             AdminRequestGuard guard,
             UploadPermits permits) {
-        ClusterJobs cluster = shared.getIfAvailable();
-        return new PgkeepAdminController(
-                service, databases, cluster != null ? cluster : jobs, jobs, settings, guard, permits);
+        return new PgkeepAdminController(service, jobs, settings, guard, permits);
     }
 
     @Bean

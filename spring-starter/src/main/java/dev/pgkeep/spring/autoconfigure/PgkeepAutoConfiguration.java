@@ -127,7 +127,16 @@ public final class PgkeepAutoConfiguration {
         putIfSet(settings, "kms-key-id", s3.getKmsKeyId());
         putIfSet(settings, "storage-class", s3.getStorageClass());
         putIfSet(settings, "profile", s3.getProfile());
-        settings.put("part-size", String.valueOf(s3.getPartSize().toBytes()));
+        // sizes only when set: the adapter's defaults (and the memory model behind them) live in storage-s3
+        if (s3.getPartSize() != null) {
+            settings.put("part-size", String.valueOf(s3.getPartSize().toBytes()));
+        }
+        if (s3.getMemory() != null) {
+            settings.put("memory", String.valueOf(s3.getMemory().toBytes()));
+        }
+        if (s3.getReadAhead() != null) {
+            settings.put("read-ahead", String.valueOf(s3.getReadAhead()));
+        }
         settings.put("max-attempts", String.valueOf(s3.getMaxAttempts()));
         return settings;
     }
@@ -243,7 +252,8 @@ public final class PgkeepAutoConfiguration {
                 .incompleteWriteGracePeriod(properties.getRetention().getIncompleteWriteGracePeriod())
                 .maxDecodedArchiveBytes(
                         properties.getRestore().getMaxDecodedSize().toBytes())
-                .lockWaitTimeout(properties.getBackup().getLockWaitTimeout());
+                .lockWaitTimeout(properties.getBackup().getLockWaitTimeout())
+                .backupJobs(properties.getBackup().getJobs());
         PgkeepProperties.Signing signing = properties.getSigning();
         // fail closed: configured signing or trust that nothing implements would silently not protect anything
         if ((signing.getPrivateKey() != null && signer.getIfAvailable() == null)

@@ -4,9 +4,9 @@ import dev.pgkeep.core.BackupService;
 import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.actuate.PgkeepEndpoint;
 import dev.pgkeep.spring.health.BackupRunRecorder;
-import dev.pgkeep.spring.jobs.PgkeepJobs;
 import dev.pgkeep.spring.schedule.ScheduledBackups;
 import dev.pgkeep.spring.schedule.ScheduledDrills;
+import dev.pgkeep.spring.web.AdminJobs;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -40,7 +40,7 @@ public final class PgkeepEndpointAutoConfiguration {
             BackupRunRecorder runs,
             ObjectProvider<ScheduledBackups> backups,
             ObjectProvider<ScheduledDrills> drills,
-            ObjectProvider<PgkeepJobs> jobs,
+            ObjectProvider<AdminJobs> jobs,
             Clock clock) {
         return new PgkeepEndpoint(
                 service, databases, runs, backups::getIfAvailable, drills::getIfAvailable, jobs::getIfAvailable, clock);

@@ -334,8 +334,23 @@ public class PgkeepProperties {
         /** Storage class of stored objects, e.g. STANDARD_IA or GLACIER_IR; the bucket's default when unset. */
         private @Nullable String storageClass;
 
-        /** Size of each multipart upload part (5MB to 1GB); smaller objects go up in one request. */
-        private DataSize partSize = DataSize.ofMegabytes(16);
+        /**
+         * Size of each multipart upload part and transfer buffer (5MB to 1GB); smaller objects go up in one request.
+         * Unset: the S3 adapter's default (8MB, growing for very large objects).
+         */
+        private @Nullable DataSize partSize;
+
+        /**
+         * Transfer buffers of the repository, shared by all its uploads and downloads at once (whole parts count).
+         * Unset: the S3 adapter's default (32MB).
+         */
+        private @Nullable DataSize memory;
+
+        /**
+         * Part-sized ranges of a large object downloaded in parallel ahead of a restore (0 to 16, within memory); 0
+         * is one plain GET. Unset: the S3 adapter's default (0).
+         */
+        private @Nullable Integer readAhead;
 
         /** How often to try a request that failed with throttling, a server error or a network error. */
         private int maxAttempts = 5;
@@ -391,12 +406,28 @@ public class PgkeepProperties {
             this.storageClass = storageClass;
         }
 
-        public DataSize getPartSize() {
+        public @Nullable DataSize getPartSize() {
             return partSize;
         }
 
-        public void setPartSize(DataSize partSize) {
+        public void setPartSize(@Nullable DataSize partSize) {
             this.partSize = partSize;
+        }
+
+        public @Nullable DataSize getMemory() {
+            return memory;
+        }
+
+        public void setMemory(@Nullable DataSize memory) {
+            this.memory = memory;
+        }
+
+        public @Nullable Integer getReadAhead() {
+            return readAhead;
+        }
+
+        public void setReadAhead(@Nullable Integer readAhead) {
+            this.readAhead = readAhead;
         }
 
         public int getMaxAttempts() {
@@ -1013,6 +1044,20 @@ public class PgkeepProperties {
 
         public void setLockWaitTimeout(Duration lockWaitTimeout) {
             this.lockWaitTimeout = lockWaitTimeout;
+        }
+
+        /**
+         * Parallel pg_dump jobs: 1 stores one custom-format archive; 2 or more run pg_dump --format=directory
+         * --jobs=N, spooling its files in pgkeep.restore.temp-dir, and store each file as an object of its own.
+         */
+        private int jobs = 1;
+
+        public int getJobs() {
+            return jobs;
+        }
+
+        public void setJobs(int jobs) {
+            this.jobs = jobs;
         }
     }
 

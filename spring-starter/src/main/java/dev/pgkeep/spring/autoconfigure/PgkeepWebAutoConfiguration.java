@@ -1,9 +1,12 @@
 package dev.pgkeep.spring.autoconfigure;
 
 import dev.pgkeep.core.BackupService;
+import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.PgkeepStartupException;
+import dev.pgkeep.spring.jobs.ClusterJobs;
 import dev.pgkeep.spring.jobs.PgkeepJobs;
 import dev.pgkeep.spring.web.AdminAccess;
+import dev.pgkeep.spring.web.AdminJobs;
 import dev.pgkeep.spring.web.AdminSettings;
 import dev.pgkeep.spring.web.SpringSecurityAdminAccess;
 import dev.pgkeep.spring.web.UploadPermits;
@@ -54,6 +57,19 @@ public final class PgkeepWebAutoConfiguration {
                 jobs.getKeepFinishedFor(),
                 clock,
                 jobs.getShutdownTimeout());
+    }
+
+    /** Every job the admin API or the Actuator endpoint submits, on the shared engine when there is one. */
+    @Bean
+    @ConditionalOnMissingBean
+    AdminJobs pgkeepAdminJobs(
+            BackupService service,
+            PgkeepDatabases databases,
+            PgkeepJobs jobs,
+            ObjectProvider<ClusterJobs> shared,
+            AdminSettings settings) {
+        ClusterJobs cluster = shared.getIfAvailable();
+        return new AdminJobs(service, databases, cluster != null ? cluster : jobs, settings);
     }
 
     @Bean

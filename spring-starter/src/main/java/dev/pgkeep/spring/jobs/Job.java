@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed, when it failed; {@link FailureStatus} gives the HTTP status it maps to
  * @param runningOn the instance that runs or ran the job, when the engine is shared by several instances
  * @param heartbeatAt when that instance last said it is still running the job (shared engine only)
+ * @param progress how far it is (or got): core's last progress report, once there was one
  */
 public record Job(
         String id,
@@ -24,7 +25,8 @@ public record Job(
         @Nullable Object result,
         @Nullable JobError error,
         @Nullable String runningOn,
-        @Nullable Instant heartbeatAt) {
+        @Nullable Instant heartbeatAt,
+        @Nullable JobProgress progress) {
 
     /** Why a job failed: the mapped status and the failure's public detail ({@link FailureStatus#publicDetail}). */
     public record JobError(int status, String type, String title, String detail) {}

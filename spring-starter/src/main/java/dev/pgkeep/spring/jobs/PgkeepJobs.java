@@ -69,20 +69,25 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    private volatile @Nullable Function<JobSpec, Callable<?>> worker;
+    private volatile @Nullable Function<JobSpec, JobWork> worker;
 
     @Override
-    public void bind(Function<JobSpec, Callable<?>> worker) {
+    public void bind(Function<JobSpec, JobWork> worker) {
         this.worker = worker;
     }
 
     @Override
     public Job submit(JobSpec spec) {
-        Function<JobSpec, Callable<?>> w = worker;
+        Function<JobSpec, JobWork> w = worker;
         if (w == null) {
             throw new IllegalStateException("No worker bound: call bind(...) before submitting jobs");
         }
         return submit(spec.type(), spec.database(), spec.exclusiveKey(), w.apply(spec), null);
+    }
+
+    @Override
+    public Job submitHere(JobSpec spec, JobWork work, @Nullable Runnable onDone) {
+        return submit(spec.type(), spec.database(), spec.exclusiveKey(), work, onDone);
     }
 
     @Override
@@ -99,11 +104,21 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
      * @throws JobsFullException when the queue is full
      * @throws JobsShuttingDownException once shutdown has begun
      */
-    public synchronized Job submit(
+    public Job submit(
             String type,
             @Nullable String database,
             @Nullable String exclusiveKey,
             Callable<?> work,
+            @Nullable Runnable onDone) {
+        return submit(type, database, exclusiveKey, progress -> work.call(), onDone);
+    }
+
+    /** {@link #submit(String, String, String, Callable, Runnable)} for work that reports its progress. */
+    public synchronized Job submit(
+            String type,
+            @Nullable String database,
+            @Nullable String exclusiveKey,
+            JobWork work,
             @Nullable Runnable onDone) {
         if (shuttingDown) {
             throw new JobsShuttingDownException("pgkeep is shutting down with the application, so no new " + type
@@ -150,7 +165,7 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
         return e == null ? Optional.empty() : Optional.of(e.snapshot());
     }
 
-    private void run(Entry entry, Callable<?> work, @Nullable Runnable onDone) {
+    private void run(Entry entry, JobWork work, @Nullable Runnable onDone) {
         if (shuttingDown) {
             entry.error = new Job.JobError(
                     503,
@@ -168,7 +183,7 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
         entry.startedAt = clock.instant();
         entry.status = JobStatus.RUNNING;
         try {
-            Object result = work.call();
+            Object result = work.call(p -> entry.progress = JobProgress.of(p, clock.instant()));
             entry.result = result;
             entry.finishedAt = clock.instant();
             entry.status = JobStatus.SUCCEEDED;
@@ -264,6 +279,7 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
         volatile @Nullable Instant finishedAt;
         volatile @Nullable Object result;
         volatile Job.@Nullable JobError error;
+        volatile @Nullable JobProgress progress;
 
         Entry(String id, String type, @Nullable String database, @Nullable String exclusiveKey, Instant submittedAt) {
             this.id = id;
@@ -276,7 +292,8 @@ public final class PgkeepJobs implements JobEngine, AutoCloseable {
         // status is written last by the worker, so a snapshot that sees a finished status sees its result too
         Job snapshot() {
             JobStatus s = status;
-            return new Job(id, type, database, s, submittedAt, startedAt, finishedAt, result, error, null, null);
+            return new Job(
+                    id, type, database, s, submittedAt, startedAt, finishedAt, result, error, null, null, progress);
         }
     }
 }

@@ -2,39 +2,27 @@ package dev.pgkeep.spring.web;
 
 import dev.pgkeep.core.BackupId;
 import dev.pgkeep.core.BackupManifest;
-import dev.pgkeep.core.BackupNotFoundException;
-import dev.pgkeep.core.BackupRequest;
 import dev.pgkeep.core.BackupService;
 import dev.pgkeep.core.BadInputException;
 import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.RestoreRequest;
 import dev.pgkeep.core.RestoreSource;
-import dev.pgkeep.core.SafetyGuardException;
 import dev.pgkeep.core.Trigger;
-import dev.pgkeep.core.VerifyRequest;
-import dev.pgkeep.spring.PgkeepDatabases;
 import dev.pgkeep.spring.jobs.Job;
-import dev.pgkeep.spring.jobs.JobEngine;
 import dev.pgkeep.spring.jobs.JobSpec;
-import dev.pgkeep.spring.jobs.PgkeepJobs;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.PatternMatchUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -59,42 +47,24 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class PgkeepAdminController {
 
     private final BackupService service;
-    private final PgkeepDatabases databases;
-    private final JobEngine jobs;
-    private final PgkeepJobs local;
+    private final AdminJobs jobs;
     private final AdminSettings settings;
     private final UploadStaging uploads;
     private final AdminRequestGuard guard;
     private final UploadPermits permits;
 
-    public PgkeepAdminController(
-            BackupService service,
-            PgkeepDatabases databases,
-            PgkeepJobs jobs,
-            AdminSettings settings,
-            AdminRequestGuard guard,
-            UploadPermits permits) {
-        this(service, databases, jobs, jobs, settings, guard, permits);
-    }
-
     /**
-     * @param engine runs backups, restores of stored backups and verifications, on every instance when it is shared
-     * @param local runs restores of uploaded archives, which exist only on the instance that received them
+     * @param jobs submits every job: backups, restores of stored backups and verifications run on any instance when
+     *     the job engine is shared, restores of uploaded archives on this one (the upload is on its disk)
      */
     public PgkeepAdminController(
             BackupService service,
-            PgkeepDatabases databases,
-            JobEngine engine,
-            PgkeepJobs local,
+            AdminJobs jobs,
             AdminSettings settings,
             AdminRequestGuard guard,
             UploadPermits permits) {
         this.service = service;
-        this.databases = databases;
-        this.jobs = engine;
-        this.local = local;
-        engine.bind(this::work);
-        local.bind(this::work);
+        this.jobs = jobs;
         this.settings = settings;
         this.uploads = new UploadStaging(settings.maxUploadBytes());
         this.guard = guard;
@@ -125,9 +95,8 @@ public class PgkeepAdminController {
     public ResponseEntity<JobView> backup(
             @RequestBody(required = false) @Nullable BackupBody body, HttpServletRequest http) {
         guard.requireChecked(http);
-        DatabaseConnection db = database(body == null ? null : body.database());
-        Job job = jobs.submit(
-                JobSpec.backup(db.database(), body == null ? null : body.label(), actor(http), http.getRemoteAddr()));
+        DatabaseConnection db = jobs.database(body == null ? null : body.database());
+        Job job = jobs.backup(db, body == null ? null : body.label(), actor(http), http.getRemoteAddr());
         return accepted(job, http, "backup", db.database());
     }
 
@@ -139,12 +108,12 @@ public class PgkeepAdminController {
                     + "/backups lists them), or upload an archive as multipart/form-data field 'file'.");
         }
         BackupId id = BackupId.parse(body.backupId());
-        BackupManifest manifest = service.get(id).orElseThrow(() -> notFound(id));
+        BackupManifest manifest = service.get(id).orElseThrow(() -> jobs.notFound(id));
         String targetName = body.targetDatabase() != null ? body.targetDatabase() : manifest.database();
         JobSpec spec = new JobSpec(
                 "restore",
                 targetName,
-                "restore:" + targetName,
+                AdminJobs.restoreKey(targetName),
                 id.value(),
                 null,
                 body.confirm(),
@@ -155,61 +124,8 @@ public class PgkeepAdminController {
                 false,
                 actor(http),
                 http.getRemoteAddr());
-        // what the job will do is checked here, so that a bad request is answered at once and queues nothing
-        restoreRequest(spec);
-        // an upload restore of the same target runs on the instance that received it
-        local.requireFree("restore", targetName, "restore:" + targetName);
-        Job job = jobs.submit(spec);
+        Job job = jobs.restore(spec);
         return accepted(job, http, "restore", targetName);
-    }
-
-    /**
-     * The work a job's spec describes, on whichever instance runs it (with a shared engine, maybe not the one that
-     * accepted it): requests are built again from the spec, against this instance's configuration.
-     */
-    private Callable<?> work(JobSpec spec) {
-        switch (spec.type()) {
-            case "backup":
-                return () -> {
-                    BackupRequest request = BackupRequest.of(database(spec.database()), Trigger.API)
-                            .withLabel(spec.label())
-                            .withActor(spec.actor(), spec.clientAddress());
-                    return BackupView.of(service.backup(request).manifest());
-                };
-            case "restore":
-                return () -> RestoreView.of(service.restore(restoreRequest(spec)));
-            case "verify":
-                return () -> {
-                    BackupId backupId = BackupId.parse(Objects.requireNonNull(spec.backupId()));
-                    BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
-                    VerifyRequest request = new VerifyRequest(
-                            new RestoreSource.ById(backupId),
-                            spec.restoreTest(),
-                            spec.restoreTest()
-                                    ? databases.byName(manifest.database()).orElse(databases.primary())
-                                    : null,
-                            Trigger.API,
-                            spec.actor(),
-                            spec.clientAddress());
-                    return VerifyView.of(service.verify(request));
-                };
-            default:
-                throw new IllegalArgumentException("Unknown pgkeep job type '" + spec.type() + "'");
-        }
-    }
-
-    private RestoreRequest restoreRequest(JobSpec spec) {
-        String targetName = Objects.requireNonNull(spec.database());
-        RestoreRequest.Builder request = restoreRequest(
-                        new RestoreSource.ById(BackupId.parse(Objects.requireNonNull(spec.backupId()))),
-                        restoreTarget(targetName),
-                        spec.force(),
-                        spec.confirm(),
-                        spec.create())
-                .actor(spec.actor(), spec.clientAddress());
-        spec.tables().forEach(request::table);
-        spec.schemas().forEach(request::schema);
-        return request.build();
     }
 
     /**
@@ -247,10 +163,10 @@ public class PgkeepAdminController {
             throws IOException {
         String targetDatabase = options.targetDatabase();
         String targetName =
-                targetDatabase != null ? targetDatabase : databases.primary().database();
-        DatabaseConnection target = restoreTarget(targetName);
-        jobs.requireFree("restore", targetName, "restore:" + targetName);
-        local.requireFree("restore", targetName, "restore:" + targetName);
+                targetDatabase != null ? targetDatabase : jobs.database(null).database();
+        DatabaseConnection target = jobs.restoreTarget(targetName);
+        // refused before the upload is received when it could not start
+        jobs.requireNoRestoreOf(targetName);
         UploadPermits.Permit permit = permits.of(http);
         Path upload;
         try {
@@ -262,19 +178,13 @@ public class PgkeepAdminController {
         boolean handedOver = false;
         try {
             uploads.receive(in, upload);
-            RestoreRequest request = restoreRequest(
+            RestoreRequest.Builder request = jobs.restoreRequest(
                             RestoreSource.file(upload), target, options.force(), options.confirm(), options.create())
-                    .actor(actor(http), http.getRemoteAddr())
-                    .build();
-            Job job = local.submit(
-                    "restore",
-                    targetName,
-                    "restore:" + targetName,
-                    () -> RestoreView.of(service.restore(request)),
-                    () -> {
-                        permit.release();
-                        deleteQuietly(upload);
-                    });
+                    .actor(actor(http), http.getRemoteAddr());
+            Job job = jobs.restoreHere(request, () -> {
+                permit.release();
+                deleteQuietly(upload);
+            });
             handedOver = true;
             permit.handOver();
             return accepted(job, http, "restore (upload)", targetName);
@@ -290,7 +200,7 @@ public class PgkeepAdminController {
     public List<BackupView> list(@RequestParam(required = false) @Nullable String database, HttpServletRequest http) {
         guard.requireChecked(http);
         if (database != null) {
-            requireDatabaseName(database);
+            AdminJobs.requireDatabaseName(database);
         }
         return service.list(database).stream().map(BackupView::of).toList();
     }
@@ -299,7 +209,7 @@ public class PgkeepAdminController {
     public BackupView get(@PathVariable String id, HttpServletRequest http) {
         guard.requireChecked(http);
         BackupId backupId = BackupId.parse(id);
-        return service.get(backupId).map(BackupView::of).orElseThrow(() -> notFound(backupId));
+        return service.get(backupId).map(BackupView::of).orElseThrow(() -> jobs.notFound(backupId));
     }
 
     @PostMapping("/backups/{id}/verify")
@@ -309,10 +219,9 @@ public class PgkeepAdminController {
             HttpServletRequest http) {
         guard.requireChecked(http);
         BackupId backupId = BackupId.parse(id);
-        BackupManifest manifest = service.get(backupId).orElseThrow(() -> notFound(backupId));
+        BackupManifest manifest = service.get(backupId).orElseThrow(() -> jobs.notFound(backupId));
         boolean restoreTest = body != null && Boolean.TRUE.equals(body.restoreTest());
-        Job job = jobs.submit(
-                JobSpec.verify(manifest.database(), backupId.value(), restoreTest, actor(http), http.getRemoteAddr()));
+        Job job = jobs.verify(manifest, restoreTest, actor(http), http.getRemoteAddr());
         return accepted(job, http, "verify " + id, manifest.database());
     }
 
@@ -328,68 +237,9 @@ public class PgkeepAdminController {
     public JobView job(@PathVariable String jobId, HttpServletRequest http) {
         guard.requireChecked(http);
         return jobs.find(jobId)
-                .or(() -> jobs == local ? Optional.empty() : local.find(jobId))
                 .map(JobView::of)
-                .orElseThrow(() -> new JobNotFoundException("No job '" + printable(jobId) + "': it never existed, or"
-                        + " it finished longer ago than pgkeep.jobs.keep-finished-for."));
-    }
-
-    /**
-     * A configured database, else one on the main database's server whose name {@code pgkeep.restore.allowed-targets}
-     * matches; anything else (another application's database on the same server) is refused. PostgreSQL's own
-     * databases are refused by core for every front end.
-     */
-    private DatabaseConnection restoreTarget(String name) {
-        requireDatabaseName(name);
-        Optional<DatabaseConnection> configured = databases.byName(name);
-        if (configured.isPresent()) {
-            return configured.get();
-        }
-        if (settings.allowedTargets().stream().anyMatch(p -> PatternMatchUtils.simpleMatch(p, name))) {
-            return databases.primary().withDatabase(name);
-        }
-        throw new SafetyGuardException("'" + printable(name) + "' is not a restore target: restores go to the"
-                + " configured databases "
-                + databases.all().stream().map(DatabaseConnection::database).toList()
-                + " and to names matching pgkeep.restore.allowed-targets " + settings.allowedTargets()
-                + ". Nothing was changed.");
-    }
-
-    private static void requireDatabaseName(String name) {
-        if (name.isBlank()
-                || name.getBytes(StandardCharsets.UTF_8).length > 63
-                || name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new BadInputException("'" + printable(name) + "' is not a database name PostgreSQL accepts: 1 to"
-                    + " 63 bytes, no control characters.");
-        }
-    }
-
-    private RestoreRequest.Builder restoreRequest(
-            RestoreSource source,
-            DatabaseConnection target,
-            @Nullable Boolean force,
-            @Nullable String confirm,
-            @Nullable Boolean create) {
-        return RestoreRequest.builder(source, target)
-                .force(Boolean.TRUE.equals(force))
-                .confirm(confirm)
-                .createDatabase(Boolean.TRUE.equals(create))
-                .production(settings.production())
-                .safetyBackup(settings.safetyBackup());
-    }
-
-    private DatabaseConnection database(@Nullable String name) {
-        if (name == null || name.isBlank()) {
-            return databases.primary();
-        }
-        return databases
-                .byName(name)
-                .orElseThrow(() -> new BadInputException("Database '" + printable(name) + "' is not configured for"
-                        + " pgkeep; configured: "
-                        + databases.all().stream()
-                                .map(DatabaseConnection::database)
-                                .toList()
-                        + " (add it to pgkeep.databases)."));
+                .orElseThrow(() -> new JobNotFoundException("No job '" + AdminJobs.printable(jobId)
+                        + "': it never existed, or" + " it finished longer ago than pgkeep.jobs.keep-finished-for."));
     }
 
     private ResponseEntity<JobView> accepted(Job job, HttpServletRequest http, String what, String database) {
@@ -409,18 +259,8 @@ public class PgkeepAdminController {
         }
     }
 
-    private BackupNotFoundException notFound(BackupId id) {
-        return new BackupNotFoundException(
-                "No backup '" + id + "' in the repository; GET " + settings.basePath() + "/backups lists them.");
-    }
-
     private static @Nullable String actor(HttpServletRequest http) {
         Principal p = http.getUserPrincipal();
         return p == null ? null : p.getName();
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -131,6 +131,8 @@ class OptionalAdaptersTest {
                             "pgkeep.s3.sse=aws:kms",
                             "pgkeep.s3.kms-key-id=arn:aws:kms:eu-west-1:111122223333:key/test",
                             "pgkeep.s3.part-size=5MB",
+                            "pgkeep.s3.memory=20MB",
+                            "pgkeep.s3.read-ahead=2",
                             "pgkeep.s3.max-attempts=2")
                     .withBean(AwsCredentialsProvider.class, () -> credentials(s3))
                     .run(context -> {
@@ -140,6 +142,8 @@ class OptionalAdaptersTest {
                         assertThat(options.serverSideEncryption()).isEqualTo("aws:kms");
                         assertThat(options.kmsKeyId()).isEqualTo("arn:aws:kms:eu-west-1:111122223333:key/test");
                         assertThat(options.partSize()).isEqualTo(5L * 1024 * 1024);
+                        assertThat(options.memory()).isEqualTo(20L * 1024 * 1024);
+                        assertThat(options.readAhead()).isEqualTo(2);
                         assertThat(options.maxAttempts()).isEqualTo(2);
                         BackupManifest backup = context.getBean(BackupService.class)
                                 .backup(BackupRequest.of(Trigger.TEST))
@@ -164,6 +168,11 @@ class OptionalAdaptersTest {
                         S3StorageOptions options = ((S3StorageAdapter) context.getBean(StorageAdapter.class)).options();
                         assertThat(options.storageClass()).isEqualTo("STANDARD");
                         assertThat(options.maxAttempts()).isEqualTo(3);
+                        // sizes left unset are the adapter's own defaults, not a copy of them in the starter
+                        S3StorageOptions defaults = S3StorageOptions.fromUri("s3://typed/uri");
+                        assertThat(options.partSize()).isEqualTo(defaults.partSize());
+                        assertThat(options.memory()).isEqualTo(defaults.memory());
+                        assertThat(options.readAhead()).isEqualTo(defaults.readAhead());
                     });
             // a bad property value stops the start naming the setting
             runner().withPropertyValues(

@@ -11,81 +11,45 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.quartz.Job;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.quartz.JobBuilder;
-import org.quartz.JobExecutionContext;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.TriggerBuilder;
-import org.quartz.impl.SchedulerRepository;
-import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * The other engine docs/spring-boot.md weighs: Quartz's clustered JDBC job store on the same PostgreSQL, pickup measured
- * the way {@link TwoInstancesTest} measures db-scheduler's: a job stored by a node that does not run it. Quartz's own
- * DDL from its jar, in a database of its own. Prints the timings. (Its dead-node recovery is not measured here.)
+ * The other engine docs/spring-boot.md weighs: Quartz's clustered JDBC job store ({@code JobStoreTX}) on the same
+ * PostgreSQL, measured the way {@link TwoInstancesTest} measures db-scheduler: the pickup of a job stored by a node
+ * that does not run it, and the recovery of a {@code requestsRecovery} job whose node (a JVM of its own, {@link
+ * QuartzNode}) is SIGKILLed while it runs. Quartz's own DDL from its jar, in a database of its own. Prints the timings
+ * docs/spring-boot.md quotes; the recovery with {@code clusterCheckinInterval} 20 s runs only with {@code
+ * -Dpgkeep.measure.quartz.slow=true}.
  */
 class QuartzComparisonTest {
     static final PostgresServer pg = TestDatabases.server();
-    static final BlockingQueue<String> ran = new ArrayBlockingQueue<>(16);
-    static volatile CountDownLatch hold = new CountDownLatch(0);
-
-    /** Records where it ran (and whether as a recovery), then waits for {@link #hold}. */
-    public static final class Probe implements Job {
-        @Override
-        public void execute(JobExecutionContext context) {
-            try {
-                ran.add(context.getScheduler().getSchedulerInstanceId()
-                        + (context.isRecovering() ? ":recovering" : ""));
-                hold.await(60, TimeUnit.SECONDS);
-            } catch (SchedulerException e) {
-                throw new IllegalStateException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+    static final BlockingQueue<String> ran = QuartzNode.ran;
 
     static Scheduler node(String database, String id, long checkinMs) throws SchedulerException {
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "pgkeep-bench");
-        p.setProperty("org.quartz.scheduler.instanceId", id);
-        p.setProperty("org.quartz.scheduler.idleWaitTime", "1000"); // like db-scheduler's polling interval there
-        p.setProperty("org.quartz.threadPool.threadCount", "2");
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-        p.setProperty("org.quartz.jobStore.isClustered", "true");
-        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(checkinMs));
-        p.setProperty("org.quartz.jobStore.dataSource", "ds");
-        p.setProperty("org.quartz.dataSource.ds.provider", "hikaricp");
-        p.setProperty("org.quartz.dataSource.ds.driver", "org.postgresql.Driver");
-        p.setProperty("org.quartz.dataSource.ds.URL", TestDatabases.jdbcUrl(database));
-        p.setProperty("org.quartz.dataSource.ds.user", pg.superuser());
-        p.setProperty("org.quartz.dataSource.ds.password", pg.password());
-        p.setProperty("org.quartz.dataSource.ds.maxConnections", "3");
-        Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
-        // nodes of one cluster share a name, which a JVM's repository holds once: each node is a separate scheduler
-        SchedulerRepository.getInstance().remove("pgkeep-bench");
-        return scheduler;
+        return QuartzNode.node(TestDatabases.jdbcUrl(database), pg.superuser(), pg.password(), id, checkinMs);
     }
 
     static void submit(Scheduler via, String name, boolean recover) throws SchedulerException {
         via.scheduleJob(
-                JobBuilder.newJob(Probe.class)
+                JobBuilder.newJob(QuartzNode.Probe.class)
                         .withIdentity(name)
                         .requestRecovery(recover)
                         .build(),
                 TriggerBuilder.newTrigger().withIdentity(name).startNow().build());
     }
 
-    @Test
-    void aJobStoredByANodeThatDoesNotRunItIsPickedByAnother() throws Exception {
+    /** A database of its own with Quartz's PostgreSQL tables. */
+    static String quartzDatabase() {
         String database = PostgresServer.uniqueDatabaseName("starter_quartz");
         pg.createDatabase(database);
         try (InputStream ddl =
@@ -94,6 +58,12 @@ class QuartzComparisonTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return database;
+    }
+
+    @Test
+    void aJobStoredByANodeThatDoesNotRunItIsPickedByAnother() throws Exception {
+        String database = quartzDatabase();
         long checkin = 500; // as db-scheduler's heartbeat in TwoInstancesTest
         Scheduler submitter = node(database, "submitter", checkin); // stores jobs, never started
         Scheduler one = node(database, "one", checkin);
@@ -110,9 +80,51 @@ class QuartzComparisonTest {
                     + " (idleWaitTime 1s): " + pickups + " ms");
 
         } finally {
-            hold.countDown();
+            QuartzNode.hold.countDown();
             if (!one.isShutdown()) {
                 one.shutdown(false);
+            }
+        }
+    }
+
+    /**
+     * The node running a {@code requestsRecovery} job is SIGKILLed; the surviving node re-runs the job (as a recovery)
+     * once it takes the dead node for failed: Quartz's ClusterManager does so when the node's last check-in is older
+     * than its check-in interval (or the time since the survivor's own last check-in, if longer) plus a fixed 7.5 s.
+     */
+    @ParameterizedTest(name = "clusterCheckinInterval {0} ms")
+    @ValueSource(longs = {1_000, 7_500, 20_000})
+    void aRecoverableJobOfAKilledNodeIsRunAgainByTheSurvivor(long checkin) throws Exception {
+        Assumptions.assumeTrue(
+                checkin < 20_000 || Boolean.getBoolean("pgkeep.measure.quartz.slow"),
+                "set -Dpgkeep.measure.quartz.slow=true to measure 20 s check-ins");
+        String database = quartzDatabase();
+        ran.clear();
+        QuartzNode.hold = new CountDownLatch(1);
+        Scheduler submitter = node(database, "submitter", checkin); // stores jobs, never started
+        Process victim =
+                QuartzNode.start(TestDatabases.jdbcUrl(database), pg.superuser(), pg.password(), "victim", checkin);
+        Scheduler survivor = null;
+        try {
+            QuartzNode.awaitLine(victim, "READY", Duration.ofMinutes(2));
+            submit(submitter, "long-" + checkin, true);
+            // it runs on the victim (the only running node), which holds it until killed
+            QuartzNode.awaitLine(victim, "RAN victim", Duration.ofMinutes(1));
+            survivor = node(database, "survivor", checkin);
+            survivor.start();
+            long killed = System.nanoTime();
+            victim.destroyForcibly(); // SIGKILL: no shutdown, no more check-ins
+            assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String recovered = ran.poll(2, TimeUnit.MINUTES);
+            long ms = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+            assertThat(recovered).isEqualTo("survivor:recovering");
+            System.out.println("[measure] Quartz JobStoreTX: requestsRecovery job of a SIGKILLed node re-run by the"
+                    + " survivor after " + ms + " ms (clusterCheckinInterval " + checkin + " ms)");
+        } finally {
+            QuartzNode.hold.countDown();
+            victim.destroyForcibly();
+            if (survivor != null && !survivor.isShutdown()) {
+                survivor.shutdown(false);
             }
         }
     }

@@ -98,6 +98,12 @@ class AdminEndpointsTest {
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         String backupId = job.path("result").path("id").asText();
         assertThat(job.path("result").path("label").asText()).isEqualTo("from-api");
+        // the dump's last progress report: every byte pg_dump wrote was read
+        JsonNode progress = job.path("progress");
+        assertThat(progress.path("phase").asText()).as(job.toString()).isEqualTo("dumping");
+        assertThat(progress.path("phaseDone").asBoolean()).isTrue();
+        assertThat(progress.path("bytesDone").asLong())
+                .isEqualTo(job.path("result").path("dumpBytes").asLong());
 
         JsonNode list = client.get("/admin/db/backups", ADMIN).json();
         assertThat(list.findValuesAsText("id")).contains(backupId);
@@ -121,6 +127,7 @@ class AdminEndpointsTest {
         JsonNode verified = client.awaitJob(verify.location(), ADMIN);
         assertThat(verified.path("status").asText()).as(verified.toString()).isEqualTo("succeeded");
         assertThat(verified.path("result").path("archiveEntries").asInt()).isPositive();
+        assertThat(verified.path("progress").path("bytesDone").asLong()).isPositive();
 
         assertThat(client.delete("/admin/db/backups/" + backupId, ADMIN).status())
                 .isEqualTo(204);
@@ -318,13 +325,8 @@ class AdminEndpointsTest {
         return job.path("result").path("id").asText();
     }
 
-    private static byte[] storedArchive(String backupId) throws IOException {
-        try (Stream<Path> files = Files.list(repo.resolve(database).resolve(backupId))) {
-            Path dump = files.filter(p -> p.getFileName().toString().startsWith("dump."))
-                    .findFirst()
-                    .orElseThrow();
-            return Files.readAllBytes(dump);
-        }
+    private static byte[] storedArchive(String backupId) {
+        return TestDatabases.storedArchive(repo, database, backupId);
     }
 
     private static long leftoverUploads() throws IOException {

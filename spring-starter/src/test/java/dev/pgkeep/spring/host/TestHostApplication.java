@@ -55,10 +55,14 @@ public class TestHostApplication {
         return new RecordingAuditSink();
     }
 
-    /** Records every event; holds backups started by {@code holder} until released (to test overlapping runs). */
+    /**
+     * Records every event; holds backups started by {@code holder} until released (to test overlapping runs), and
+     * the end of backups of {@code late-holder} (whose dump is done, its job still running) until released too.
+     */
     public static final class RecordingAuditSink implements AuditSink {
         public final List<BackupEvent> events = new CopyOnWriteArrayList<>();
         public volatile CountDownLatch release = new CountDownLatch(0);
+        public volatile CountDownLatch releaseEnd = new CountDownLatch(0);
 
         @Override
         public void onEvent(BackupEvent event) {
@@ -66,11 +70,20 @@ public class TestHostApplication {
             if (event.operation() == BackupEvent.Operation.BACKUP
                     && event.phase() == BackupEvent.Phase.STARTED
                     && "holder".equals(event.actor())) {
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                await(release);
+            }
+            if (event.operation() == BackupEvent.Operation.BACKUP
+                    && event.phase() == BackupEvent.Phase.SUCCEEDED
+                    && "late-holder".equals(event.actor())) {
+                await(releaseEnd);
+            }
+        }
+
+        private static void await(CountDownLatch latch) {
+            try {
+                latch.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -3,26 +3,27 @@ package dev.pgkeep.storage.s3;
 import dev.pgkeep.core.spi.StorageAdapter.PendingObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,48 +35,60 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * One object being written: bytes collect in a part-sized buffer; an object that fits in one part goes up with a single
- * PUT on commit, a larger one as a multipart upload whose parts upload on a small pool while the writer goes on. At most
- * {@code maxPartsInFlight} parts are uploading and one is filling, so memory is bounded by {@code partSize *
- * (maxPartsInFlight + 1)} whatever the object's size. Every part carries Content-MD5, so the store rejects a part
- * corrupted in transit. Closing without commit aborts the multipart upload after its running parts have stopped, so
- * no part stays stored (and billed).
+ * One object being written: its first bytes collect in a small private buffer (up to {@value #SMALL_LIMIT} bytes, so
+ * small objects never wait for the adapter's memory), then in buffers taken from the adapter's {@link BufferPool}, one
+ * part's worth at a time. An object that fits in one part goes up with a single PUT on commit, a larger one as a
+ * multipart upload whose parts upload on a small pool while the writer goes on; a part's buffers return to the pool
+ * when it has uploaded. At most {@code maxPartsInFlight} parts of one object upload at once, and all the objects of
+ * one adapter together never hold more than its {@code memory}, whatever their number and size. Parts double after
+ * every 1,000 ({@link S3StorageOptions#buffersOfPart}), so 10,000 parts hold {@link S3StorageOptions#maxObjectSize()}.
+ * Every part carries Content-MD5, so the store rejects a part corrupted in transit. Closing without commit aborts the
+ * multipart upload after its running parts have stopped, so no part stays stored (and billed).
  */
 final class S3ObjectWrite implements PendingObject {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectWrite.class);
     private static final int MAX_PARTS = 10_000;
-    private static final int FIRST_BUFFER = 64 * 1024;
+    private static final int FIRST_BUFFER = 16 * 1024;
+    static final int SMALL_LIMIT = 256 * 1024;
 
     private final S3Client s3;
     private final S3StorageOptions options;
     private final String objectKey;
     private final String location;
     private final Map<String, String> metadata;
-    private final int partSize;
+    private final BufferPool pool;
+    private final int bufferSize;
     private final Semaphore slots;
-    private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+    private final Set<byte[][]> uploading = ConcurrentHashMap.newKeySet();
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
     private final PartOutput output = new PartOutput();
-    private final AtomicInteger threads = new AtomicInteger();
 
-    private byte[] buffer;
+    /** The first bytes, before the object needs the pool; {@code null} from then on. */
+    private byte @Nullable [] small = new byte[FIRST_BUFFER];
+    /** The pooled buffers of the part being filled, {@code null} between parts. */
+    private byte[] @Nullable [] part;
+    /** Bytes in {@link #small} or {@link #part}. */
     private int filled;
+
     private int nextPartNumber = 1;
     private @Nullable String uploadId;
     private @Nullable ExecutorService uploader;
     private volatile @Nullable IOException failure;
     private boolean committed;
     private boolean closed;
+    private boolean released;
 
-    S3ObjectWrite(S3Client s3, S3StorageOptions options, String objectKey, Map<String, String> metadata) {
+    S3ObjectWrite(
+            S3Client s3, S3StorageOptions options, BufferPool pool, String objectKey, Map<String, String> metadata) {
         this.s3 = s3;
         this.options = options;
+        this.pool = pool;
+        this.bufferSize = pool.bufferSize();
         this.objectKey = objectKey;
         this.location = "s3://" + options.bucket() + "/" + objectKey;
         this.metadata = metadata;
-        this.partSize = Math.toIntExact(options.partSize());
         this.slots = new Semaphore(options.maxPartsInFlight());
-        this.buffer = new byte[Math.min(FIRST_BUFFER, partSize)];
+        pool.open();
     }
 
     @Override
@@ -147,26 +160,52 @@ final class S3ObjectWrite implements PendingObject {
         }
         int off = offset;
         int remaining = length;
+        byte[] first = small;
+        if (first != null && filled + remaining <= SMALL_LIMIT) {
+            if (filled + remaining > first.length) {
+                first = Arrays.copyOf(first, Math.min(SMALL_LIMIT, Math.max(first.length * 2, filled + remaining)));
+                small = first;
+            }
+            System.arraycopy(bytes, off, first, filled, remaining);
+            filled += remaining;
+            return;
+        }
         while (remaining > 0) {
-            if (filled == partSize) {
+            byte[][] buffers = part;
+            if (buffers == null) {
+                buffers = takePartBuffers();
+            } else if (filled == buffers.length * bufferSize) {
                 sendPart(); // only when more bytes follow, so an object of exactly one part stays a single PUT
+                continue;
             }
-            if (filled == buffer.length) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, partSize));
-            }
-            int n = Math.min(remaining, buffer.length - filled);
-            System.arraycopy(bytes, off, buffer, filled, n);
+            int at = filled % bufferSize;
+            int n = Math.min(remaining, bufferSize - at);
+            System.arraycopy(bytes, off, buffers[filled / bufferSize], at, n);
             filled += n;
             off += n;
             remaining -= n;
         }
     }
 
+    /** Waits for the buffers of the next part; the first part takes over the bytes collected in {@link #small}. */
+    private byte[][] takePartBuffers() throws IOException {
+        throwIfFailed();
+        byte[][] buffers = pool.acquire(options.buffersOfPart(nextPartNumber));
+        part = buffers;
+        byte[] first = small;
+        if (first != null) {
+            System.arraycopy(first, 0, buffers[0], 0, filled); // SMALL_LIMIT < 5 MiB: fits in the first buffer
+            small = null;
+        }
+        return buffers;
+    }
+
     private void sendPart() throws IOException {
         throwIfFailed();
         if (nextPartNumber > MAX_PARTS) {
-            throw new IOException("Object " + location + " needs more than 10,000 parts of " + partSize
-                    + " bytes; raise the part size (part-size=... in the repository URI).");
+            throw new IOException("Object " + location + " is larger than the " + options.maxObjectSize()
+                    + " bytes that S3's 10,000 parts hold with part-size " + bufferSize + " and memory "
+                    + options.memory() + "; raise memory=... or part-size=... in the repository URI.");
         }
         if (uploadId == null) {
             startMultipartUpload();
@@ -177,32 +216,33 @@ final class S3ObjectWrite implements PendingObject {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting to upload a part of " + location);
         }
-        byte[] data = buffer;
+        byte[][] data = Objects.requireNonNull(part);
         int length = filled;
         int partNumber = nextPartNumber++;
-        synchronized (freeBuffers) {
-            byte[] reused = freeBuffers.poll();
-            buffer = reused != null ? reused : new byte[partSize];
-        }
+        part = null;
         filled = 0;
+        uploading.add(data); // its buffers go back to the pool when the upload ends, or in close() if it never ran
         try {
             parts.add(uploader().submit(() -> {
                 try {
                     return uploadPart(partNumber, data, length);
                 } finally {
-                    synchronized (freeBuffers) {
-                        freeBuffers.push(data);
+                    if (uploading.remove(data)) {
+                        pool.release(data);
                     }
                     slots.release();
                 }
             }));
         } catch (RuntimeException e) {
+            if (uploading.remove(data)) {
+                pool.release(data);
+            }
             slots.release();
             throw new IOException("Could not schedule a part upload of " + location, e);
         }
     }
 
-    private CompletedPart uploadPart(int partNumber, byte[] data, int length) {
+    private CompletedPart uploadPart(int partNumber, byte[][] data, int length) {
         try {
             UploadPartResponse response = s3.uploadPart(
                     b -> b.bucket(options.bucket())
@@ -211,8 +251,7 @@ final class S3ObjectWrite implements PendingObject {
                             .partNumber(partNumber)
                             .contentLength((long) length)
                             .contentMD5(md5(data, length)),
-                    RequestBody.fromContentProvider(
-                            () -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream"));
+                    body(data, length));
             return CompletedPart.builder()
                     .partNumber(partNumber)
                     .eTag(response.eTag())
@@ -251,7 +290,8 @@ final class S3ObjectWrite implements PendingObject {
     }
 
     private void putSingleObject() throws IOException {
-        byte[] data = buffer;
+        byte[] first = small;
+        byte[][] data = first != null ? new byte[][] {first} : Objects.requireNonNull(part);
         int length = filled;
         try {
             s3.putObject(
@@ -264,8 +304,7 @@ final class S3ObjectWrite implements PendingObject {
                             .serverSideEncryption(options.serverSideEncryption())
                             .ssekmsKeyId(options.kmsKeyId())
                             .storageClass(options.storageClass()),
-                    RequestBody.fromContentProvider(
-                            () -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream"));
+                    body(data, length));
         } catch (SdkException e) {
             throw S3Failures.describe("Uploading", location, e);
         }
@@ -305,19 +344,7 @@ final class S3ObjectWrite implements PendingObject {
 
     private ExecutorService uploader() {
         if (uploader == null) {
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                    options.maxPartsInFlight(),
-                    options.maxPartsInFlight(),
-                    30,
-                    TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    task -> {
-                        Thread thread = new Thread(task, "pgkeep-s3-upload-" + threads.incrementAndGet());
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-            pool.allowCoreThreadTimeOut(true); // a write its caller never closes does not keep threads forever
-            uploader = pool;
+            uploader = BufferPool.transferThreads(options.maxPartsInFlight(), "pgkeep-s3-upload");
         }
         return uploader;
     }
@@ -345,20 +372,56 @@ final class S3ObjectWrite implements PendingObject {
         }
     }
 
+    /** Gives every buffer back to the pool: the filling part's, and those of parts that never started uploading. */
     private void release() {
         if (uploader != null) {
             uploader.shutdown();
         }
-        buffer = new byte[0];
-        synchronized (freeBuffers) {
-            freeBuffers.clear();
+        small = null;
+        byte[][] filling = part;
+        part = null;
+        if (filling != null) {
+            pool.release(filling);
+        }
+        for (byte[][] data : List.copyOf(uploading)) {
+            if (uploading.remove(data)) {
+                pool.release(data); // queued, then cancelled by close(): the task never ran its finally
+            }
+        }
+        if (!released) {
+            released = true;
+            pool.close();
         }
     }
 
-    private static String md5(byte[] data, int length) {
+    /** The first {@code length} bytes of {@code buffers}, re-readable (the SDK reads a body twice to sign it). */
+    private RequestBody body(byte[][] buffers, int length) {
+        return RequestBody.fromContentProvider(
+                () -> new SequenceInputStream(new Enumeration<InputStream>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasMoreElements() {
+                        return (long) next * bufferSize < length;
+                    }
+
+                    @Override
+                    public InputStream nextElement() {
+                        int from = next++ * bufferSize;
+                        return new ByteArrayInputStream(
+                                buffers[from / bufferSize], 0, Math.min(bufferSize, length - from));
+                    }
+                }),
+                length,
+                "application/octet-stream");
+    }
+
+    private String md5(byte[][] buffers, int length) {
         try {
             MessageDigest digest = MessageDigest.getInstance("MD5");
-            digest.update(data, 0, length);
+            for (int from = 0; from < length; from += bufferSize) {
+                digest.update(buffers[from / bufferSize], 0, Math.min(bufferSize, length - from));
+            }
             return Base64.getEncoder().encodeToString(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JVM has no MD5, needed for S3's Content-MD5", e);

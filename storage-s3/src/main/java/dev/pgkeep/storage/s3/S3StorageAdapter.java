@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -30,8 +33,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Keeps backups in an S3 bucket (AWS or any S3-compatible store) under a prefix. Writes stream: an object smaller than
  * one part goes up with a single PUT on commit, a larger one as a multipart upload whose parts upload while the backup
- * still runs, in memory bounded by {@code partSize * (maxPartsInFlight + 1)}; nothing is visible before commit, and a
- * write closed without commit aborts its multipart upload. See {@link S3StorageOptions} for the options.
+ * still runs. All the writes (and reads) of one adapter share its {@code memory} of transfer buffers (32 MiB by
+ * default), so concurrent writes of a parallel backup stay within the same bound as one; nothing is visible before
+ * commit, and a write closed without commit aborts its multipart upload. See {@link S3StorageOptions} for the
+ * options.
  *
  * <pre>{@code
  * try (S3StorageAdapter storage = S3StorageAdapter.fromUri("s3://my-bucket/pgkeep?region=eu-west-1")) {
@@ -48,6 +53,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
     private final S3Client s3;
     private final S3StorageOptions options;
     private final boolean ownsClient;
+    private final BufferPool buffers;
 
     /** Uses {@code client} as given (its region, endpoint, credentials, retries); the caller closes it. */
     public S3StorageAdapter(S3Client client, S3StorageOptions options) {
@@ -58,6 +64,7 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
         this.s3 = client;
         this.options = options;
         this.ownsClient = ownsClient;
+        this.buffers = new BufferPool(Math.toIntExact(options.partSize()), options.buffers());
     }
 
     /** Builds a client from {@code options} ({@link S3StorageOptions#buildClient()}); {@link #close()} closes it. */
@@ -94,18 +101,60 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
 
     @Override
     public PendingObject create(String key) throws IOException {
-        return new S3ObjectWrite(s3, options, objectKey(key), metadataFor(key));
+        return new S3ObjectWrite(s3, options, buffers, objectKey(key), metadataFor(key));
     }
 
+    /**
+     * Reads an object as one stream: one GET, or with {@code read-ahead} set, an object larger than one part ({@code
+     * part-size}) downloads as ranged GETs, up to {@code read-ahead} ranges in parallel ahead of the reader (but never
+     * more buffers than a write's part leaves of the adapter's {@code memory}), in buffers of that memory; the reader
+     * gets the bytes in order ({@link S3ParallelRead}). A single GET streams at what one connection and one
+     * thread of the store give; several overlap the store's latency and use more of its (and the network's) capacity.
+     */
     @Override
     public InputStream read(String key) throws IOException {
         String objectKey = objectKey(key);
+        int bufferSize = buffers.bufferSize();
+        // at most the buffers a write's part can do without, so a thread that reads and writes here cannot deadlock
+        int depth = Math.min(options.readAhead(), buffers.capacity() - options.buffersOfPart(Integer.MAX_VALUE));
+        ResponseInputStream<GetObjectResponse> head;
         try {
-            return s3.getObject(b -> b.bucket(options.bucket()).key(objectKey));
+            head = s3.getObject(b -> {
+                b.bucket(options.bucket()).key(objectKey);
+                if (depth > 0) {
+                    b.range("bytes=0-" + (bufferSize - 1));
+                }
+            });
         } catch (NoSuchKeyException e) {
             throw noSuchFile(key);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 416) {
+                return InputStream.nullInputStream(); // an empty object has no byte 0
+            }
+            throw S3Failures.describe("Reading", location(key), e);
         } catch (SdkException e) {
             throw S3Failures.describe("Reading", location(key), e);
+        }
+        long size = totalSize(head.response().contentRange());
+        if (size <= bufferSize) { // -1: no range asked for (no read-ahead) or the store sent the whole object
+            return head; // the whole object (or a store that ignores ranges and sent all of it)
+        }
+        return new S3ParallelRead(
+                s3, options.bucket(), objectKey, location(key), head, size, buffers, depth, options.maxAttempts());
+    }
+
+    /** The size after the slash of {@code bytes 0-8388607/283115520}; -1 without a (parsable) content range. */
+    private static long totalSize(@Nullable String contentRange) {
+        if (contentRange == null) {
+            return -1;
+        }
+        int slash = contentRange.lastIndexOf('/');
+        try {
+            return slash < 0
+                    ? -1
+                    : Long.parseLong(contentRange.substring(slash + 1).trim());
+        } catch (NumberFormatException e) {
+            return -1; // "*": unknown size; stream what came
         }
     }
 
@@ -251,6 +300,11 @@ public final class S3StorageAdapter implements StorageAdapter, AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /** The transfer buffers all writes and reads of this adapter share. */
+    BufferPool bufferPool() {
+        return buffers;
     }
 
     @Override

@@ -43,11 +43,7 @@ class S3BackupRoundTripTest {
 
     @BeforeAll
     static void start(PostgresServer pg) throws Exception {
-        s3 = S3Fixture.start(store -> {
-            FaultInjectingBlobStore faulty = new FaultInjectingBlobStore(store);
-            faults.set(faulty);
-            return faulty;
-        });
+        s3 = S3Fixture.startWithFaults(faults);
         source = PostgresServer.uniqueDatabaseName("s3_src");
         SampleDatabase.create(pg, source);
         original = DatabaseFingerprint.of(pg, source);

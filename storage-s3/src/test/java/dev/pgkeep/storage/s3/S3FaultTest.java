@@ -27,11 +27,7 @@ class S3FaultTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        s3 = S3Fixture.start(store -> {
-            FaultInjectingBlobStore faulty = new FaultInjectingBlobStore(store);
-            faults.set(faulty);
-            return faulty;
-        });
+        s3 = S3Fixture.startWithFaults(faults);
     }
 
     @AfterAll

@@ -41,6 +41,16 @@ final class S3Fixture implements AutoCloseable {
                 S3TestServer.builder().blobStoreDecorator(decorator).start());
     }
 
+    /** A server whose store can be made to fail ({@link FaultInjectingBlobStore}), which lands in {@code faults}. */
+    static S3Fixture startWithFaults(java.util.concurrent.atomic.AtomicReference<FaultInjectingBlobStore> faults)
+            throws Exception {
+        return start(store -> {
+            FaultInjectingBlobStore faulty = new FaultInjectingBlobStore(store);
+            faults.set(faulty);
+            return faulty;
+        });
+    }
+
     /** Options pointing at this server under {@code prefix}, with the smallest part size to keep tests quick. */
     S3StorageOptions.Builder options(String prefix) {
         return S3StorageOptions.builder(BUCKET)

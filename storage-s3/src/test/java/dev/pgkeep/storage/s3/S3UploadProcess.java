@@ -8,7 +8,12 @@ import java.lang.management.MemoryType;
 import java.net.URI;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.BlockingOutputStreamAsyncRequestBody;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -21,6 +26,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * <pre>
  * hang   URI KEY BYTES   write BYTES into KEY, print PART_STORED, then wait for stdin to close (never commit)
  * upload URI KEY BYTES   write and commit through S3StorageAdapter, print a RESULT line
+ * concurrent URI KEY BYTES WRITERS   WRITERS threads each write BYTES into KEY-1, KEY-2... through one adapter
  * sdk    URI KEY BYTES   the same through the SDK's own multipart client (S3AsyncClient, unknown length)
  * </pre>
  */
@@ -50,6 +56,28 @@ public final class S3UploadProcess {
                     S3Fixture.writeBytes(new DigestOutputStream(pending.output(), sha256), 1, bytes);
                     pending.commit();
                 }
+            }
+            case "concurrent" -> {
+                int writers = Integer.parseInt(args[4]);
+                try (S3StorageAdapter storage = S3StorageAdapter.fromUri(uri)) {
+                    List<Future<?>> running = new ArrayList<>();
+                    ExecutorService pool = Executors.newFixedThreadPool(writers);
+                    for (int i = 1; i <= writers; i++) {
+                        String name = key + "-" + i;
+                        running.add(pool.submit(() -> {
+                            try (PendingObject pending = storage.create(name)) {
+                                S3Fixture.writeBytes(pending.output(), 1, bytes);
+                                pending.commit();
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> writer : running) {
+                        writer.get();
+                    }
+                    pool.shutdown();
+                }
+                S3Fixture.writeBytes(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), 1, bytes);
             }
             case "sdk" -> uploadWithSdkMultipart(S3StorageOptions.fromUri(uri), key, bytes, sha256);
             default -> throw new IllegalArgumentException(mode);

@@ -75,6 +75,68 @@ final class ArchiveChecks {
         return list.entries();
     }
 
+    /**
+     * A directory-format archive in {@code dir}: {@code pg_restore --list} reads its table of contents, and every
+     * table's data file is read to its end, must end as COPY data does, and must hold the rows {@code expected} says.
+     *
+     * @return the number of table-of-contents entries
+     */
+    static int listAndCount(
+            PgTools tools,
+            java.nio.file.Path dir,
+            ArchiveHeader toc,
+            String name,
+            @Nullable List<BackupManifest.TableRows> expected) {
+        PgRestoreCheck.Result list;
+        try (PgRestoreCheck check = PgRestoreCheck.start(tools, List.of("--list", dir.toString()))) {
+            list = check.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgkeepException("Interrupted while checking " + name, e);
+        }
+        if (!list.ran()) {
+            throw new PgkeepException("Cannot check " + name + ": " + list.message()
+                    + ". Install the PostgreSQL client tools (pg_restore).");
+        }
+        if (!list.ok()) {
+            throw new IntegrityException(name + " is not a readable pg_dump archive: " + list.message());
+        }
+        List<BackupManifest.TableRows> actual = new java.util.ArrayList<>();
+        byte[] buffer = new byte[BUFFER];
+        for (ArchiveHeader.TocEntry entry : toc.toc().values()) {
+            if (!"TABLE DATA".equals(entry.desc()) || !entry.hasData()) {
+                continue;
+            }
+            CopyRowCounter counter = new CopyRowCounter();
+            counter.startBlock(entry.dumpId());
+            java.nio.file.Path file = dir.resolve(entry.dumpId() + ".dat");
+            try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    counter.count(buffer, 0, n);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IntegrityException(name + " is damaged: the data file " + file.getFileName() + " of "
+                        + entry.namespace() + "." + entry.tag() + " is missing.");
+            } catch (IOException e) {
+                throw Environmental.failure("Cannot read " + name, e);
+            }
+            if (!counter.endBlock()) {
+                throw new IntegrityException(name + " is damaged: the data file " + file.getFileName() + " of "
+                        + entry.namespace() + "." + entry.tag() + " does not end as COPY data does.");
+            }
+            actual.add(new BackupManifest.TableRows(
+                    entry.namespace() == null ? "" : entry.namespace(),
+                    entry.tag() == null ? "" : entry.tag(),
+                    counter.of(entry.dumpId())));
+        }
+        ArchiveInspector.sortByName(actual);
+        if (expected != null && !actual.equals(expected)) {
+            throw new IntegrityException(name + " holds other row counts than its manifest records.");
+        }
+        return list.entries();
+    }
+
     private static PgRestoreCheck.Result checkWith(
             PgTools tools,
             ArchiveStaging.Opener opener,

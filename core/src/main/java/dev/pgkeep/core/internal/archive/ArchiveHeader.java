@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a custom-format archive's header and table of contents say, after {@code pg_backup_archiver.c}'s
  * {@code ReadHead}/{@code ReadToc} and {@code pg_backup_custom.c}'s {@code _ReadExtraToc}, for archive versions 1.12
- * to 1.16; built whole by one parse from the first byte, so a failed attempt leaves nothing behind.
+ * to 1.16 (and of a directory-format archive's {@code toc.dat}, whose entries name their data files instead); built whole by one parse from the first byte, so a failed attempt leaves nothing behind.
  */
 record ArchiveHeader(
         int archiveVersion,
@@ -24,6 +24,12 @@ record ArchiveHeader(
         List<DatabaseEntry> databaseEntries,
         boolean notValidDomainConstraints) {
     private static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
+    static final int CUSTOM_FORMAT = 1;
+    /**
+     * A directory-format archive's {@code toc.dat} holds the same header and table of contents, with this format byte
+     * (as pg_dump 13 to 18 write it) and each entry naming its data file.
+     */
+    static final int DIRECTORY_FORMAT = 3;
 
     record TocEntry(
             int dumpId,
@@ -66,7 +72,7 @@ record ArchiveHeader(
         }
         r.intSize = intSize;
         int format = r.readByte();
-        if (format != 1) {
+        if (format != CUSTOM_FORMAT && format != DIRECTORY_FORMAT) {
             throw new UnexpectedArchive("archive format " + format + ", not the custom format (1)");
         }
         int compression = minor >= 15 ? r.readByte() : (int) r.readInt();
@@ -108,8 +114,12 @@ record ArchiveHeader(
             while (r.readStr() != null) {
                 // dependencies, terminated by a null string
             }
-            r.readByte(); // data state (pg_backup_custom.c, _WriteExtraToc)
-            r.skip(offSize); // data offset
+            if (format == DIRECTORY_FORMAT) {
+                r.readStr(); // the data file's name (pg_backup_directory.c, _WriteExtraToc)
+            } else {
+                r.readByte(); // data state (pg_backup_custom.c, _WriteExtraToc)
+                r.skip(offSize); // data offset
+            }
             if (dumpId <= 0 || dumpId > Integer.MAX_VALUE) {
                 throw new UnexpectedArchive("table of contents entry id " + dumpId);
             }

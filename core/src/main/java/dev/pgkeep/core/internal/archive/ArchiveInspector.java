@@ -308,10 +308,15 @@ public final class ArchiveInspector {
                         rows.of(entry.dumpId())));
             }
         }
+        sortByName(tables);
+        return tables;
+    }
+
+    /** Sorts row counts by schema, then table name, as manifests record them. */
+    static void sortByName(List<TableRows> tables) {
         tables.sort((a, b) -> a.schema().equals(b.schema())
                 ? a.name().compareTo(b.name())
                 : a.schema().compareTo(b.schema()));
-        return tables;
     }
 
     /** The entries about the database itself (see {@link DatabaseEntry}); empty before the header is read. */

@@ -26,13 +26,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Gets an archive ready for pg_restore and proves it intact before any database is touched: a stored backup's
- * SHA-256 is checked against its manifest (downloading it to a temporary file first when the storage is remote); a
- * foreign local file is decoded completely (OpenPGP integrity, codec checksums, archive structure) and must pass
- * {@code pg_restore --list}.
+ * SHA-256 is checked against its manifest (downloading it to a temporary file first when the storage is remote), and
+ * it is then decoded (decrypted, decompressed) on the fly into pg_restore, encrypted or not; a foreign local file is
+ * decoded completely (OpenPGP integrity, codec checksums, archive structure) and must pass {@code pg_restore --list}.
  */
 public final class ArchiveStaging {
     private static final int BUFFER = 256 * 1024;
@@ -62,12 +65,11 @@ public final class ArchiveStaging {
                             + ") and no secret key was given.")
                     .withRemedy(PgkeepException.Remedy.DECRYPTION_KEY, null);
         }
+        if (manifest.directory()) {
+            return stageDirectory(manifest, meter, o -> true);
+        }
         String key = RepositoryLayout.dumpKey(manifest.database(), manifest.id(), manifest.dumpObject());
-        Codec codec = Codec.of(
-                manifest.compression().codec(),
-                manifest.compression().level() == 0
-                        ? null
-                        : manifest.compression().level());
+        Codec codec = codecOf(manifest);
         List<Path> temporary = new ArrayList<>();
         try {
             Path stored;
@@ -104,10 +106,11 @@ public final class ArchiveStaging {
                     decrypt(manifest, meter.reading(Environmental.input(Files.newInputStream(storedFile)))));
             StagedArchive streaming = new StagedArchive(
                     "Backup " + manifest.id().value(), size, dumpMajor, temporary, tools, decoded, null, meter);
-            // OpenPGP proves integrity only at the end of the message: an encrypted backup is decoded completely
-            // before pg_restore starts, so that someone able to rewrite object and manifest alike still cannot get a
-            // partly applied restore
-            if (!plainFile && manifest.encryption() == null) {
+            // the stored object's SHA-256 has just been proven against the manifest, so an encrypted backup streams
+            // into pg_restore like any other: OpenPGP's own check (which comes only at the end of the message) adds
+            // nothing a partly applied restore could be spared by. A decoded file only for pg_restore --jobs, which
+            // seeks in a custom-format archive; foreign files without a manifest are decoded completely (stageFile)
+            if (!plainFile) {
                 return streaming;
             }
             Path plain = newTempFile("plain", temporary);
@@ -141,6 +144,180 @@ public final class ArchiveStaging {
             deleteAll(temporary);
             throw e;
         }
+    }
+
+    private static Codec codecOf(BackupManifest manifest) {
+        return Codec.of(
+                manifest.compression().codec(),
+                manifest.compression().level() == 0
+                        ? null
+                        : manifest.compression().level());
+    }
+
+    /**
+     * A directory-format backup: every object is downloaded, hashed and decoded into a private temp folder at once,
+     * on parallel threads, and must match the manifest (size and SHA-256, and the listing its {@code sha256} names)
+     * before anything is restored; pg_restore then reads the folder itself, with as many jobs as asked.
+     */
+    /**
+     * A stored backup for reading its table of contents only: of a directory backup just {@code toc.dat} is
+     * fetched (and proven against the manifest), not the data.
+     */
+    public StagedArchive stageTableOfContents(BackupManifest manifest) {
+        if (!manifest.directory()) {
+            return stageStored(manifest, false, ProgressMeter.NONE);
+        }
+        return stageDirectory(manifest, ProgressMeter.NONE, o -> o.file().equals("toc.dat"));
+    }
+
+    private StagedArchive stageDirectory(
+            BackupManifest manifest,
+            ProgressMeter meter,
+            java.util.function.Predicate<BackupManifest.StoredObject> fetched) {
+        List<BackupManifest.StoredObject> objects = manifest.objects();
+        String listing = HexFormat.of()
+                .formatHex(CountingDigestOutputStream.sha256().digest(BackupManifest.objectListing(objects)));
+        long total = objects.stream()
+                .mapToLong(BackupManifest.StoredObject::storedBytes)
+                .sum();
+        if (!listing.equals(manifest.sha256()) || total != manifest.storedBytes()) {
+            throw new IntegrityException("Backup " + manifest.id() + " is corrupt: its manifest's list of objects"
+                    + " does not match its SHA-256 " + manifest.sha256() + " and " + manifest.storedBytes()
+                    + " bytes. Nothing was restored; restore an older backup ('pgkeep list').");
+        }
+        for (BackupManifest.StoredObject o : objects) {
+            if (!SAFE_FILE.matcher(o.file()).matches()
+                    || !SAFE_FILE.matcher(o.name()).matches()
+                    || !o.name().startsWith(DirectoryDump.OBJECT_PREFIX + o.file())) {
+                throw new IntegrityException("Backup " + manifest.id() + " names an object '" + o.name()
+                        + "' for the file '" + o.file() + "', which is not a pg_dump directory file; nothing was"
+                        + " restored.");
+            }
+        }
+        Codec codec = codecOf(manifest);
+        List<Path> temporary = new ArrayList<>();
+        String name = "Backup " + manifest.id().value();
+        int threads = Math.max(
+                1, Math.min(objects.size(), Math.max(2, Runtime.getRuntime().availableProcessors())));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "pgkeep-fetch-file");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Path dir = newTempDirectory("dir", temporary);
+            meter.start(Progress.CHECKSUM, total, false);
+            List<Future<?>> fetches = new ArrayList<>();
+            for (BackupManifest.StoredObject o : objects) {
+                if (!fetched.test(o)) {
+                    continue;
+                }
+                fetches.add(pool.submit(() -> {
+                    fetchObject(manifest, o, codec, dir, meter);
+                    return null;
+                }));
+            }
+            for (Future<?> f : fetches) {
+                DirectoryDump.await(f); // the first failure ends the others (the pool is shut down below)
+            }
+            meter.finish();
+            int dumpMajor = manifest.pgDumpVersion() == null ? 0 : PgTools.major(manifest.pgDumpVersion());
+            return StagedArchive.directory(name, manifest.storedBytes(), dumpMajor, temporary, tools, dir, meter);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deleteAll(temporary);
+            throw new PgkeepException("Interrupted while fetching " + name + "; nothing was restored.", e);
+        } catch (NoSuchFileException e) {
+            deleteAll(temporary);
+            throw new IntegrityException(
+                    name + " has a manifest but its object " + e.getMessage() + " is missing from " + storage.describe()
+                            + ".",
+                    e);
+        } catch (IOException e) {
+            deleteAll(temporary);
+            throw Environmental.failure(
+                    name + " cannot be read back from " + storage.describe() + " into the temp folder " + tempDirectory
+                            + " (the backup itself was not found damaged)",
+                    e);
+        } catch (RuntimeException e) {
+            deleteAll(temporary);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static final java.util.regex.Pattern SAFE_FILE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.]{0,200}");
+
+    /** Downloads one object, hashing the stored bytes while decoding them into {@code dir}; checks it. */
+    private void fetchObject(
+            BackupManifest manifest, BackupManifest.StoredObject o, Codec codec, Path dir, ProgressMeter meter)
+            throws IOException {
+        String key = RepositoryLayout.dumpKey(manifest.database(), manifest.id(), o.name());
+        MessageDigest digest = CountingDigestOutputStream.sha256();
+        long[] count = new long[1];
+        InputStream raw;
+        Optional<Path> local = storage.localFile(key);
+        try {
+            raw = local.isPresent() ? Files.newInputStream(local.get()) : storage.read(key);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(key);
+        }
+        try (InputStream hashed = new java.io.FilterInputStream(meter.reading(Environmental.input(raw))) {
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        if (b >= 0) {
+                            digest.update((byte) b);
+                            count[0]++;
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                            digest.update(b, off, n);
+                            count[0] += n;
+                        }
+                        return n;
+                    }
+                };
+                OutputStream out = Environmental.output(Files.newOutputStream(dir.resolve(o.file())))) {
+            IOException decodeFailure = null;
+            try (InputStream decoded = codec.decompress(decrypt(manifest, nonClosing(hashed)))) {
+                decoded.transferTo(out);
+            } catch (IOException e) {
+                if (Environmental.is(e)) {
+                    throw e;
+                }
+                decodeFailure = e;
+            }
+            hashed.transferTo(OutputStream.nullOutputStream()); // whatever the decoders left unread counts too
+            String sha = HexFormat.of().formatHex(digest.digest());
+            if (count[0] != o.storedBytes() || !sha.equals(o.sha256())) {
+                throw new IntegrityException("Backup " + manifest.id() + " is corrupt: its stored object " + key
+                        + " has SHA-256 " + sha + " and " + count[0] + " bytes, the manifest says " + o.sha256()
+                        + " and " + o.storedBytes() + " bytes. Nothing was restored; restore an older backup"
+                        + " ('pgkeep list').");
+            }
+            if (decodeFailure != null) {
+                throw new IntegrityException(
+                        "Backup " + manifest.id() + " cannot be decoded: " + key + ": " + decodeFailure.getMessage(),
+                        decodeFailure);
+            }
+        }
+    }
+
+    private static InputStream nonClosing(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the caller drains and closes it
+            }
+        };
     }
 
     /** Decrypts a stored object, naming the backup when the key does not fit. */
@@ -290,8 +467,28 @@ public final class ArchiveStaging {
         return file;
     }
 
+    private Path newTempDirectory(String kind, List<Path> registry) throws IOException {
+        Files.createDirectories(tempDirectory);
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(
+                    tempDirectory,
+                    "pgkeep-" + kind + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            dir = Files.createTempDirectory(tempDirectory, "pgkeep-" + kind + "-");
+        }
+        registry.add(dir);
+        return dir;
+    }
+
+    /** Removes temporary files and folders (with what they hold). */
     static void deleteAll(List<Path> files) {
         for (Path f : files) {
+            if (Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                DirectoryDump.deleteSpool(f);
+                continue;
+            }
             try {
                 Files.deleteIfExists(f);
             } catch (IOException e) {

@@ -42,13 +42,15 @@ final class CopyRowCounter {
         }
     }
 
-    /** The current block ended. */
-    void endBlock() {
+    /** The current block ended; whether it ended as COPY data does (with {@code \.} and two empty lines). */
+    boolean endBlock() {
         long[] rows = current;
-        if (rows != null && Arrays.equals(tail, COPY_END)) {
+        boolean ended = Arrays.equals(tail, COPY_END);
+        if (rows != null && ended) {
             rows[0] -= 3;
         }
         current = null;
+        return ended;
     }
 
     /** Rows counted for table {@code dumpId}. */

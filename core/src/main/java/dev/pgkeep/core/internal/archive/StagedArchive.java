@@ -36,6 +36,8 @@ public final class StagedArchive implements AutoCloseable {
     private final @Nullable Path plain;
     private final ProgressMeter meter;
     private @Nullable ArchiveInspector headerRead;
+    private @Nullable ArchiveHeader directoryToc;
+    private boolean directory;
 
     StagedArchive(
             String name,
@@ -54,6 +56,30 @@ public final class StagedArchive implements AutoCloseable {
         this.tools = tools;
         this.decoded = decoded;
         this.plain = plain;
+    }
+
+    /** A decoded directory-format archive in the local folder {@code dir}, which pg_restore reads itself. */
+    static StagedArchive directory(
+            String name,
+            long storedBytes,
+            int dumpMajor,
+            List<Path> temporary,
+            PgTools tools,
+            Path dir,
+            ProgressMeter meter) {
+        StagedArchive staged = new StagedArchive(
+                name,
+                storedBytes,
+                dumpMajor,
+                temporary,
+                tools,
+                () -> {
+                    throw new IOException(name + " is a directory-format archive, not a stream");
+                },
+                dir,
+                meter);
+        staged.directory = true;
+        return staged;
     }
 
     /** A decoded archive in the local file {@code plain}. */
@@ -127,7 +153,9 @@ public final class StagedArchive implements AutoCloseable {
      */
     public int checkArchive(@Nullable List<BackupManifest.TableRows> expected) {
         meter.start(Progress.CHECKING, plain != null ? -1 : storedBytes, false);
-        int entries = ArchiveChecks.listAndInspect(tools, decoded, name, expected);
+        int entries = directory
+                ? ArchiveChecks.listAndCount(tools, plain, directoryToc(), name, expected)
+                : ArchiveChecks.listAndInspect(tools, decoded, name, expected);
         meter.finish();
         return entries;
     }
@@ -135,11 +163,14 @@ public final class StagedArchive implements AutoCloseable {
     /** The table of contents as {@code pg_restore --list --verbose} of the archive's tools reads it. */
     public TableOfContents tableOfContents() {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        try (PgRestoreCheck list = PgRestoreCheck.start(tools, List.of("--list", "--verbose"), lines::add);
-                InputStream in = decoded.open()) {
+        List<String> options =
+                directory ? List.of("--list", "--verbose", plain.toString()) : List.of("--list", "--verbose");
+        try (PgRestoreCheck list = PgRestoreCheck.start(tools, options, lines::add);
+                InputStream in = directory ? InputStream.nullInputStream() : decoded.open()) {
             byte[] buffer = new byte[BUFFER];
             int n;
-            while ((n = in.read(buffer)) >= 0) {
+            // pg_restore --list reads only up to the end of the table of contents: decoding the rest is wasted work
+            while (list.accepting() && (n = in.read(buffer)) >= 0) {
                 list.write(buffer, 0, n);
             }
             PgRestoreCheck.Result result = list.finish();
@@ -175,7 +206,7 @@ public final class StagedArchive implements AutoCloseable {
 
     /** What the archive says about the database itself (encoding, locale, settings), read from its header. */
     public DatabaseProperties databaseProperties() {
-        return DatabaseProperties.from(header().databaseEntries());
+        return DatabaseProperties.from(directory ? directoryToc().databaseEntries() : header().databaseEntries());
     }
 
     /**
@@ -183,7 +214,21 @@ public final class StagedArchive implements AutoCloseable {
      * constraint, which pg_restore 15 to 18 may add before the rows of the tables using the domain are loaded.
      */
     public boolean parallelRestoreSafe() {
-        return !header().notValidDomainConstraints();
+        return directory ? !directoryToc().notValidDomainConstraints() : !header().notValidDomainConstraints();
+    }
+
+    /** A directory-format archive's {@code toc.dat}, read once. */
+    private ArchiveHeader directoryToc() {
+        ArchiveHeader toc = directoryToc;
+        if (toc == null) {
+            try {
+                toc = DirectoryDump.readToc(plain.resolve("toc.dat"), name);
+            } catch (IOException e) {
+                throw new IntegrityException(name + ": its table of contents cannot be read: " + e.getMessage(), e);
+            }
+            directoryToc = toc;
+        }
+        return toc;
     }
 
     /** The archive's table of contents, read once from the start of the decoded archive. */

@@ -10,6 +10,8 @@ import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.PgkeepVersion;
 import dev.pgkeep.core.Progress;
+import dev.pgkeep.core.internal.archive.CountingDigestOutputStream;
+import dev.pgkeep.core.internal.archive.DirectoryDump;
 import dev.pgkeep.core.internal.archive.DumpChecks;
 import dev.pgkeep.core.internal.archive.DumpStream;
 import dev.pgkeep.core.internal.archive.ProgressMeter;
@@ -24,9 +26,13 @@ import dev.pgkeep.core.spi.BackupLock;
 import dev.pgkeep.core.spi.ProcessRunner.RunningProcess;
 import dev.pgkeep.core.spi.StorageAdapter;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -152,15 +158,13 @@ public final class BackupCommand {
 
         ProgressMeter meter = ProgressMeter.of(request.progress());
         long estimate = meter.enabled() ? databaseSize(db) : -1;
+        int jobs = request.jobs() == 0 ? c.backupJobs() : request.jobs();
+        if (jobs > 1) {
+            return dumpDirectory(
+                    db, serverVersion, request, lock, dumpTools, id, started, application, meter, estimate, jobs);
+        }
         List<String> command = new ArrayList<>(List.of(pgDump, "--format=custom", "--compress=0", "--no-password"));
-        if (!c.lockWaitTimeout().isZero()) {
-            // pg_dump waits for its table locks at most this long instead of hanging behind an ACCESS EXCLUSIVE lock
-            command.add("--lock-wait-timeout=" + c.lockWaitTimeout().toMillis());
-        }
-        for (String schema : c.excludedSchemas()) {
-            // exact name: pg_dump reads the value as a pattern, so it is quoted like an identifier
-            command.add("--exclude-schema=" + SqlText.identifier(schema));
-        }
+        addDumpOptions(command);
         RunningProcess process;
         try {
             process = dumpTools.runner().start(command, db.libpqEnvironment(), null);
@@ -212,7 +216,7 @@ public final class BackupCommand {
 
         Instant completed = c.clock().instant();
         BackupManifest manifest = new BackupManifest(
-                BackupManifest.FORMAT_VERSION,
+                BackupManifest.SINGLE_FORMAT_VERSION,
                 id,
                 db.database(),
                 request.label(),
@@ -235,18 +239,161 @@ public final class BackupCommand {
                 new BackupManifest.Tool(TOOL_NAME, PgkeepVersion.version()),
                 application,
                 null);
+        return commit(manifest, lock, List.of(dumpKey));
+    }
+
+    /** The options both formats share: the lock wait timeout and the excluded schemas. */
+    private void addDumpOptions(List<String> command) {
+        if (!c.lockWaitTimeout().isZero()) {
+            // pg_dump waits for its table locks at most this long instead of hanging behind an ACCESS EXCLUSIVE lock
+            command.add("--lock-wait-timeout=" + c.lockWaitTimeout().toMillis());
+        }
+        for (String schema : c.excludedSchemas()) {
+            // exact name: pg_dump reads the value as a pattern, so it is quoted like an identifier
+            command.add("--exclude-schema=" + SqlText.identifier(schema));
+        }
+    }
+
+    /** Signs and writes the manifest, the commit marker, once every object in {@code keys} is stored. */
+    private BackupManifest commit(BackupManifest manifest, BackupLock.Lease lock, List<String> keys) {
         try {
             // the manifest is the commit marker: none while another process may have held the lock meanwhile
             lock.ensureHeld();
             // a signed backup's signature exists before its manifest, so no listed backup lacks one
             c.signatures().sign(manifest);
         } catch (RuntimeException e) {
-            deleteQuietly(dumpKey);
+            keys.forEach(this::deleteQuietly);
             throw e;
         }
         c.catalog().writeManifest(manifest);
-        requireDumpStill(manifest, dumpKey);
+        requireDumpStill(manifest, RepositoryLayout.dumpKey(manifest.database(), manifest.id(), manifest.dumpObject()));
         return manifest;
+    }
+
+    /**
+     * A parallel backup: {@code pg_dump --format=directory --jobs=N} into a private spool folder in the temp folder,
+     * each file stored as an object of its own as soon as pg_dump finished it ({@link DirectoryDump}); the manifest,
+     * listing every object with its size and SHA-256, is still written last.
+     */
+    private BackupManifest dumpDirectory(
+            DatabaseConnection db,
+            String serverVersion,
+            BackupRequest request,
+            BackupLock.Lease lock,
+            PgTools dumpTools,
+            BackupId id,
+            Instant started,
+            BackupManifest.@Nullable Application application,
+            ProgressMeter meter,
+            long estimate,
+            int jobs) {
+        String pgDump = dumpTools.program("pg_dump");
+        Path spool = spoolFolder(db);
+        Path dir = spool.resolve("dump");
+        List<String> command = new ArrayList<>(List.of(pgDump, "--no-password"));
+        command.addAll(DirectoryDump.pgDumpOptions(dir, jobs));
+        addDumpOptions(command);
+        String prefix = RepositoryLayout.backupPrefix(db.database(), id);
+        DirectoryDump.Outcome outcome;
+        try {
+            RunningProcess process;
+            try {
+                process = dumpTools.runner().start(command, DirectoryDump.environment(db.libpqEnvironment()), null);
+            } catch (IOException e) {
+                throw new PgkeepException("Cannot start pg_dump (" + pgDump + "): " + e.getMessage(), e);
+            }
+            try {
+                meter.start(Progress.DUMPING, estimate, true);
+                outcome = DirectoryDump.run(
+                        process,
+                        dir,
+                        dumpTools,
+                        c.codec(),
+                        c.encryptor(),
+                        name -> c.storage().create(prefix + name),
+                        jobs + 1,
+                        meter,
+                        "pg_dump of " + db.describe(),
+                        name -> deleteQuietly(prefix + name));
+                meter.finish();
+            } catch (PgkeepException e) {
+                throw new PgkeepException(e.getMessage() + hintFor(e.getMessage()) + lockWaitHint(e.getMessage()), e);
+            } catch (IOException e) {
+                throw new PgkeepException(
+                        "Backup of " + db.describe() + " failed while storing pg_dump's files in "
+                                + c.storage().describe() + ": " + e.getMessage(),
+                        e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PgkeepException("Backup of " + db.describe() + " was interrupted; nothing was stored.", e);
+            } finally {
+                if (process.isAlive()) {
+                    process.kill();
+                }
+            }
+        } finally {
+            DirectoryDump.deleteSpool(spool);
+        }
+        log.info(
+                "Parallel backup of {}: {} objects, the spool folder held at most {} bytes",
+                db.database(),
+                outcome.objects().size(),
+                outcome.spoolPeakBytes());
+        Instant completed = c.clock().instant();
+        BackupManifest manifest = new BackupManifest(
+                BackupManifest.FORMAT_VERSION,
+                id,
+                db.database(),
+                request.label(),
+                request.trigger(),
+                started,
+                completed,
+                Duration.between(started, completed).toMillis(),
+                serverVersion,
+                dumpTools.installation().version(),
+                pgDump,
+                BackupManifest.DIRECTORY,
+                new BackupManifest.Compression(c.codec().name(), c.codec().level()),
+                c.encryptor().describe(),
+                outcome.tocObject(),
+                outcome.dumpBytes(),
+                outcome.storedBytes(),
+                HexFormat.of()
+                        .formatHex(CountingDigestOutputStream.sha256()
+                                .digest(BackupManifest.objectListing(outcome.objects()))),
+                outcome.tables(),
+                new BackupManifest.Proof(BackupManifest.Proof.INSPECTOR, null),
+                new BackupManifest.Tool(TOOL_NAME, PgkeepVersion.version()),
+                application,
+                null,
+                outcome.objects());
+        return commit(
+                manifest,
+                lock,
+                outcome.objects().stream().map(o -> prefix + o.name()).toList());
+    }
+
+    /** A new private (0700) spool folder in the temp folder, or a clear error naming it. */
+    private Path spoolFolder(DatabaseConnection db) {
+        Path temp = c.tempDirectory();
+        try {
+            Files.createDirectories(temp);
+            try {
+                return Files.createTempDirectory(
+                        temp,
+                        "pgkeep-spool-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                return Files.createTempDirectory(temp, "pgkeep-spool-");
+            }
+        } catch (IOException e) {
+            throw new PgkeepException(
+                    "Cannot back up " + db.describe() + " with parallel jobs: the spool folder for"
+                            + " pg_dump's files cannot be created in the temp folder " + temp + " (" + e
+                            + "). Make the temp"
+                            + " folder writable or choose another one, or back up with one job; nothing was stored.",
+                    e);
+        }
     }
 
     /** {@code pg_database_size}, the progress estimate's total (the dump is usually smaller); -1 when unknown. */

@@ -33,4 +33,6 @@ public record CommandContext(
         OperationEvents events,
         ApplicationInfo application,
         Duration lockWaitTimeout,
-        List<String> excludedSchemas) {}
+        List<String> excludedSchemas,
+        int backupJobs,
+        java.nio.file.Path tempDirectory) {}

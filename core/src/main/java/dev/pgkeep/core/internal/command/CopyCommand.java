@@ -162,21 +162,38 @@ public final class CopyCommand {
             throw new PgkeepException(
                     "Cannot list backup " + m.id() + " in " + c.storage().describe() + ": " + e.getMessage(), e);
         }
-        if (objects.stream().noneMatch(o -> o.key().equals(dumpKey))) {
-            throw new IntegrityException("Backup " + m.id() + " has a manifest but no stored object " + dumpKey + " in "
-                    + c.storage().describe() + "; it cannot be copied (or restored).");
+        // what each dump object must be: the one object of a single-file backup, every object of a directory backup
+        Map<String, Expected> expected = new HashMap<>();
+        if (m.directory()) {
+            for (BackupManifest.StoredObject o : m.objects()) {
+                expected.put(
+                        RepositoryLayout.dumpKey(m.database(), m.id(), o.name()),
+                        new Expected(o.storedBytes(), o.sha256()));
+            }
+        } else {
+            expected.put(dumpKey, new Expected(m.storedBytes(), m.sha256()));
+        }
+        for (String key : expected.keySet()) {
+            if (objects.stream().noneMatch(o -> o.key().equals(key))) {
+                throw new IntegrityException("Backup " + m.id() + " has a manifest but no stored object " + key + " in "
+                        + c.storage().describe() + "; it cannot be copied (or restored).");
+            }
         }
         long written = 0;
         for (ObjectInfo o : objects) {
             if (!o.key().equals(manifestKey)) {
-                written += copyObject(o.key(), o.key().equals(dumpKey) ? m : null, target, meter);
+                written += copyObject(o.key(), m, expected.get(o.key()), target, meter);
             }
         }
-        return written + copyObject(manifestKey, null, target, ProgressMeter.NONE);
+        return written + copyObject(manifestKey, m, null, target, ProgressMeter.NONE);
     }
 
-    /** Streams one object; with {@code proving}, its SHA-256 and size must match that manifest before it commits. */
-    private long copyObject(String key, @Nullable BackupManifest proving, StorageAdapter target, ProgressMeter meter) {
+    /** The size and SHA-256 a stored object must have. */
+    private record Expected(long storedBytes, String sha256) {}
+
+    /** Streams one object; with {@code proving}, its SHA-256 and size must match it before it commits. */
+    private long copyObject(
+            String key, BackupManifest m, @Nullable Expected proving, StorageAdapter target, ProgressMeter meter) {
         try (InputStream in = meter.reading(c.storage().read(key));
                 StorageAdapter.PendingObject out = target.create(key)) {
             CountingDigestOutputStream digest = new CountingDigestOutputStream(out.output());
@@ -185,7 +202,7 @@ public final class CopyCommand {
             if (proving != null) {
                 String sha = digest.sha256Hex();
                 if (digest.count() != proving.storedBytes() || !sha.equals(proving.sha256())) {
-                    throw new IntegrityException("Backup " + proving.id() + " is corrupt in "
+                    throw new IntegrityException("Backup " + m.id() + " is corrupt in "
                             + c.storage().describe() + ": " + key + " has SHA-256 " + sha + " and " + digest.count()
                             + " bytes, the manifest says " + proving.sha256() + " and " + proving.storedBytes()
                             + " bytes. Nothing of it was copied; run 'pgkeep verify' on it.");

@@ -110,8 +110,9 @@ public final class RestoreCommand {
         if (state.exists()) {
             backupLock = c.lock().tryAcquire(target).orElseThrow(() -> BackupInProgressException.backupOf(targetName));
         }
+        int jobs = jobs(request, manifest);
         try (StagedArchive archive = manifest != null
-                ? c.staging().stageStored(manifest, request.jobs() > 1, meter)
+                ? c.staging().stageStored(manifest, jobs > 1, meter)
                 : c.staging().stageFile(((RestoreSource.LocalFile) request.source()).path(), meter)) {
             run.storedBytes = archive.storedBytes();
             // staging can take long (a download, an upload's decoding): the target may have changed meanwhile
@@ -159,7 +160,6 @@ public final class RestoreCommand {
                 created = true;
                 backupLock = c.lock().tryAcquire(target).orElse(null);
             }
-            int jobs = request.jobs();
             if (jobs > 1 && !archive.parallelRestoreSafe()) {
                 log.warn(
                         "Restoring {} with one job instead of {}: it holds a NOT VALID domain constraint, which"
@@ -211,6 +211,18 @@ public final class RestoreCommand {
         }
     }
 
+    /**
+     * The pg_restore jobs: as asked; unasked, a directory-format backup restores in parallel (restore is usually the
+     * urgent operation), a single-file one with one job (more would first decode it to a temp file).
+     */
+    static int jobs(RestoreRequest request, @Nullable BackupManifest manifest) {
+        if (request.jobs() > 0) {
+            return request.jobs();
+        }
+        boolean directory = manifest != null && manifest.directory();
+        return directory && !request.singleTransaction() ? RestoreRequest.DEFAULT_DIRECTORY_JOBS : 1;
+    }
+
     /** A backup taken at a schema version the application's migrations do not know was written by newer code. */
     private List<String> schemaWarnings(@Nullable BackupManifest manifest) {
         BackupManifest.Application app = manifest == null ? null : manifest.application();
@@ -237,7 +249,7 @@ public final class RestoreCommand {
             }
         }
         try (StagedArchive archive = manifest != null
-                ? c.staging().stageStored(manifest, false, ProgressMeter.NONE)
+                ? c.staging().stageTableOfContents(manifest)
                 : c.staging().stageFile(((RestoreSource.LocalFile) source).path(), ProgressMeter.NONE)) {
             List<BackupContents.Item> items = new ArrayList<>();
             for (TableOfContents.Entry e : archive.tableOfContents().entries()) {

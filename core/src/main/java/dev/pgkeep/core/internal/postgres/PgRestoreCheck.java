@@ -88,6 +88,11 @@ public final class PgRestoreCheck implements AutoCloseable {
         }
     }
 
+    /** Whether pg_restore still reads its input ({@code --list} stops after the table of contents). */
+    public boolean accepting() {
+        return open;
+    }
+
     /** Offers the next bytes of the archive. */
     public void write(byte[] data, int offset, int length) {
         RunningProcess p = process;

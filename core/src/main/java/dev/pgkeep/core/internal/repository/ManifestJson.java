@@ -77,6 +77,16 @@ public final class ManifestJson {
             throw new PgkeepException("The manifest " + where + " has format version " + manifest.formatVersion()
                     + ", newer than this pgkeep understands (" + BackupManifest.FORMAT_VERSION + "); upgrade pgkeep.");
         }
+        boolean directory = manifest.directory();
+        if (!directory && !BackupManifest.CUSTOM.equals(manifest.format())) {
+            throw new PgkeepException("The manifest " + where + " describes a backup in the format '"
+                    + manifest.format() + "', which this pgkeep cannot read (it reads '" + BackupManifest.CUSTOM
+                    + "' and '" + BackupManifest.DIRECTORY + "'); upgrade pgkeep.");
+        }
+        if (directory && (manifest.objects() == null || manifest.objects().isEmpty())) {
+            throw new IntegrityException(
+                    "The manifest " + where + " describes a directory-format backup but lists no objects.");
+        }
         return manifest;
     }
 
