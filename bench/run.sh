@@ -290,6 +290,12 @@ dataset_run() {
     measure "pgkeep backup, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" backup --db '$url' --repo '$work/repo-small' --json" 1
     measure "pgkeep restore, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" restore --repo '$work/repo-small' --latest --source $db $restore_to" 1
     drop_db restored
+    if [ -n "$s3_endpoint" ]; then # issue 15's S3 memory target is measured with the small heap
+      measure "pgkeep backup to S3, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" backup --db '$url' --repo 's3://bench/$kind-small?endpoint=$s3_endpoint&path-style=true&region=us-east-1' --json" 1
+    fi
+    if [ "$jobs_supported" = 1 ]; then
+      measure "pgkeep backup --jobs 2, -Xmx64m" "PGKEEP_JAVA_OPTS='-Xmx64m' \"$PGKEEP\" backup --db '$url' --repo '$work/repo-small-dir' --jobs 2 --json" 1
+    fi
   fi
   drop_db $db
   rm -rf "$f" "$work"/repo-*
