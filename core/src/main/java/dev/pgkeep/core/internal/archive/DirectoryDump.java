@@ -51,20 +51,6 @@ public final class DirectoryDump {
     /** The object name prefix of a directory backup's files: {@code dump.d.toc.dat.zst}. */
     public static final String OBJECT_PREFIX = "dump.d.";
 
-    /**
-     * pg_dump's environment for a parallel backup: {@code environment} with its messages untranslated. The pipeline
-     * reads pg_dump's log ({@code finished item ...}); on a host whose locale translates it (German pg_dump says
-     * {@code Element 1234 TABLE DATA ... abgeschlossen}) no table would be known complete before pg_dump exits.
-     * {@code LC_MESSAGES=C} turns gettext off (it ignores {@code LANGUAGE} then); an empty {@code LC_ALL} lets it
-     * apply, and leaves the character type to {@code LANG}.
-     */
-    public static Map<String, String> environment(Map<String, String> environment) {
-        Map<String, String> env = new java.util.LinkedHashMap<>(environment);
-        env.put("LC_ALL", "");
-        env.put("LC_MESSAGES", "C");
-        return env;
-    }
-
     /** Creates the pending object a file goes to, by object name. */
     @FunctionalInterface
     public interface Objects {

@@ -298,7 +298,7 @@ public final class BackupCommand {
         try {
             RunningProcess process;
             try {
-                process = dumpTools.runner().start(command, DirectoryDump.environment(db.libpqEnvironment()), null);
+                process = dumpTools.runner().start(command, db.libpqEnvironment(), null);
             } catch (IOException e) {
                 throw new PgkeepException("Cannot start pg_dump (" + pgDump + "): " + e.getMessage(), e);
             }

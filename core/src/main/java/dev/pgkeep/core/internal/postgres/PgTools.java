@@ -45,7 +45,7 @@ public final class PgTools {
             @Nullable String configuredFrom,
             @Nullable List<PostgresTools.Installation> installations) {
         this.folders = List.copyOf(folders);
-        this.runner = runner;
+        this.runner = runner instanceof Untranslated ? runner : new Untranslated(runner);
         this.bound = bound;
         this.configuredFrom = configuredFrom;
         this.installations = installations;
@@ -83,6 +83,31 @@ public final class PgTools {
         return locate(configured == null ? List.of() : List.of(configured), runner);
     }
 
+    /**
+     * pgkeep reads the tools' messages (pg_dump's {@code finished item} log, pg_restore's {@code unsupported
+     * version}, libpq's connection errors); under a host locale that translates them (German pg_restore says
+     * {@code nicht unterstützte Version}) a good backup of a newer pg_dump would pass for a damaged one, and a
+     * parallel backup would know no table complete before pg_dump exits. Every tool so runs with
+     * {@code LC_MESSAGES=C}, which turns gettext off (it ignores {@code LANGUAGE} then), and an empty
+     * {@code LC_ALL}, which lets that apply and leaves the character type to {@code LANG}.
+     */
+    private record Untranslated(ProcessRunner delegate) implements ProcessRunner {
+        @Override
+        public RunningProcess start(
+                List<String> command, Map<String, String> environment, @Nullable Path workingDirectory)
+                throws IOException {
+            return delegate.start(command, environment(environment), workingDirectory);
+        }
+
+        static Map<String, String> environment(Map<String, String> environment) {
+            Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+            env.put("LC_ALL", "");
+            env.put("LC_MESSAGES", "C");
+            return env;
+        }
+    }
+
+    /** Starts the tools, with their messages untranslated (see {@link Untranslated}). */
     public ProcessRunner runner() {
         return runner;
     }
