@@ -149,6 +149,17 @@ public record BackupManifest(
         return text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The hex SHA-256 of {@link #objectListing}: a directory backup's {@link #sha256}, written and checked alike. */
+    public static String objectListingSha256(List<StoredObject> objects) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(objectListing(objects)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
     /**
      * What a {@linkplain dev.pgkeep.core.spi.ManifestSigner signed backup}'s signature covers: the fields that say
      * which bytes are the backup, one per line (UTF-8, each line ending in a line feed):

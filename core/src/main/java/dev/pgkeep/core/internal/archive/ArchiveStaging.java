@@ -175,8 +175,7 @@ public final class ArchiveStaging {
             ProgressMeter meter,
             java.util.function.Predicate<BackupManifest.StoredObject> fetched) {
         List<BackupManifest.StoredObject> objects = manifest.objects();
-        String listing = HexFormat.of()
-                .formatHex(CountingDigestOutputStream.sha256().digest(BackupManifest.objectListing(objects)));
+        String listing = BackupManifest.objectListingSha256(objects);
         long total = objects.stream()
                 .mapToLong(BackupManifest.StoredObject::storedBytes)
                 .sum();

@@ -10,7 +10,6 @@ import dev.pgkeep.core.DatabaseConnection;
 import dev.pgkeep.core.PgkeepException;
 import dev.pgkeep.core.PgkeepVersion;
 import dev.pgkeep.core.Progress;
-import dev.pgkeep.core.internal.archive.CountingDigestOutputStream;
 import dev.pgkeep.core.internal.archive.DirectoryDump;
 import dev.pgkeep.core.internal.archive.DumpChecks;
 import dev.pgkeep.core.internal.archive.DumpStream;
@@ -32,7 +31,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -358,9 +356,7 @@ public final class BackupCommand {
                 outcome.tocObject(),
                 outcome.dumpBytes(),
                 outcome.storedBytes(),
-                HexFormat.of()
-                        .formatHex(CountingDigestOutputStream.sha256()
-                                .digest(BackupManifest.objectListing(outcome.objects()))),
+                BackupManifest.objectListingSha256(outcome.objects()),
                 outcome.tables(),
                 new BackupManifest.Proof(BackupManifest.Proof.INSPECTOR, null),
                 new BackupManifest.Tool(TOOL_NAME, PgkeepVersion.version()),
